@@ -1,0 +1,69 @@
+"""liealg: find the continuous symmetries of a formula, make them exact, name the Lie algebra.
+
+>>> import liealg
+>>> result = liealg.discover("x1**2 + x2**2 + x3**2 - x4**2", seed=0)  # doctest: +SKIP
+>>> result.identification.name                                          # doctest: +SKIP
+'so(3,1)'
+
+The public API is re-exported here explicitly; submodules are imported on first use so that
+``import liealg`` stays fast (torch and sympy load only when needed).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it. One table, so the public surface is visible at a glance.
+_EXPORTS = {
+    "discover": "liealg.pipeline",
+    "Discovery": "liealg.pipeline",
+    "Oracle": "liealg.oracle",
+    "sample_points": "liealg.oracle",
+    "fit": "liealg.training",
+    "scan": "liealg.training",
+    "TrainingResult": "liealg.training",
+    "ScanResult": "liealg.training",
+    "LossWeights": "liealg.losses",
+    "rationalize": "liealg.exact",
+    "certify": "liealg.exact",
+    "solve_symmetries": "liealg.exact",
+    "LieAlgebra": "liealg.algebra",
+    "identify": "liealg.identify",
+    "Identification": "liealg.identify",
+    "LieAlgError": "liealg.errors",
+    "OracleError": "liealg.errors",
+    "ConvergenceError": "liealg.errors",
+    "RationalizationError": "liealg.errors",
+    "CertificationError": "liealg.errors",
+    "IdentificationError": "liealg.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'liealg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from liealg.algebra import LieAlgebra
+    from liealg.errors import (CertificationError, ConvergenceError, IdentificationError, LieAlgError,
+                               OracleError, RationalizationError)
+    from liealg.exact import certify, rationalize, solve_symmetries
+    from liealg.identify import Identification, identify
+    from liealg.losses import LossWeights
+    from liealg.oracle import Oracle, sample_points
+    from liealg.pipeline import Discovery, discover
+    from liealg.training import ScanResult, TrainingResult, fit, scan

@@ -1,0 +1,365 @@
+"""The command line: a thin layer over the Python API.
+
+    liealg discover FORMULA [FORMULA ...] [--vars ...] [--generators N|auto] [--json PATH] ...
+    liealg scan FORMULA ... --max K
+    liealg identify RESULT.json | --structure-constants FILE | --matrices FILE
+    liealg catalog [KEY]
+    liealg flows digits --latent 16
+
+Exit codes: 0 success, 2 bad input, 3 finished but not converged / not exact, 130 interrupted.
+Errors are one clear sentence on stderr, never a traceback (set LIEALG_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_NOT_CONVERGED = 3
+EXIT_INTERRUPTED = 130
+
+__all__ = ["main", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors: same exit code as ours
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _generators(text: str) -> int | str:
+    if text == "auto":
+        return "auto"
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got {text!r}") from None
+
+
+def _add_oracle_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("formulas", nargs="*", metavar="FORMULA",
+                   help="the oracle; several formulas = a vector-valued oracle (all preserved)")
+    p.add_argument("--catalog", metavar="KEY", help="use a reference oracle from the catalog (see `liealg catalog`)")
+    p.add_argument("--vars", metavar="NAMES", help='variables in order, e.g. "x1 x2 x3" (default: natural order)')
+    p.add_argument("--vectors", metavar="SPEC",
+                   help='several argument vectors, one generator acting on each: "x1 x2 x3; y1 y2 y3"')
+    p.add_argument("--complex", action="store_true", help="complex variables (use conjugate(z1)); complex generators")
+    p.add_argument("--allow-unused", action="store_true", help="accept listed variables the formula does not use")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--samples", type=_positive_int, metavar="M", help="number of sample points")
+    p.add_argument("--distribution", choices=("normal", "uniform"), default="normal")
+    p.add_argument("--low", type=float, default=-1.0, help="lower bound for --distribution uniform")
+    p.add_argument("--high", type=float, default=1.0, help="upper bound for --distribution uniform")
+    p.add_argument("--optimizer", choices=("lbfgs", "adam"), default="lbfgs")
+    p.add_argument("--epochs", type=_positive_int)
+    p.add_argument("--sparsity", type=float, default=0.0, help="weight of the sparsity term")
+    p.add_argument("--closure", type=float, default=1.0, help="weight of the closure term (0 = off)")
+    p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
+    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="liealg", description="Find the continuous symmetries of a formula, exactly, and name the Lie algebra.")
+    from liealg import __version__
+
+    parser.add_argument("--version", action="version", version=f"liealg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    d = sub.add_parser("discover", help="learn the symmetry generators of an oracle and name their algebra")
+    _add_oracle_options(d)
+    d.add_argument("--generators", type=_generators, default="auto", metavar="N|auto",
+                   help="how many generators (default auto: the whole algebra)")
+    d.add_argument("--method", choices=("train", "exact"), default="train",
+                   help="train by gradient descent (default) or solve exactly (polynomial oracles)")
+    d.add_argument("--basis", choices=("rref", "orthonormal"), default="rref",
+                   help="canonical exact basis: rref (E_ij - E_ji) or orthonormal (Gell-Mann-like)")
+    d.add_argument("--no-exact", action="store_true", help="stop after training (no rationalization)")
+    d.add_argument("--no-identify", action="store_true", help="do not name the algebra")
+    d.add_argument("--json", metavar="PATH", help="write the machine-readable result here")
+    d.add_argument("--latex", action="store_true", help="print the exact generators as LaTeX")
+    d.add_argument("--plot", metavar="DIR", help="save figures (generators, loss curves, Dynkin) here")
+    d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
+    d.add_argument("--fields", type=_positive_int, default=1, help="number of vector fields with --nonlinear")
+    d.add_argument("--degree", type=_positive_int, help="with --nonlinear: exact polynomial fields up to this degree")
+
+    s = sub.add_parser("scan", help="train with N_g = 1..K generators and report the loss per N_g")
+    _add_oracle_options(s)
+    s.add_argument("--max", type=_positive_int, required=True, dest="max_generators", metavar="K")
+    s.add_argument("--json", metavar="PATH")
+    s.add_argument("--plot", metavar="DIR")
+
+    i = sub.add_parser("identify", help="name a Lie algebra from a saved result, structure constants or matrices")
+    i.add_argument("result", nargs="?", metavar="RESULT.json", help="a file written by `liealg discover --json`")
+    i.add_argument("--structure-constants", metavar="FILE",
+                   help='JSON {"dim": n, "brackets": [[i, j, k, "c"], ...]}')
+    i.add_argument("--matrices", metavar="FILE", help='JSON {"matrix_size": d, "count": n, "entries": [[m, i, j, "c"], ...]}')
+    i.add_argument("--json", metavar="PATH")
+    i.add_argument("--plot", metavar="DIR", help="save the Dynkin diagram(s) here")
+
+    c = sub.add_parser("catalog", help="list the reference oracles, or show one")
+    c.add_argument("key", nargs="?")
+
+    f = sub.add_parser("flows", help="oracle-preserving latent flows on real images")
+    f.add_argument("dataset", choices=("digits",))
+    f.add_argument("--latent", type=_positive_int, default=16)
+    f.add_argument("--classes", type=int, choices=(2, 10), default=None)
+    f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--plot", metavar="DIR")
+    f.add_argument("--json", metavar="PATH")
+    f.add_argument("--quiet", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``liealg`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from liealg.errors import LieAlgError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except LieAlgError as exc:
+        if os.environ.get("LIEALG_DEBUG"):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        if os.environ.get("LIEALG_DEBUG"):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+# --------------------------------------------------------------------------- helpers
+def _make_oracle(args: argparse.Namespace):
+    from liealg.errors import OracleError
+    from liealg.oracle import Oracle
+
+    if args.catalog:
+        if args.formulas or args.vars or args.vectors or args.complex:
+            raise OracleError("--catalog names a complete oracle; do not also give formulas, --vars, --vectors or --complex")
+        from liealg.catalog import oracles as catalog
+
+        return catalog.get(args.catalog).oracle()
+    if not args.formulas:
+        raise OracleError('give a formula, e.g. liealg discover "x1**2 + x2**2 + x3**2 - x4**2", or --catalog KEY')
+    if args.vars and args.vectors:
+        raise OracleError("give --vars or --vectors, not both (--vectors already lists the variables)")
+    return Oracle(list(args.formulas) if len(args.formulas) > 1 else args.formulas[0], variables=args.vars,
+                  vectors=args.vectors, complex=args.complex, allow_unused=args.allow_unused)
+
+
+def _progress(args: argparse.Namespace, total: int | None, desc: str):
+    """A tqdm bar on a terminal only (and never with --quiet); a no-op otherwise."""
+    if args.quiet or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
+
+    def update(epoch: int, losses: dict[str, float]) -> None:
+        bar.update(1)
+        bar.set_postfix(loss=f"{losses['total']:.2e}", refresh=False)
+
+    return bar, update
+
+
+def _dtype(args: argparse.Namespace):
+    import torch
+
+    return torch.float64 if args.dtype == "float64" else torch.float32
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    from liealg.losses import LossWeights
+    from liealg.pipeline import discover
+
+    oracle = _make_oracle(args)
+    if args.nonlinear:
+        return _cmd_discover_nonlinear(args, oracle)
+    try:
+        weights = LossWeights(sparsity=args.sparsity, closure=args.closure)
+    except ValueError as exc:
+        from liealg.errors import OracleError
+
+        raise OracleError(str(exc)) from None
+    bar, update = _progress(args, args.epochs, "training")
+    try:
+        result = discover(
+            oracle, n_generators=args.generators, method=args.method, seed=args.seed, weights=weights,
+            n_samples=args.samples, distribution=args.distribution, low=args.low, high=args.high,
+            optimizer=args.optimizer, epochs=args.epochs, dtype=_dtype(args), device=args.device,
+            basis=args.basis, exact=not args.no_exact, identify=not args.no_identify, progress=update,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    print(result.summary())
+    if args.latex and result.generators:
+        from liealg.report import latex_generators
+
+        print(latex_generators(result.generators))
+    if args.json:
+        result.save(args.json)
+        print(f"Saved: {args.json}")
+    if args.plot:
+        from liealg.plots import save_all
+
+        for path in save_all(result, args.plot):
+            print(f"Plot: {path}")
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    if not result.converged or (not args.no_exact and result.dimension and result.generators is None):
+        return EXIT_NOT_CONVERGED
+    return EXIT_OK
+
+
+def _cmd_discover_nonlinear(args: argparse.Namespace, oracle: Any) -> int:
+    from liealg import nonlinear
+
+    if args.degree:
+        from liealg.exact import polyfields
+
+        res = polyfields.polynomial_symmetries(oracle, degree=args.degree)
+        print(polyfields.report_polynomial(res) if hasattr(polyfields, "report_polynomial") else repr(res))
+        return EXIT_OK
+    result = nonlinear.discover_nonlinear(oracle, n_fields=args.fields, seed=args.seed, dtype=_dtype(args),
+                                          device=args.device, epochs=args.epochs)
+    print(nonlinear.report_nonlinear(result))
+    if args.plot:
+        Path(args.plot).mkdir(parents=True, exist_ok=True)
+        nonlinear.plot_vector_field(result, oracle, path=Path(args.plot) / "vector_field.png")
+        print(f"Plot: {Path(args.plot) / 'vector_field.png'}")
+    return EXIT_OK if result.converged else EXIT_NOT_CONVERGED
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from liealg import io
+    from liealg.losses import LossWeights
+    from liealg.training import scan
+
+    oracle = _make_oracle(args)
+    weights = LossWeights(sparsity=args.sparsity, closure=args.closure)
+    result = scan(oracle, args.max_generators, weights=weights, seed=args.seed, dtype=_dtype(args),
+                  device=args.device, optimizer=args.optimizer, epochs=args.epochs)
+    print(f"Oracle: {oracle.formula_text()}")
+    print(" N_g   total       invariance  normaliz.   orthogon.   closure     found")
+    for idx, n in enumerate(result.n_generators):
+        t = result.terms
+        print(f" {n:3d}   {result.total[idx]:.3e}   {t['invariance'][idx]:.3e}   {t['normalization'][idx]:.3e}   "
+              f"{t['orthogonality'][idx]:.3e}   {t['closure'][idx]:.3e}   {'yes' if result.success[idx] else 'no'}")
+    print(f"Largest N_g that succeeds: {result.dimension}")
+    if args.json:
+        io.write_json_atomic(args.json, {
+            "schema": "liealg.scan", "schema_version": 1, "oracle": oracle.formula_text(),
+            "n_generators": list(result.n_generators), "total": list(result.total),
+            "terms": {k: list(v) for k, v in result.terms.items()}, "success": list(result.success),
+            "threshold": result.threshold, "dimension": result.dimension,
+        })
+        print(f"Saved: {args.json}")
+    if args.plot:
+        from liealg.plots import plot_scan
+
+        path = Path(args.plot) / "scan.png"
+        plot_scan(result, path=path)
+        print(f"Plot: {path}")
+    return EXIT_OK
+
+
+def _cmd_identify(args: argparse.Namespace) -> int:
+    from liealg import io
+    from liealg.algebra import LieAlgebra, load_matrices, load_structure_constants
+    from liealg.errors import OracleError
+    from liealg.identify import identify
+    from liealg.report import identification_report
+
+    given = [x for x in (args.result, args.structure_constants, args.matrices) if x]
+    if len(given) != 1:
+        raise OracleError("give exactly one of RESULT.json, --structure-constants FILE, --matrices FILE")
+    if args.result:
+        from liealg.pipeline import Discovery
+
+        saved = Discovery.load(args.result)
+        if saved.algebra is None:
+            raise OracleError(f"{args.result} holds no exact generators to identify (dimension {saved.dimension})")
+        algebra = saved.algebra
+    elif args.structure_constants:
+        algebra = load_structure_constants(args.structure_constants)
+    else:
+        algebra = load_matrices(args.matrices)
+    ident = identify(algebra)
+    print(f"Dimension: {algebra.dim}")
+    print("\n".join(identification_report(ident)))
+    if args.json:
+        io.write_json_atomic(args.json, {"schema": "liealg.identification", "schema_version": 1,
+                                         "dimension": algebra.dim, "algebra": ident.to_json()})
+        print(f"Saved: {args.json}")
+    if args.plot:
+        from liealg.plots import plot_dynkin
+
+        path = Path(args.plot) / "dynkin.png"
+        plot_dynkin(ident, path=path)
+        print(f"Plot: {path}")
+    return EXIT_OK
+
+
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    from liealg.catalog import oracles as catalog
+
+    if args.key:
+        entry = catalog.get(args.key)
+        print(f"{entry.key}: {entry.title}")
+        print(f"  expected: {entry.name}, dimension {entry.dimension}, Killing signature {tuple(entry.killing_signature)}")
+        if entry.description:
+            print(f"  {entry.description}")
+        print(f"  run: liealg discover --catalog {entry.key}")
+        return EXIT_OK
+    for key in catalog.keys():
+        entry = catalog.get(key)
+        print(f"{key:14s} {entry.name:12s} dim {entry.dimension:3d}  {entry.title}")
+    return EXIT_OK
+
+
+def _cmd_flows(args: argparse.Namespace) -> int:
+    from liealg import flows
+
+    report = flows.digits_flows(latent=args.latent, classes=args.classes or (10 if args.latent >= 8 else 2),
+                                seed=args.seed, plot_dir=args.plot)
+    print(flows.report_flows(report))
+    if args.json:
+        from liealg import io
+
+        io.write_json_atomic(args.json, flows.flows_to_json(report) if hasattr(flows, "flows_to_json") else {})
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "discover": _cmd_discover,
+    "scan": _cmd_scan,
+    "identify": _cmd_identify,
+    "catalog": _cmd_catalog,
+    "flows": _cmd_flows,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,496 @@
+"""Oracles: the functions whose symmetries liealg looks for.
+
+An :class:`Oracle` is a (possibly vector-valued) function of one or more argument vectors. A
+linear generator ``W`` (a ``d x d`` matrix) acts on *every* argument vector at once, ``v -> (I +
+eps W) v``, and is a symmetry when every component of the oracle is unchanged. Three ways in:
+
+* a sympy expression, or a list of them (all components must be preserved);
+* a string, parsed safely by :func:`liealg.parsing.parse_formula` (never ``eval``);
+* :meth:`Oracle.from_callable`: any torch function or ``nn.Module`` (a learned oracle).
+
+Complex variables are handled by working in real coordinates: each complex vector ``z`` becomes
+``(Re z, Im z)`` and a complex generator ``W = A + iB`` acts there as the real block matrix
+``[[A, -B], [B, A]]``. Every numeric and exact stage downstream sees only real coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sympy as sp
+import torch
+
+from liealg.errors import OracleError
+
+__all__ = ["Oracle", "sample_points", "check_finite"]
+
+FormulaLike = "sp.Expr | str"
+
+
+def _natural_key(name: str) -> tuple:
+    # x2 before x10: compare digit runs as integers.
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def _as_names(spec: Any, what: str) -> list[str]:
+    """Variable names from "x1 x2", "x1, x2", or a sequence of str/Symbol."""
+    if isinstance(spec, str):
+        names = [t for t in re.split(r"[\s,]+", spec.strip()) if t]
+    else:
+        try:
+            names = [s.name if isinstance(s, sp.Symbol) else str(s) for s in spec]
+        except TypeError:
+            raise OracleError(f"{what} must be a string like 'x1 x2 x3' or a list of names, got {spec!r}") from None
+    for n in names:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n:
+            raise OracleError(
+                f"{what}: {n!r} is not a valid variable name; use letters, digits and single "
+                "underscores, starting with a letter (e.g. x1, p_x)."
+            )
+    return names
+
+
+class Oracle:
+    """A function whose continuous symmetries are sought.
+
+    Parameters
+    ----------
+    expr : sympy.Expr, str, or sequence of them
+        The oracle's component(s). Strings are parsed safely; a list means a vector-valued
+        oracle, every component of which must be invariant.
+    variables : str or sequence, optional
+        The variables in order, e.g. ``"x1 x2 x3"``. Default: the free symbols, sorted naturally
+        (``x2`` before ``x10``). Mutually exclusive with ``vectors``.
+    vectors : sequence of sequences, optional
+        Several argument vectors of equal length ``d``, e.g. ``[["x1", "x2"], ["y1", "y2"]]``
+        (or the string ``"x1 x2; y1 y2"``); one ``d x d`` generator acts on each of them.
+    complex : bool
+        Variables are complex; generators are complex matrices acting by ``z' = (I + eps W) z``.
+        Use ``conjugate(z1)`` in the formula.
+    name : str, optional
+        A label for reports.
+    allow_unused : bool
+        Accept listed variables that the formula does not use (by default that is an error,
+        since it usually means a typo).
+
+    Attributes
+    ----------
+    exprs : tuple of sympy.Expr or None
+        The components as given (None for a callable oracle).
+    vectors : tuple of tuple of sympy.Symbol
+        ``k`` argument vectors of ``d`` symbols each.
+    matrix_size : int
+        ``d``, the size of a generator matrix.
+    real_variables : tuple of sympy.Symbol
+        Real coordinates, ``k * D`` of them, vector after vector (``D = d``, or ``2d`` for complex:
+        real parts then imaginary parts).
+    real_exprs : tuple of sympy.Expr
+        Real-valued components in ``real_variables`` (real and imaginary parts for complex).
+
+    Examples
+    --------
+    >>> phi = Oracle("x1**2 + x2**2 + x3**2 - x4**2")
+    >>> phi.variables
+    (x1, x2, x3, x4)
+    >>> import torch
+    >>> phi(torch.tensor([[1.0, 2.0, 0.0, 1.0]], dtype=torch.float64))
+    tensor([[4.]], dtype=torch.float64)
+    """
+
+    def __init__(
+        self,
+        expr: Any,
+        *,
+        variables: Any = None,
+        vectors: Any = None,
+        complex: bool = False,
+        name: str | None = None,
+        allow_unused: bool = False,
+    ) -> None:
+        if variables is not None and vectors is not None:
+            raise OracleError("give either variables or vectors, not both (vectors already list the variables)")
+        self.is_complex = bool(complex)
+        self.name = name
+        self._callable: Callable | None = None
+
+        # Symbols: real for real oracles (so sqrt(x**2) simplifies to |x|), plain for complex.
+        def make_symbol(n: str) -> sp.Symbol:
+            return sp.Symbol(n) if self.is_complex else sp.Symbol(n, real=True)
+
+        vector_names: list[list[str]] | None = None
+        if vectors is not None:
+            if isinstance(vectors, str):
+                vectors = [part for part in vectors.split(";") if part.strip()]
+            vector_names = [_as_names(v, "vectors") for v in vectors]
+            if not vector_names or any(len(v) != len(vector_names[0]) for v in vector_names):
+                raise OracleError(
+                    "all argument vectors must have the same length d (one d x d generator acts on each); "
+                    f"got lengths {[len(v) for v in vector_names]}"
+                )
+            listed = [n for v in vector_names for n in v]
+        elif variables is not None:
+            listed = _as_names(variables, "variables")
+        else:
+            listed = None
+        if listed is not None:
+            dupes = sorted({n for n in listed if listed.count(n) > 1})
+            if dupes:
+                raise OracleError(f"variable(s) listed twice: {', '.join(dupes)}")
+            if not listed:
+                raise OracleError("the variable list is empty; name at least one variable")
+
+        exprs = self._parse_components(expr, make_symbol, listed)
+        free: set[sp.Symbol] = set().union(*(e.free_symbols for e in exprs))
+        free_by_name = {s.name: s for s in free}
+        if len(free_by_name) != len(free):
+            raise OracleError("two different symbols share one name; give each variable one symbol")
+
+        if listed is None:
+            if not free:
+                raise OracleError(
+                    "the formula has no variables, so it has no symmetries to find; write it in terms of "
+                    "variables such as x1, x2, ..."
+                )
+            listed = sorted(free_by_name, key=_natural_key)
+        unknown = sorted(set(free_by_name) - set(listed), key=_natural_key)
+        if unknown:
+            raise OracleError(
+                f"the formula uses {', '.join(unknown)}, which is not among the listed variables "
+                f"({' '.join(listed)}); add it to the variables or fix the formula"
+            )
+        unused = [n for n in listed if n not in free_by_name]
+        if unused and not allow_unused:
+            raise OracleError(
+                f"variable(s) {', '.join(unused)} do not appear in the formula; remove them from the "
+                "variables, or pass allow_unused=True (CLI: --allow-unused) if that is intended"
+            )
+        symbols = {n: free_by_name.get(n) or make_symbol(n) for n in listed}
+        if vector_names is None:
+            vector_names = [listed]
+        self.vectors: tuple[tuple[sp.Symbol, ...], ...] = tuple(
+            tuple(symbols[n] for n in v) for v in vector_names
+        )
+        self.exprs: tuple[sp.Expr, ...] | None = tuple(exprs)
+        self._build_real_form()
+        self._torch_fn = sp.lambdify(self.real_variables, list(self.real_exprs), modules="torch")
+
+    # ------------------------------------------------------------------ construction helpers
+    @staticmethod
+    def _parse_components(expr: Any, make_symbol: Callable, listed: list[str] | None) -> list[sp.Expr]:
+        items = list(expr) if isinstance(expr, (list, tuple)) else [expr]
+        if not items:
+            raise OracleError("the oracle has no components; give at least one formula")
+        symbols = {n: make_symbol(n) for n in listed} if listed else None
+        out = []
+        for item in items:
+            if isinstance(item, str):
+                from liealg.parsing import parse_formula  # only strings need the parser
+
+                if symbols is None:
+                    e = parse_formula(item)
+                    # Re-create every variable with the oracle's assumptions (real or complex).
+                    e = e.xreplace({s: make_symbol(s.name) for s in e.free_symbols})
+                else:
+                    e = parse_formula(item, symbols=_SymbolTable(symbols, make_symbol))
+            elif isinstance(item, sp.Basic):
+                e = item
+            elif isinstance(item, (int, float)):
+                e = sp.nsimplify(item)
+            else:
+                raise OracleError(
+                    f"an oracle component must be a sympy expression or a formula string, got "
+                    f"{type(item).__name__}; for a Python/torch function use Oracle.from_callable(f, n)"
+                )
+            if not isinstance(e, sp.Expr):
+                raise OracleError(f"{item!r} is not an expression (equations and relations are not oracles)")
+            out.append(e)
+        return out
+
+    def _build_real_form(self) -> None:
+        if not self.is_complex:
+            self.real_vectors = self.vectors
+            self.real_variables = tuple(s for v in self.vectors for s in v)
+            self.real_exprs = tuple(self.exprs) if self.exprs is not None else ()
+            return
+        subs = {}
+        real_vectors = []
+        for v in self.vectors:
+            re_part = tuple(sp.Symbol(f"{s.name}_re", real=True) for s in v)
+            im_part = tuple(sp.Symbol(f"{s.name}_im", real=True) for s in v)
+            for s, a, b in zip(v, re_part, im_part):
+                subs[s] = a + sp.I * b
+            real_vectors.append(re_part + im_part)
+        self.real_vectors = tuple(real_vectors)
+        self.real_variables = tuple(s for v in real_vectors for s in v)
+        if self.exprs is None:
+            self.real_exprs = ()
+            return
+        parts = []
+        for e in self.exprs:
+            re_e, im_e = sp.expand(e.xreplace(subs)).as_real_imag()
+            parts.extend(p for p in (sp.expand(re_e), sp.expand(im_e)) if p != 0)
+        if not parts:
+            raise OracleError("every component of the oracle is identically zero; nothing to preserve")
+        self.real_exprs = tuple(parts)
+
+    @classmethod
+    def from_callable(
+        cls,
+        f: Callable[[torch.Tensor], torch.Tensor],
+        n: int,
+        *,
+        n_vectors: int = 1,
+        complex: bool = False,
+        name: str | None = None,
+    ) -> "Oracle":
+        """An oracle given as a torch function or ``nn.Module`` (e.g. a learned classifier).
+
+        Parameters
+        ----------
+        f : callable
+            Maps a batch ``(m, n)`` of real coordinates to ``(m,)`` or ``(m, k)``. For complex
+            oracles the coordinates are ``(Re z, Im z)`` per vector.
+        n : int
+            Number of real input coordinates.
+        n_vectors : int
+            How many argument vectors the ``n`` coordinates hold (a generator acts on each).
+
+        Examples
+        --------
+        >>> import torch
+        >>> phi = Oracle.from_callable(lambda x: (x ** 2).sum(-1), 3)
+        >>> phi.matrix_size, phi.n_outputs
+        (3, 1)
+        """
+        if not callable(f):
+            raise OracleError(f"from_callable needs a callable, got {type(f).__name__}")
+        if not isinstance(n, int) or n < 1:
+            raise OracleError(f"n (the number of input coordinates) must be a positive integer, got {n!r}")
+        per = 2 if complex else 1
+        if n_vectors < 1 or n % (n_vectors * per):
+            raise OracleError(
+                f"n = {n} coordinates cannot be split into {n_vectors} vector(s)"
+                + (" of complex numbers (2 real coordinates each)" if complex else "")
+            )
+        self = cls.__new__(cls)
+        self.is_complex = bool(complex)
+        self.name = name or getattr(f, "__name__", type(f).__name__)
+        self._callable = f
+        self.exprs = None
+        d = n // (n_vectors * per)
+        prefix = "z" if complex else "x"
+        names = [[f"{prefix}{j + 1}" if n_vectors == 1 else f"{prefix}{i + 1}_{j + 1}" for j in range(d)]
+                 for i in range(n_vectors)]
+        make = sp.Symbol if complex else (lambda s: sp.Symbol(s, real=True))
+        self.vectors = tuple(tuple(make(s) for s in v) for v in names)
+        self._build_real_form()
+        self._torch_fn = None
+        probe = torch.zeros(2, n, dtype=torch.float64).normal_(generator=torch.Generator().manual_seed(0))
+        try:
+            out = self._eval_callable(probe)
+        except OracleError:
+            raise
+        except Exception as exc:  # the user's function failed: say so, with its own message
+            raise OracleError(
+                f"calling the oracle on a batch of shape (2, {n}) failed: {type(exc).__name__}: {exc}"
+            ) from exc
+        self._n_outputs = out.shape[1]
+        return self
+
+    def _eval_callable(self, x: torch.Tensor) -> torch.Tensor:
+        assert self._callable is not None
+        try:
+            out = self._callable(x)
+        except RuntimeError as exc:
+            # A float32 module given float64 samples: retry in the module's dtype.
+            params = list(getattr(self._callable, "parameters", lambda: [])())
+            if params and params[0].dtype != x.dtype:
+                out = self._callable(x.to(params[0].dtype))
+            else:
+                raise
+        if not isinstance(out, torch.Tensor):
+            raise OracleError(f"the oracle must return a torch tensor, got {type(out).__name__}")
+        if out.ndim == 1:
+            out = out[:, None]
+        if out.ndim != 2 or out.shape[0] != x.shape[0]:
+            raise OracleError(
+                f"the oracle must map a batch of shape (m, {x.shape[1]}) to shape (m,) or (m, k); "
+                f"for m = {x.shape[0]} it returned shape {tuple(out.shape)}"
+            )
+        return out
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        """All variables, vector after vector."""
+        return tuple(s for v in self.vectors for s in v)
+
+    @property
+    def matrix_size(self) -> int:
+        """``d``: generators are ``d x d`` matrices."""
+        return len(self.vectors[0])
+
+    @property
+    def n_vectors(self) -> int:
+        """Number of argument vectors the generator acts on."""
+        return len(self.vectors)
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of real input coordinates."""
+        return len(self.real_variables)
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of real output components."""
+        if self._callable is not None:
+            return self._n_outputs
+        return len(self.real_exprs)
+
+    @property
+    def is_symbolic(self) -> bool:
+        """True when the oracle is a formula (exact methods apply), False for a callable."""
+        return self.exprs is not None
+
+    @property
+    def is_polynomial(self) -> bool:
+        """True when every real component is a polynomial with rational coefficients."""
+        if not self.is_symbolic:
+            return False
+        if not hasattr(self, "_is_polynomial"):
+            ok = True
+            for e in self.real_exprs:
+                try:
+                    sp.Poly(e, *self.real_variables, domain=sp.QQ)
+                except (sp.PolynomialError, sp.CoercionFailed, sp.GeneratorsNeeded, ValueError):
+                    ok = False
+                    break
+            self._is_polynomial = ok
+        return self._is_polynomial
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        """Evaluate on a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor, shape (m, n_inputs)
+            Real coordinates.
+
+        Returns
+        -------
+        torch.Tensor, shape (m, n_outputs)
+        """
+        if x.ndim != 2 or x.shape[1] != self.n_inputs:
+            raise OracleError(
+                f"expected a batch of shape (m, {self.n_inputs}) (variables {self.real_variables_text}), "
+                f"got shape {tuple(x.shape)}"
+            )
+        if self._callable is not None:
+            return self._eval_callable(x)
+        outs = self._torch_fn(*x.unbind(-1))
+        cols = [o if isinstance(o, torch.Tensor) else torch.as_tensor(o, dtype=x.dtype, device=x.device)
+                for o in outs]
+        cols = [c.to(dtype=x.dtype).expand(x.shape[0]) if c.ndim == 0 else c.to(x.dtype) for c in cols]
+        return torch.stack(cols, dim=-1)
+
+    @property
+    def real_variables_text(self) -> str:
+        return " ".join(s.name for s in self.real_variables)
+
+    def formula_text(self) -> str:
+        """The oracle as a readable string (its formulas, or the callable's name)."""
+        if self.exprs is None:
+            return f"<callable {self.name}>"
+        return "; ".join(str(e) for e in self.exprs)
+
+    def __repr__(self) -> str:
+        kind = "complex " if self.is_complex else ""
+        vec = " | ".join(" ".join(s.name for s in v) for v in self.vectors)
+        return f"Oracle({self.formula_text()!r}, {kind}vectors=[{vec}])"
+
+
+class _SymbolTable(dict):
+    """A mapping for the parser that makes symbols with the oracle's assumptions on demand."""
+
+    def __init__(self, known: dict[str, sp.Symbol], make: Callable[[str], sp.Symbol]):
+        super().__init__(known)
+        self._make = make
+
+    def __missing__(self, key: str) -> sp.Symbol:
+        sym = self._make(key)
+        self[key] = sym
+        return sym
+
+
+DISTRIBUTIONS = ("normal", "uniform")
+
+
+def sample_points(
+    oracle: Oracle,
+    m: int = 1024,
+    *,
+    distribution: str = "normal",
+    low: float = -1.0,
+    high: float = 1.0,
+    seed: int = 0,
+    dtype: torch.dtype = torch.float64,
+    device: str | torch.device = "cpu",
+) -> torch.Tensor:
+    """Draw ``m`` seeded sample points in the oracle's real coordinates and check them.
+
+    Parameters
+    ----------
+    distribution : {"normal", "uniform"}
+        ``N(0, I)`` (default) or uniform in the box ``[low, high]^n``.
+
+    Returns
+    -------
+    torch.Tensor, shape (m, oracle.n_inputs)
+
+    Raises
+    ------
+    OracleError
+        If the oracle is NaN or infinite at a sample (the message names the formula and point).
+
+    Examples
+    --------
+    >>> x = sample_points(Oracle("x1*x2"), 4, seed=1)
+    >>> tuple(x.shape)
+    (4, 2)
+    """
+    if distribution not in DISTRIBUTIONS:
+        raise OracleError(f"unknown distribution {distribution!r}; choose one of {', '.join(DISTRIBUTIONS)}")
+    if not isinstance(m, int) or m < 1:
+        raise OracleError(f"the number of samples must be a positive integer, got {m!r}")
+    if distribution == "uniform" and not high > low:
+        raise OracleError(f"uniform sampling needs low < high, got low={low}, high={high}")
+    gen = torch.Generator(device="cpu").manual_seed(int(seed))
+    if distribution == "normal":
+        x = torch.randn(m, oracle.n_inputs, generator=gen, dtype=dtype)
+    else:
+        x = low + (high - low) * torch.rand(m, oracle.n_inputs, generator=gen, dtype=dtype)
+    x = x.to(device)
+    check_finite(oracle, x)
+    return x
+
+
+def check_finite(oracle: Oracle, x: torch.Tensor) -> torch.Tensor:
+    """Evaluate the oracle on ``x`` and refuse NaN or inf with a message naming a bad sample.
+
+    Returns the values, shape ``(m, n_outputs)``.
+    """
+    with torch.no_grad():
+        y = oracle(x)
+    bad = ~torch.isfinite(y).all(dim=1)
+    if bad.any():
+        i = int(bad.nonzero()[0])
+        point = ", ".join(f"{s.name}={float(v):.4g}" for s, v in zip(oracle.real_variables, x[i]))
+        raise OracleError(
+            f"the oracle {oracle.formula_text()} is not finite at the sample ({point}) "
+            f"({int(bad.sum())} of {x.shape[0]} samples); sample where it is defined, e.g. "
+            "distribution='uniform' with low > 0 (CLI: --distribution uniform --low 0.5 --high 2), "
+            "or pass your own points"
+        )
+    return y

@@ -1,0 +1,507 @@
+"""The whole chain in one verb: formula -> learned generators -> exact matrices -> a name.
+
+:func:`discover` runs the stages in order (train or solve, rationalize, certify, build the
+algebra, identify) and returns a :class:`Discovery`. A stage that cannot finish never loses what
+the earlier stages produced: the result keeps it and says, in ``notes``, what failed and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import sympy as sp
+import torch
+
+from liealg import io
+from liealg.errors import (ConvergenceError, IdentificationError, LieAlgError, OracleError,
+                           RationalizationError)
+from liealg.losses import LossWeights
+from liealg.oracle import Oracle
+
+__all__ = ["discover", "Discovery", "METHODS", "BASES"]
+
+log = logging.getLogger(__name__)
+
+METHODS = ("train", "exact")
+BASES = ("rref", "orthonormal")
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Everything :func:`discover` found about one oracle.
+
+    Attributes
+    ----------
+    oracle : Oracle or None
+        None for a result loaded from a file whose oracle was a callable.
+    method : {"train", "exact"}
+    dimension : int
+        Number of independent generators found (0: no continuous symmetry).
+    generators : tuple of sympy.Matrix or None
+        Exact generators (canonical basis), or None when they could not be made exact.
+    learned : numpy.ndarray, shape (k, d, d), or None
+        The float generators training produced (None for the exact method).
+    certificate : Certificate or None
+        Per-generator proof that the oracle is invariant.
+    algebra : LieAlgebra or None
+        Exact structure constants of the generators.
+    identification : Identification or None
+        The algebra's name and invariants.
+    matches_exact : bool or None
+        For polynomial oracles: whether the learned span equals the exact solver's algebra.
+    span_error : float or None
+        Largest principal angle (radians) between the learned and the exact spans.
+    loss : dict
+        Final value of each training loss term (empty for the exact method).
+    converged : bool
+    notes : tuple of str
+        What a stage could not do, and what to try.
+    """
+
+    oracle: Oracle | None
+    method: str
+    dimension: int
+    generators: tuple[sp.Matrix, ...] | None
+    learned: np.ndarray | None = None
+    rationalization: Any = None
+    certificate: Any = None
+    algebra: Any = None
+    identification: Any = None
+    matches_exact: bool | None = None
+    span_error: float | None = None
+    loss: dict[str, float] = field(default_factory=dict)
+    converged: bool = True
+    interrupted: bool = False
+    training: Any = field(default=None, repr=False)
+    seed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    saved_algebra: dict | None = field(default=None, repr=False)
+    saved_oracle: dict | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ convenience
+    @property
+    def name(self) -> str | None:
+        """The algebra's name, e.g. ``"so(3,1)"`` (None when it was not identified)."""
+        if self.identification is not None:
+            return self.identification.name
+        if self.saved_algebra:
+            return self.saved_algebra.get("name")
+        return None
+
+    @property
+    def certified(self) -> bool | None:
+        """True only when every exact generator is proved to be a symmetry."""
+        if self.certificate is None:
+            return None
+        return bool(self.certificate.certified)
+
+    @property
+    def exact(self) -> bool:
+        return self.generators is not None
+
+    def summary(self) -> str:
+        """A readable multi-line report (what the CLI prints)."""
+        from liealg.report import text_report
+
+        return text_report(self)
+
+    # ------------------------------------------------------------------ JSON
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable result (see docs/json.md for every key)."""
+        from liealg import __version__
+
+        algebra_json = None
+        if self.identification is not None:
+            algebra_json = self.identification.to_json()
+        elif self.saved_algebra is not None:
+            algebra_json = self.saved_algebra
+        if self.generators is not None:
+            generators = [io.matrix_to_json(m) for m in self.generators]
+        elif self.learned is not None:
+            generators = [[[io.number_to_str(v) for v in row] for row in m] for m in self.learned.tolist()]
+        else:
+            generators = []
+        return {
+            "schema": io.SCHEMA,
+            "schema_version": io.SCHEMA_VERSION,
+            "liealg_version": __version__,
+            "oracle": self._oracle_json(),
+            "method": self.method,
+            "seed": self.seed,
+            "dimension": self.dimension,
+            "exact": self.exact,
+            "generators": generators,
+            "learned": None if self.learned is None else io.floats_to_json(self.learned),
+            "max_rounding_error": (None if self.rationalization is None
+                                   else float(self.rationalization.max_error)),
+            "certified": self.certified,
+            "certificate": None if self.certificate is None else self.certificate.to_json(),
+            "structure_constants": None if self.algebra is None else _brackets_json(self.algebra),
+            "matches_exact": self.matches_exact,
+            "span_error": self.span_error,
+            "loss": {k: float(v) for k, v in self.loss.items()},
+            "converged": self.converged,
+            "interrupted": self.interrupted,
+            "algebra": algebra_json,
+            "notes": list(self.notes),
+            "timings": {k: round(float(v), 6) for k, v in self.timings.items()},
+        }
+
+    def _oracle_json(self) -> dict[str, Any]:
+        if self.oracle is None:
+            return self.saved_oracle or {}
+        o = self.oracle
+        return {
+            "formulas": None if o.exprs is None else [sp.sstr(e) for e in o.exprs],
+            "callable": None if o.exprs is not None else o.name,
+            "vectors": [[s.name for s in v] for v in o.vectors],
+            "complex": o.is_complex,
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write :meth:`to_json` to ``path`` atomically (never a half-written file)."""
+        return io.write_json_atomic(path, self.to_json())
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Discovery":
+        """Read a result written by :meth:`save`: exact matrices, structure constants and name.
+
+        Raises
+        ------
+        liealg.io.ResultFileError
+            If the file is missing, not JSON, of another schema or version, or malformed.
+        """
+        data = io.read_json(path)
+        return cls.from_json(data, where=str(path))
+
+    @classmethod
+    def from_json(cls, data: Any, *, where: str = "result") -> "Discovery":
+        if not isinstance(data, dict) or data.get("schema") != io.SCHEMA:
+            raise io.ResultFileError(f"{where} is not a liealg result (missing 'schema': '{io.SCHEMA}')")
+        version = data.get("schema_version")
+        if version != io.SCHEMA_VERSION:
+            raise io.ResultFileError(
+                f"{where} has schema version {version!r}; this liealg reads version {io.SCHEMA_VERSION}"
+            )
+        try:
+            oracle_json = data["oracle"]
+            oracle = None
+            if oracle_json.get("formulas"):
+                vectors = oracle_json["vectors"]
+                oracle = Oracle(oracle_json["formulas"], vectors=vectors,
+                                complex=bool(oracle_json.get("complex")), allow_unused=True)
+            dimension = int(data["dimension"])
+            generators = None
+            if data.get("exact"):
+                generators = tuple(io.matrix_from_json(m, where=f"{where}: generators[{i}]")
+                                   for i, m in enumerate(data["generators"]))
+                if len(generators) != dimension:
+                    raise io.ResultFileError(
+                        f"{where}: 'dimension' is {dimension} but {len(generators)} generators are stored"
+                    )
+            learned = None
+            if data.get("learned") is not None:
+                learned = io.floats_from_json(data["learned"], complex=bool(oracle_json.get("complex")))
+            algebra = None
+            if data.get("structure_constants") is not None and generators:
+                from liealg.algebra import LieAlgebra
+
+                algebra = LieAlgebra.from_matrices(list(generators))
+                stored = data["structure_constants"]
+                if _brackets_json(algebra) != stored:
+                    raise io.ResultFileError(
+                        f"{where}: the stored structure constants do not match the stored generators"
+                    )
+            return cls(
+                oracle=oracle,
+                method=str(data["method"]),
+                dimension=dimension,
+                generators=generators,
+                learned=learned,
+                algebra=algebra,
+                matches_exact=data.get("matches_exact"),
+                span_error=data.get("span_error"),
+                loss=dict(data.get("loss") or {}),
+                converged=bool(data.get("converged", True)),
+                interrupted=bool(data.get("interrupted", False)),
+                seed=int(data.get("seed", 0)),
+                timings=dict(data.get("timings") or {}),
+                notes=tuple(data.get("notes") or ()),
+                saved_algebra=data.get("algebra"),
+                saved_oracle=oracle_json,
+                certificate=_SavedCertificate.from_json(data.get("certificate")),
+            )
+        except io.ResultFileError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise io.ResultFileError(f"{where} is malformed: {type(exc).__name__}: {exc}") from None
+        except LieAlgError as exc:
+            raise io.ResultFileError(f"{where} holds an inconsistent result: {exc}") from None
+
+
+@dataclass(frozen=True)
+class _SavedCertificate:
+    """The certificate part of a loaded result (its statuses, as saved)."""
+
+    data: dict
+
+    @property
+    def certified(self) -> bool:
+        return bool(self.data.get("certified"))
+
+    def to_json(self) -> dict:
+        return dict(self.data)
+
+    @classmethod
+    def from_json(cls, data: Any) -> "_SavedCertificate | None":
+        return None if data is None else cls(dict(data))
+
+
+def _brackets_json(algebra: Any) -> list[list]:
+    """Structure constants as sparse ``[i, j, k, "c"]`` rows, i < j (the identify file format)."""
+    rows = []
+    for (i, j), terms in sorted(algebra.structure_constants.items()):
+        for k, c in sorted(terms.items()):
+            if c != 0:
+                rows.append([int(i), int(j), int(k), io.number_to_str(c)])
+    return rows
+
+
+# --------------------------------------------------------------------------- the verb
+def discover(
+    oracle: Oracle | str | sp.Expr | Sequence,
+    *,
+    n_generators: int | str = "auto",
+    method: str = "train",
+    seed: int = 0,
+    weights: LossWeights | None = None,
+    samples: torch.Tensor | None = None,
+    n_samples: int | None = None,
+    distribution: str = "normal",
+    low: float = -1.0,
+    high: float = 1.0,
+    optimizer: str = "lbfgs",
+    epochs: int | None = None,
+    tol: float | None = None,
+    invariance: str = "lie",
+    dtype: torch.dtype = torch.float64,
+    device: str | torch.device = "cpu",
+    basis: str = "rref",
+    exact: bool = True,
+    compare_exact: bool = True,
+    identify: bool = True,
+    max_denominator: int = 1000,
+    progress: Callable[[int, dict[str, float]], None] | None = None,
+    variables: Any = None,
+    vectors: Any = None,
+    complex: bool = False,
+) -> Discovery:
+    """Find the linear symmetries of an oracle, make them exact, and name their Lie algebra.
+
+    Parameters
+    ----------
+    oracle : Oracle, str, sympy expression, or list of them
+        Strings and expressions are wrapped in :class:`Oracle` (with ``variables``, ``vectors``
+        and ``complex`` passed on).
+    n_generators : int or "auto"
+        How many generators to learn; ``"auto"`` finds the dimension of the whole symmetry
+        algebra from the spectrum of the invariance form.
+    method : {"train", "exact"}
+        Learn the generators by gradient descent (default), or solve the exact linear system
+        (polynomial oracles only).
+    seed : int
+        Seeds samples and initial generators: the same seed gives the same result.
+    basis : {"rref", "orthonormal"}
+        Canonical exact basis: the reduced row echelon form of the span (so(n) as
+        ``E_ij - E_ji``), or its Gram-Schmidt orthonormalization with ``tr(W W^dagger) = 2``
+        (Gell-Mann-like for su(n)).
+    exact : bool
+        Rationalize and certify (default). ``False`` stops after training.
+    compare_exact : bool
+        For polynomial oracles, also run the exact solver and report ``matches_exact``.
+    identify : bool
+        Name the algebra.
+    progress : callable, optional
+        ``progress(epoch, losses)`` during training.
+
+    Returns
+    -------
+    Discovery
+
+    Examples
+    --------
+    >>> result = discover("x1**2 + x2**2 + x3**2 - x4**2", seed=0)
+    >>> result.dimension, result.name, result.certified
+    (6, 'so(3,1)', True)
+    """
+    from liealg.training import fit, fit_auto
+
+    if method not in METHODS:
+        raise OracleError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    if basis not in BASES:
+        raise OracleError(f"unknown basis {basis!r}; choose one of: {', '.join(BASES)}")
+    if not isinstance(oracle, Oracle):
+        oracle = Oracle(oracle, variables=variables, vectors=vectors, complex=complex)
+    elif variables is not None or vectors is not None or complex:
+        raise OracleError("variables, vectors and complex describe a formula; an Oracle already has them")
+    if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):
+        raise OracleError(f"n_generators must be a positive integer or 'auto', got {n_generators!r}")
+
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    learned = None
+    training = None
+    loss: dict[str, float] = {}
+    converged = True
+    interrupted = False
+    generators: tuple[sp.Matrix, ...] | None = None
+    rationalization = None
+    exact_generators = None
+
+    t0 = time.perf_counter()
+    if method == "exact":
+        from liealg.exact import solve_symmetries
+
+        if not oracle.is_polynomial:
+            raise OracleError(
+                f"method='exact' needs a polynomial oracle with rational coefficients; "
+                f"{oracle.formula_text()} is not one. Use method='train' (the default)."
+            )
+        generators = tuple(solve_symmetries(oracle))
+        if basis == "orthonormal" and generators:
+            from liealg.exact import orthonormal_basis
+
+            generators = tuple(orthonormal_basis(generators))
+        exact_generators = generators
+        timings["solve"] = time.perf_counter() - t0
+    else:
+        fit_options = dict(weights=weights, optimizer=optimizer, epochs=epochs, tol=tol, invariance=invariance,
+                           dtype=dtype, progress=progress)
+        if n_generators == "auto":
+            training, dim, _ = fit_auto(oracle, seed=seed, samples=samples, n_samples=n_samples,
+                                        distribution=distribution, low=low, high=high, device=device,
+                                        **fit_options)
+        else:
+            training = fit(oracle, n_generators, seed=seed, samples=samples, n_samples=n_samples,
+                           distribution=distribution, low=low, high=high, device=device, **fit_options)
+        timings["train"] = time.perf_counter() - t0
+        if training is not None:
+            learned = training.generators
+            loss = dict(training.loss)
+            converged = training.converged
+            interrupted = training.interrupted
+            if interrupted:
+                notes.append("training was interrupted; these are the best generators found before that")
+            if not converged:
+                notes.append(
+                    f"training stopped at total loss {loss['total']:.3g} above the tolerance {training.tol:.3g}; "
+                    "try more epochs, another seed, more samples, or fewer generators"
+                )
+        if training is not None and exact:
+            t1 = time.perf_counter()
+            from liealg.exact import rationalize
+
+            try:
+                rationalization = rationalize(learned, max_denominator=max_denominator, basis=basis)
+                generators = tuple(rationalization.matrices)
+            except RationalizationError as exc:
+                notes.append(f"the learned generators could not be made exact: {exc}")
+            timings["rationalize"] = time.perf_counter() - t1
+        elif training is None:
+            generators = ()
+
+    dimension = len(generators) if generators is not None else (0 if learned is None else int(learned.shape[0]))
+
+    # Compare with the exact algebra where the exact solver applies.
+    matches_exact = None
+    span_error = None
+    if method == "train" and compare_exact and exact and oracle.is_polynomial:
+        t1 = time.perf_counter()
+        from liealg.exact import principal_angles, same_span, solve_symmetries
+
+        exact_generators = tuple(solve_symmetries(oracle))
+        timings["exact_solve"] = time.perf_counter() - t1
+        if learned is not None and exact_generators:
+            angles = principal_angles(learned, exact_generators) if len(exact_generators) >= len(learned) else None
+            span_error = float(np.max(angles)) if angles is not None and len(angles) else None
+        if generators is not None:
+            matches_exact = bool(len(generators) == len(exact_generators)
+                                 and (not generators or same_span(generators, exact_generators)))
+            if not matches_exact:
+                notes.append(
+                    f"the learned algebra (dimension {len(generators)}) differs from the exact one "
+                    f"(dimension {len(exact_generators)})"
+                )
+
+    certificate = None
+    algebra = None
+    identification = None
+    if generators:
+        t1 = time.perf_counter()
+        certificate = _certify(oracle, generators, notes)
+        timings["certify"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        from liealg.algebra import LieAlgebra
+
+        try:
+            algebra = LieAlgebra.from_matrices(list(generators))
+        except LieAlgError as exc:
+            notes.append(f"the generators do not form a Lie algebra: {exc}")
+        timings["algebra"] = time.perf_counter() - t1
+        if algebra is not None and identify:
+            t1 = time.perf_counter()
+            from liealg.identify import identify as identify_algebra
+
+            try:
+                identification = identify_algebra(algebra)
+            except IdentificationError as exc:
+                notes.append(f"the algebra could not be named: {exc}")
+            timings["identify"] = time.perf_counter() - t1
+    elif dimension == 0:
+        notes.append("the oracle has no continuous linear symmetry (the symmetry algebra is 0-dimensional)")
+    timings["total"] = time.perf_counter() - t0
+
+    return Discovery(
+        oracle=oracle,
+        method=method,
+        dimension=dimension,
+        generators=generators,
+        learned=learned,
+        rationalization=rationalization,
+        certificate=certificate,
+        algebra=algebra,
+        identification=identification,
+        matches_exact=matches_exact,
+        span_error=span_error,
+        loss=loss,
+        converged=converged,
+        interrupted=interrupted,
+        training=training,
+        seed=seed,
+        timings=timings,
+        notes=tuple(notes),
+    )
+
+
+def _certify(oracle: Oracle, generators: Sequence[sp.Matrix], notes: list[str]):
+    from liealg.exact import certify
+
+    if not oracle.is_symbolic:
+        notes.append("the oracle is a callable, so the generators cannot be proved exactly; certificate skipped")
+        return None
+    cert = certify(oracle, list(generators))
+    if not cert.certified:
+        failed = [i for i, s in enumerate(cert.statuses) if s == "failed"]
+        numeric = [i for i, s in enumerate(cert.statuses) if s == "numeric"]
+        if failed:
+            notes.append(f"generator(s) {failed} are NOT symmetries of the oracle (kept, and marked failed)")
+        if numeric:
+            notes.append(f"generator(s) {numeric} were checked numerically to high precision, not proved")
+    return cert

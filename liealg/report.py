@@ -1,0 +1,103 @@
+"""Human-readable reports: plain text for the terminal, LaTeX for papers."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["text_report", "latex_generators", "format_matrix", "identification_report"]
+
+
+def format_matrix(m: Any, indent: str = "    ") -> str:
+    """A matrix (exact sympy or float numpy) as aligned text rows."""
+    if isinstance(m, sp.MatrixBase):
+        cells = [[sp.sstr(m[i, j]) for j in range(m.cols)] for i in range(m.rows)]
+    else:
+        a = np.asarray(m)
+        if np.iscomplexobj(a):
+            cells = [[_fmt_complex(v) for v in row] for row in a]
+        else:
+            cells = [[f"{v:.6g}" for v in row] for row in a]
+    width = max((len(c) for row in cells for c in row), default=1)
+    return "\n".join(indent + "[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells)
+
+
+def _fmt_complex(v: complex) -> str:
+    re_, im_ = float(np.real(v)), float(np.imag(v))
+    if abs(im_) < 1e-12:
+        return f"{re_:.6g}"
+    if abs(re_) < 1e-12:
+        return f"{im_:.6g}j"
+    return f"{re_:.6g}{im_:+.6g}j"
+
+
+def latex_generators(generators: Sequence[sp.MatrixBase], symbol: str = "J") -> str:
+    """The generators as LaTeX display math, one ``pmatrix`` each."""
+    lines = []
+    for i, m in enumerate(generators, start=1):
+        body = sp.latex(m, mat_str="pmatrix", mat_delim="")
+        lines.append(f"{symbol}_{{{i}}} = {body}")
+    return "\\begin{gather*}\n" + " \\\\\n".join(lines) + "\n\\end{gather*}"
+
+
+def identification_report(ident: Any) -> list[str]:
+    """Lines describing an Identification: name, aliases, invariants, ideals."""
+    lines = [f"Lie algebra: {ident.name}"]
+    aliases = [a for a in getattr(ident, "aliases", []) if a != ident.name]
+    if aliases:
+        lines.append(f"  also known as: {', '.join(aliases)}")
+    pos, neg, zero = ident.killing_signature
+    lines.append(f"  Killing form signature (+, -, 0): ({pos}, {neg}, {zero})")
+    if ident.cartan_type:
+        lines.append(f"  complex type: {ident.cartan_type}, rank {ident.rank}")
+    facts = [name for name in ("semisimple", "solvable", "nilpotent", "abelian") if getattr(ident, name)]
+    lines.append(f"  properties: {', '.join(facts) if facts else 'none of semisimple/solvable/nilpotent/abelian'}")
+    lines.append(f"  radical: dim {ident.radical_dimension}; center: dim {ident.center_dimension}")
+    for ideal in getattr(ident, "ideals", ()):
+        lines.append(f"  simple ideal: {ideal.real_form} (type {ideal.type}, dim {ideal.dimension})")
+    return lines
+
+
+def text_report(result: Any, *, max_generators: int = 12) -> str:
+    """The CLI's report of a :class:`liealg.pipeline.Discovery`."""
+    lines: list[str] = []
+    oracle = result.oracle
+    if oracle is not None:
+        lines.append(f"Oracle: {oracle.formula_text()}")
+        vec = " | ".join(" ".join(s.name for s in v) for v in oracle.vectors)
+        lines.append(f"  variables: {vec}{'  (complex)' if oracle.is_complex else ''}")
+    lines.append(f"Method: {result.method}")
+    if result.dimension == 0:
+        lines.append("No continuous linear symmetry: the symmetry algebra is 0-dimensional.")
+    else:
+        lines.append(f"Generators: {result.dimension}")
+    if result.loss:
+        order = ["invariance", "normalization", "orthogonality", "closure", "sparsity", "total"]
+        parts = [f"{k} {result.loss[k]:.3g}" for k in order if k in result.loss]
+        lines.append("Loss: " + ", ".join(parts) + ("" if result.converged else "  (NOT converged)"))
+    if result.matches_exact is not None:
+        lines.append(f"Matches the exact solver: {'yes' if result.matches_exact else 'NO'}"
+                     + (f" (largest principal angle {result.span_error:.2g} rad)" if result.span_error is not None else ""))
+    if result.certified is not None:
+        lines.append(f"Certified (each generator proved a symmetry): {'yes' if result.certified else 'NO'}")
+    mats = result.generators if result.generators is not None else result.learned
+    if mats is not None and len(mats):
+        kind = "exact" if result.generators is not None else "learned (floats)"
+        shown = list(mats)[:max_generators]
+        lines.append(f"Generators ({kind}):")
+        for i, m in enumerate(shown, start=1):
+            lines.append(f"  J{i} =")
+            lines.append(format_matrix(m))
+        if len(mats) > len(shown):
+            lines.append(f"  ... and {len(mats) - len(shown)} more (use --json or --latex for all)")
+    if result.identification is not None:
+        lines.extend(identification_report(result.identification))
+    elif result.name:
+        lines.append(f"Lie algebra: {result.name}")
+    for note in result.notes:
+        lines.append(f"Note: {note}")
+    if result.timings:
+        lines.append("Time: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
+    return "\n".join(lines)
