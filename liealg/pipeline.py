@@ -142,7 +142,7 @@ class Discovery:
             "max_rounding_error": (None if self.rationalization is None
                                    else float(self.rationalization.max_error)),
             "certified": self.certified,
-            "certificate": None if self.certificate is None else self.certificate.to_json(),
+            "certificate": None if self.certificate is None else self.certificate.to_dict(),
             "structure_constants": None if self.algebra is None else _brackets_json(self.algebra),
             "matches_exact": self.matches_exact,
             "span_error": self.span_error,
@@ -256,12 +256,16 @@ class _SavedCertificate:
     def certified(self) -> bool:
         return bool(self.data.get("certified"))
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         return dict(self.data)
 
     @classmethod
     def from_json(cls, data: Any) -> "_SavedCertificate | None":
-        return None if data is None else cls(dict(data))
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            raise io.ResultFileError("the 'certificate' entry must be an object")
+        return cls(dict(data))
 
 
 def _brackets_json(algebra: Any) -> list[list]:
