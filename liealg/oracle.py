@@ -174,7 +174,7 @@ class Oracle:
         )
         self.exprs: tuple[sp.Expr, ...] | None = tuple(exprs)
         self._build_real_form()
-        self._torch_fn = sp.lambdify(self.real_variables, list(self.real_exprs), modules="torch")
+        self._build_evaluator()
 
     # ------------------------------------------------------------------ construction helpers
     @staticmethod
@@ -212,7 +212,8 @@ class Oracle:
         if not self.is_complex:
             self.real_vectors = self.vectors
             self.real_variables = tuple(s for v in self.vectors for s in v)
-            self.real_exprs = tuple(self.exprs) if self.exprs is not None else ()
+            self._real_exprs = tuple(self.exprs) if self.exprs is not None else ()
+            self._complex_subs = None
             return
         subs = {}
         real_vectors = []
@@ -224,16 +225,58 @@ class Oracle:
             real_vectors.append(re_part + im_part)
         self.real_vectors = tuple(real_vectors)
         self.real_variables = tuple(s for v in real_vectors for s in v)
-        if self.exprs is None:
-            self.real_exprs = ()
+        self._complex_subs = subs
+        self._real_exprs = None  # expanded on first use: only the exact stages need it
+
+    def _build_evaluator(self) -> None:
+        """Lambdify to torch. Complex formulas are evaluated unexpanded in complex arithmetic
+        (z = a + ib substituted, nothing multiplied out), so a determinant of 720 terms stays
+        720 terms; its real and imaginary parts become the real outputs."""
+        if not self.is_complex:
+            self._torch_fn = sp.lambdify(self.real_variables, list(self.exprs), modules="torch")
+            self._output_parts = None
             return
+        complex_exprs = [e.xreplace(self._complex_subs) for e in self.exprs]
+        self._torch_fn = sp.lambdify(self.real_variables, complex_exprs, modules="torch")
+        # Which real/imaginary parts are identically zero? Evaluate at seeded random points: a
+        # nonzero polynomial (or analytic function) vanishes at random points with probability 0.
+        probe = torch.randn(8, len(self.real_variables), dtype=torch.float64,
+                            generator=torch.Generator().manual_seed(12345))
+        vals = self._raw_outputs(probe)  # (8, n_exprs) complex
         parts = []
-        for e in self.exprs:
-            re_e, im_e = sp.expand(e.xreplace(subs)).as_real_imag()
-            parts.extend(p for p in (sp.expand(re_e), sp.expand(im_e)) if p != 0)
+        for c in range(vals.shape[1]):
+            col = vals[:, c]
+            scale = float(col.abs().max()) or 1.0
+            for kind, part in (("re", col.real), ("im", col.imag)):
+                if float(part.abs().max()) > 1e-10 * scale:
+                    parts.append((c, kind))
         if not parts:
             raise OracleError("every component of the oracle is identically zero; nothing to preserve")
-        self.real_exprs = tuple(parts)
+        self._output_parts = tuple(parts)
+
+    def _raw_outputs(self, x: torch.Tensor) -> torch.Tensor:
+        outs = self._torch_fn(*x.unbind(-1))
+        dtype = x.dtype
+        if self.is_complex:
+            dtype = torch.complex128 if x.dtype == torch.float64 else torch.complex64
+        cols = []
+        for o in outs:
+            t = o if isinstance(o, torch.Tensor) else torch.as_tensor(o, device=x.device)
+            t = t.to(dtype)
+            cols.append(t.expand(x.shape[0]) if t.ndim == 0 else t)
+        return torch.stack(cols, dim=-1)
+
+    @property
+    def real_exprs(self) -> tuple[sp.Expr, ...]:
+        """Real-valued components in ``real_variables`` (for complex oracles: the real and
+        imaginary parts that are not identically zero, expanded)."""
+        if self._real_exprs is None:
+            parts = []
+            for e in self.exprs or ():
+                re_e, im_e = sp.expand(e.xreplace(self._complex_subs)).as_real_imag()
+                parts.extend(p for p in (sp.expand(re_e), sp.expand(im_e)) if p != 0)
+            self._real_exprs = tuple(parts)
+        return self._real_exprs
 
     @classmethod
     def from_callable(
@@ -286,6 +329,7 @@ class Oracle:
         make = sp.Symbol if complex else (lambda s: sp.Symbol(s, real=True))
         self.vectors = tuple(tuple(make(s) for s in v) for v in names)
         self._build_real_form()
+        self._real_exprs = ()
         self._torch_fn = None
         probe = torch.zeros(2, n, dtype=torch.float64).normal_(generator=torch.Generator().manual_seed(0))
         try:
@@ -347,7 +391,9 @@ class Oracle:
         """Number of real output components."""
         if self._callable is not None:
             return self._n_outputs
-        return len(self.real_exprs)
+        if self._output_parts is not None:
+            return len(self._output_parts)
+        return len(self.exprs)
 
     @property
     def is_symbolic(self) -> bool:
@@ -360,11 +406,15 @@ class Oracle:
         if not self.is_symbolic:
             return False
         if not hasattr(self, "_is_polynomial"):
+            # Structural test, not sp.Poly: constructing a Poly of a determinant with thousands
+            # of terms takes a minute, this takes milliseconds.
+            variables = self.real_variables
             ok = True
             for e in self.real_exprs:
-                try:
-                    sp.Poly(e, *self.real_variables, domain=sp.QQ)
-                except (sp.PolynomialError, sp.CoercionFailed, sp.GeneratorsNeeded, ValueError):
+                if not e.is_polynomial(*variables) or e.free_symbols - set(variables):
+                    ok = False
+                    break
+                if any(not a.is_Rational for a in e.atoms(sp.Number)) or e.atoms(sp.NumberSymbol) or e.has(sp.I):
                     ok = False
                     break
             self._is_polynomial = ok
@@ -389,10 +439,10 @@ class Oracle:
             )
         if self._callable is not None:
             return self._eval_callable(x)
-        outs = self._torch_fn(*x.unbind(-1))
-        cols = [o if isinstance(o, torch.Tensor) else torch.as_tensor(o, dtype=x.dtype, device=x.device)
-                for o in outs]
-        cols = [c.to(dtype=x.dtype).expand(x.shape[0]) if c.ndim == 0 else c.to(x.dtype) for c in cols]
+        raw = self._raw_outputs(x)
+        if self._output_parts is None:
+            return raw
+        cols = [raw[:, c].real if kind == "re" else raw[:, c].imag for c, kind in self._output_parts]
         return torch.stack(cols, dim=-1)
 
     @property
