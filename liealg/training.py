@@ -10,7 +10,7 @@ Everything is seeded, runs in float64 by default, and works on any torch device.
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import logging
 import math
 import time
@@ -248,7 +248,7 @@ def fit(
     tol: float | None = None,
     invariance: str = "lie",
     eps: float = 1e-3,
-    structure_constants: str = "learned",
+    structure_constants: str = "projected",
     restarts: int = 2,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device = "cpu",
@@ -275,9 +275,12 @@ def fit(
         Stop as soon as the total loss is below it (default :func:`default_tol`).
     invariance : {"lie", "finite"}
         The eps -> 0 Lie derivative (default; exact, fast), or the talk's finite-eps eq. (4).
-    structure_constants : {"learned", "projected"}
-        Learn ``f_ab^c`` as a parameter tensor (the method), or project each bracket onto the
-        span in closed form.
+    structure_constants : {"projected", "learned"}
+        ``"projected"`` (default) recomputes the optimal ``f_ab^c`` in closed form at every step
+        (each bracket projected onto the span of the generators, one batched solve);
+        ``"learned"`` trains ``f`` as a parameter tensor, as the method's reference code did.
+        Both minimize the same closure loss; projected converged in 3 L-BFGS epochs on so(10)
+        where learned needed 13 (measured: 2.9 s vs 11.9 s).
     restarts : int
         Extra attempts from new seeded starting points when the first one stalls above ``tol``
         (L-BFGS can stop in a saddle of the orthogonality term); the best attempt is returned.
@@ -324,18 +327,38 @@ def fit(
 
     best: TrainingResult | None = None
     start = time.perf_counter()
-    for attempt in range(restarts + 1):
-        result = _fit_once(
-            oracle, form, q, space, n_generators, weights, seed + 7919 * attempt, optimizer, lr, epochs,
-            tol, invariance, eps, structure_constants, dtype, device, progress,
-        )
-        if best is None or result.loss["total"] < best.loss["total"]:
-            best = result
-        if best.converged or best.interrupted:
-            break
-        log.info("attempt %d stalled at loss %.3e; restarting", attempt, result.loss["total"])
+    with _threads_for(n_generators * space.p * space.d, device):
+        for attempt in range(restarts + 1):
+            result = _fit_once(
+                oracle, form, q, space, n_generators, weights, seed + 7919 * attempt, optimizer, lr, epochs,
+                tol, invariance, eps, structure_constants, dtype, device, progress,
+            )
+            if best is None or result.loss["total"] < best.loss["total"]:
+                best = result
+            if best.converged or best.interrupted:
+                break
+            log.info("attempt %d stalled at loss %.3e; restarting", attempt, result.loss["total"])
     assert best is not None
     return _replace(best, seconds=time.perf_counter() - start, seed=seed)
+
+
+@contextlib.contextmanager
+def _threads_for(work: int, device: torch.device):
+    """Run small problems on one CPU thread.
+
+    Each step of a small problem is a few microseconds of arithmetic; splitting it over threads
+    costs more in synchronization than it saves, and on a busy machine spinning threads made
+    su(3) 15x slower (30 s instead of 2 s, measured). Large problems (e6) keep every thread.
+    """
+    if device.type != "cpu" or work > 200_000:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def default_n_samples(space: MatrixSpace, n_outputs: int) -> int:
