@@ -305,7 +305,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     elif args.structure_constants:
         algebra = load_structure_constants(args.structure_constants)
     else:
-        algebra = load_matrices(args.matrices)
+        algebra = LieAlgebra.from_matrices(list(load_matrices(args.matrices)))
     ident = identify(algebra)
     print(f"Dimension: {algebra.dim}")
     print("\n".join(identification_report(ident)))

@@ -408,15 +408,8 @@ class Oracle:
         if not hasattr(self, "_is_polynomial"):
             # Structural test, not sp.Poly: constructing a Poly of a determinant with thousands
             # of terms takes a minute, this takes milliseconds.
-            variables = self.real_variables
-            ok = True
-            for e in self.real_exprs:
-                if not e.is_polynomial(*variables) or e.free_symbols - set(variables):
-                    ok = False
-                    break
-                if any(not a.is_Rational for a in e.atoms(sp.Number)) or e.atoms(sp.NumberSymbol) or e.has(sp.I):
-                    ok = False
-                    break
+            variables = set(self.real_variables)
+            ok = all(_is_rational_polynomial(e, variables) for e in self.real_exprs)
             self._is_polynomial = ok
         return self._is_polynomial
 
@@ -459,6 +452,18 @@ class Oracle:
         kind = "complex " if self.is_complex else ""
         vec = " | ".join(" ".join(s.name for s in v) for v in self.vectors)
         return f"Oracle({self.formula_text()!r}, {kind}vectors=[{vec}])"
+
+
+def _is_rational_polynomial(e: sp.Expr, variables: set) -> bool:
+    """Is ``e`` a polynomial in ``variables`` with rational coefficients? (structural, fast)"""
+    if not e.is_polynomial(*variables) or e.free_symbols - variables:
+        return False
+    if e.has(sp.I) or e.atoms(sp.NumberSymbol) or e.atoms(sp.Float):
+        return False
+    # sqrt(2), 2**(1/3): a number to a non-integer power is irrational (or at least not in Q).
+    if any(p.base.is_number and not p.exp.is_Integer for p in e.atoms(sp.Pow)):
+        return False
+    return not any(f.is_number for f in e.atoms(sp.Function))  # sin(1), log(2), ...
 
 
 class _SymbolTable(dict):

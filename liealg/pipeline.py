@@ -433,7 +433,7 @@ def discover(
         exact_generators = tuple(solve_symmetries(oracle))
         timings["exact_solve"] = time.perf_counter() - t1
         if learned is not None and exact_generators:
-            angles = principal_angles(learned, exact_generators) if len(exact_generators) >= len(learned) else None
+            angles = principal_angles(learned, exact_generators, pad=False) if len(exact_generators) >= len(learned) else None
             span_error = float(np.max(angles)) if angles is not None and len(angles) else None
         if generators is not None:
             matches_exact = bool(len(generators) == len(exact_generators)

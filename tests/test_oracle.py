@@ -105,3 +105,11 @@ def test_batch_shape_is_checked():
     phi = Oracle("x1 + x2")
     with pytest.raises(OracleError, match=r"shape \(m, 2\)"):
         phi(torch.zeros(3, 5, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("formula,expected", [
+    ("x1**2/3 + x2", True), ("x1**2 + 0.5*x2", True), ("sqrt(2)*x1**2 + x2**2", False),
+    ("sin(1)*x1 + x2", False), ("pi*x1 + x2", False), ("sqrt(x1) + x2", False), ("x1*I + x2", False),
+])
+def test_is_polynomial_means_rational_coefficients(formula, expected):
+    assert Oracle(formula).is_polynomial is expected

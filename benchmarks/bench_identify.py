@@ -1,0 +1,78 @@
+"""Timing of exact structure constants and identification (a script, not a test).
+
+    python benchmarks/bench_identify.py            # the table below
+    python benchmarks/bench_identify.py --repeat 3 # best of 3
+
+Columns:
+  matrices  LieAlgebra.from_matrices (RREF, commutators, exact coordinates, closure check)
+  sc+jacobi LieAlgebra.from_json of the exact structure constants (parsing + exact Jacobi check)
+  identify  identify() on the algebra built from structure constants
+Goals (IDENTIFICATION.md, 2-core CPU): so(10) identify < 2 s; 78-dim algebras < 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import liealg.catalog as cat  # noqa: E402
+from liealg.algebra import LieAlgebra  # noqa: E402
+from liealg.identify import identify  # noqa: E402
+
+
+def cases():
+    out = [
+        ("so(10)", lambda: cat.so(10)),
+        ("so(5,5)", lambda: cat.so(5, 5)),
+        ("su(6)", lambda: cat.su(6)),
+        ("sp(8,R)", lambda: cat.sp(8)),
+        ("so(13) (B6)", lambda: cat.so(13)),
+        ("sp(12,R) (C6)", lambda: cat.sp(12)),
+        ("poincare(1,9)", lambda: cat.poincare(1, 9)),
+        ("u(8)", lambda: cat.u(8)),
+    ]
+    try:
+        from liealg.catalog import exceptional as ex
+    except ImportError:
+        ex = None
+    for label, fn in [("g2", "g2_matrices"), ("G2(2)", "g2_split_matrices"), ("f4", "f4_matrices"),
+                      ("E6(-26)", "e6_matrices")]:
+        if ex is not None and hasattr(ex, fn):
+            out.append((label, getattr(ex, fn)))
+    return out
+
+
+def best_of(repeat: int, fn):
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, value
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs (default 1)")
+    args = ap.parse_args()
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
+    header = f"{'algebra':16s} {'dim':>4s} {'name':22s} {'type':8s} {'matrices':>9s} {'sc+jacobi':>10s} {'identify':>9s}"
+    print(header)
+    print("-" * len(header))
+    for label, make in cases():
+        mats = make()
+        t_mat, L = best_of(args.repeat, lambda: LieAlgebra.from_matrices(mats))
+        data = L.to_json()
+        t_sc, L2 = best_of(args.repeat, lambda: LieAlgebra.from_json(data))
+        t_id, res = best_of(args.repeat, lambda: identify(L2))
+        print(f"{label:16s} {L.dim:4d} {res.name:22s} {res.cartan_type:8s} {t_mat:8.2f}s {t_sc:9.2f}s {t_id:8.2f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1431 @@
+"""Name a real Lie algebra exactly: Levi decomposition, simple ideals, Cartan types, real forms.
+
+:func:`identify` follows ``IDENTIFICATION.md`` (§2–§5):
+
+1. exact over Q: Killing form and its inertia (charpoly + Descartes), derived and lower central
+   series, centre, solvable radical, nilradical, Levi factor;
+2. for the semisimple part: an exact Cartan subalgebra ``H = ker ad x`` (x random, regular), the
+   roots numerically (eigenvalues of ``ad h``, ``h`` generic in ``H``), their Killing Gram matrix,
+   components (simple ideals of the complexification), complex conjugation (realifications such
+   as so(3,1) = sl(2,C)), simple roots, Cartan matrix and Dynkin diagram. The numerics are
+   *certified*: Cartan integers must round within 1e-6, and the root system found (in
+   simple-root coordinates) must equal the one generated from the Cartan matrix;
+3. the real simple ideals exactly (Q-factorisation of ``charpoly(ad h)``), and for each the
+   inertia of its Killing form, which with the type names the real form (table of §3);
+4. a name built from the pieces, with the usual aliases.
+
+Everything reported is independent of the basis: a change of basis changes no answer.
+
+>>> from liealg.algebra import LieAlgebra
+>>> from liealg.catalog import so, u, poincare
+>>> identify(LieAlgebra.from_matrices(so(1, 3))).name
+'so(3,1)'
+>>> identify(LieAlgebra.from_matrices(u(3))).name
+'su(3) ⊕ u(1)'
+>>> identify(LieAlgebra.from_matrices(poincare(1, 3))).name
+'so(3,1) ⋉ R^4'
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import flint
+import networkx as nx
+import numpy as np
+import sympy as sp
+
+from liealg.algebra import LieAlgebra, _coordinates, _identity, _row, _span, _stack
+from liealg.errors import IdentificationError
+from liealg.exact import linalg as xl
+
+__all__ = [
+    "identify",
+    "Identification",
+    "SimpleIdeal",
+    "dynkin_diagram",
+    "match_dynkin",
+    "cartan_matrix",
+    "real_forms",
+]
+
+OPLUS = "⊕"
+SEMI = "⋉"
+_LETTERS = "ABCDEFG"
+_CARTAN_TOL = 1e-6
+
+
+# ============================================================================================
+# Result types
+# ============================================================================================
+
+
+@dataclass(frozen=True)
+class SimpleIdeal:
+    """One real simple ideal of the Levi factor.
+
+    Attributes
+    ----------
+    type : str
+        Cartan type of its complexification, e.g. ``"A2"``; a complex algebra viewed as real
+        (``complex_structure``) has two conjugate components, e.g. ``"A1+A1"`` for so(3,1).
+    real_form : str
+        Canonical name, e.g. ``"su(3)"``, ``"sl(3,R)"``, ``"su(2,1)"``, ``"E6(-26)"``.
+    aliases : tuple of str
+        Other names of the same algebra (``so(3)``, ``sp(1)`` for ``su(2)``).
+    dimension : int
+    killing_signature : (pos, neg, zero)
+        Inertia of the ideal's own Killing form; ``neg = dim k`` (maximal compact subalgebra).
+    compact : bool
+    complex_structure : bool
+        True for a complex simple algebra seen as real (its centroid is C).
+    real_rank : int
+        From the table once the form is named.
+    cartan_matrix : tuple of tuples of int
+        ``a_ij = 2 (α_i, α_j) / (α_j, α_j)`` for the simple roots found (block diagonal for a
+        realification).
+    dynkin : networkx.Graph
+        Nodes carry ``length`` (relative squared root length, shortest 1), edges ``bond`` (1–3).
+    roots : tuple of tuples of int
+        All roots as integer coordinates in the simple roots (certified, see module doc).
+    root_values : numpy.ndarray
+        The roots numerically, as values on the Cartan subalgebra basis (complex).
+    exact_signature : bool
+        Whether ``killing_signature`` was computed exactly (it is, unless the ideal is not
+        defined over Q; then it is numeric and checked against the exact total).
+    """
+
+    type: str
+    real_form: str
+    dimension: int
+    killing_signature: tuple[int, int, int]
+    compact: bool
+    complex_structure: bool
+    real_rank: int | None
+    cartan_matrix: tuple[tuple[int, ...], ...]
+    dynkin: nx.Graph = field(compare=False, repr=False)
+    roots: tuple[tuple[int, ...], ...] = field(compare=False, repr=False)
+    root_values: np.ndarray = field(compare=False, repr=False)
+    aliases: tuple[str, ...] = ()
+    exact_signature: bool = True
+
+    @property
+    def rank(self) -> int:
+        """Rank of the complexification (twice the complex rank for a realification)."""
+        return len(self.cartan_matrix)
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What :func:`identify` found: a name and the exact facts behind it.
+
+    ``rank`` is the rank of the complexification of the Levi factor (so so(3,1) has rank 2,
+    su(3) ⊕ u(1) has rank 2: the centre is not counted). ``derived_series`` and
+    ``lower_central_series`` are the dimension sequences, ending at the first repeated term.
+    """
+
+    name: str
+    ascii_name: str
+    aliases: tuple[str, ...]
+    dimension: int
+    cartan_type: str
+    killing_signature: tuple[int, int, int]
+    rank: int
+    semisimple: bool
+    solvable: bool
+    nilpotent: bool
+    abelian: bool
+    radical_dimension: int
+    center_dimension: int
+    nilradical_dimension: int
+    derived_series: tuple[int, ...]
+    lower_central_series: tuple[int, ...]
+    ideals: tuple[SimpleIdeal, ...]
+    evidence: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def levi_dimension(self) -> int:
+        return self.dimension - self.radical_dimension
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as plain JSON types (exactly these keys)."""
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "cartan_type": self.cartan_type,
+            "killing_signature": list(self.killing_signature),
+            "rank": self.rank,
+            "semisimple": self.semisimple,
+            "solvable": self.solvable,
+            "nilpotent": self.nilpotent,
+            "abelian": self.abelian,
+            "radical_dimension": self.radical_dimension,
+            "center_dimension": self.center_dimension,
+            "ideals": [{"type": i.type, "real_form": i.real_form, "dimension": i.dimension} for i in self.ideals],
+        }
+
+    def __str__(self) -> str:
+        lines = [f"{self.name}  (dim {self.dimension})"]
+        if self.aliases:
+            lines.append("  also: " + ", ".join(self.aliases))
+        lines.append(f"  Cartan type: {self.cartan_type or '-'}; rank {self.rank}")
+        lines.append(f"  Killing signature (+, -, 0): {self.killing_signature}")
+        lines.append(
+            f"  radical {self.radical_dimension}, nilradical {self.nilradical_dimension}, centre {self.center_dimension}"
+        )
+        for I in self.ideals:
+            lines.append(
+                f"  ideal {I.real_form}: type {I.type}, dim {I.dimension}, Killing {I.killing_signature}, "
+                f"real rank {I.real_rank}"
+            )
+        return "\n".join(lines)
+
+
+# ============================================================================================
+# Dynkin diagrams
+# ============================================================================================
+
+
+def _dim_of(letter: str, r: int) -> int:
+    return {
+        "A": r * (r + 2),
+        "B": r * (2 * r + 1),
+        "C": r * (2 * r + 1),
+        "D": r * (2 * r - 1),
+        "E": {6: 78, 7: 133, 8: 248}.get(r, 0),
+        "F": 52 if r == 4 else 0,
+        "G": 14 if r == 2 else 0,
+    }[letter]
+
+
+def _parse_type(t: str) -> list[tuple[str, int]]:
+    out = []
+    for part in [p for p in re.split(r"\s*\+\s*|\s+", t.strip()) if p]:
+        m = re.fullmatch(r"([A-Ga-g])(\d+)", part)
+        if not m:
+            raise ValueError(f"cannot parse Cartan type {part!r} (expected e.g. 'A2', 'B3+A1')")
+        letter, r = m.group(1).upper(), int(m.group(2))
+        valid = {
+            "A": r >= 1,
+            "B": r >= 2,
+            "C": r >= 2,  # C2 = B2 is accepted as input; identification reports B2
+            "D": r >= 4,
+            "E": r in (6, 7, 8),
+            "F": r == 4,
+            "G": r == 2,
+        }[letter]
+        if not valid:
+            raise ValueError(
+                f"no simple type {letter}{r} (A_n n>=1, B_n n>=2, C_n n>=2, D_n n>=4, E6-8, F4, G2)"
+            )
+        out.append((letter, r))
+    return out
+
+
+def _type_key(t: tuple[str, int]) -> tuple[int, int]:
+    return (_LETTERS.index(t[0]), t[1])
+
+
+def _join_types(types: Sequence[tuple[str, int]]) -> str:
+    return "+".join(f"{l}{r}" for l, r in sorted(types, key=_type_key))
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_cartan(letter: str, r: int) -> tuple[tuple[int, ...], ...]:
+    """Cartan matrix of a simple type, from sympy's ``cartan_matrix()`` (its only reliable part)."""
+    if letter == "A" and r == 1:
+        return ((2,),)  # sympy 1.14's A1 cartan_matrix() raises
+    if letter == "C" and r == 2:
+        return ((2, -1), (-2, 2))  # sympy has no C2; it is B2 with the roles of the roots swapped
+    from sympy.liealgebras.cartan_type import CartanType
+
+    M = CartanType(f"{letter}{r}").cartan_matrix()
+    return tuple(tuple(int(x) for x in M.row(i)) for i in range(M.rows))
+
+
+def cartan_matrix(cartan_type: str) -> tuple[tuple[int, ...], ...]:
+    """Block-diagonal Cartan matrix of e.g. ``"B3+A1"`` (``a_ij = 2(α_i,α_j)/(α_j,α_j)``).
+
+    >>> cartan_matrix("B2")
+    ((2, -2), (-1, 2))
+    """
+    blocks = [_reference_cartan(l, r) for l, r in _parse_type(cartan_type)]
+    N = sum(len(b) for b in blocks)
+    out = [[0] * N for _ in range(N)]
+    off = 0
+    for b in blocks:
+        for i, row in enumerate(b):
+            for j, v in enumerate(row):
+                out[off + i][off + j] = v
+        off += len(b)
+    return tuple(tuple(r) for r in out)
+
+
+def _graph_from_cartan(C: Sequence[Sequence[int]]) -> nx.Graph:
+    """Dynkin diagram: nodes with relative squared lengths, edges with bond multiplicities."""
+    N = len(C)
+    G = nx.Graph()
+    G.add_nodes_from(range(N))
+    for i in range(N):
+        for j in range(i + 1, N):
+            if C[i][j] != 0 or C[j][i] != 0:
+                if C[i][j] == 0 or C[j][i] == 0:
+                    raise IdentificationError(f"not a Cartan matrix: a_{i}{j}={C[i][j]} but a_{j}{i}={C[j][i]}")
+                G.add_edge(i, j, bond=C[i][j] * C[j][i])
+    # |α_j|^2 / |α_i|^2 = a_ji / a_ij along each edge
+    for comp_index, comp in enumerate(nx.connected_components(G)):
+        comp = sorted(comp)
+        length = {comp[0]: Fraction(1)}
+        for u, v in nx.bfs_edges(G, comp[0]):
+            length[v] = length[u] * Fraction(C[v][u], C[u][v])
+        low = min(length.values())
+        for v in comp:
+            ratio = length[v] / low
+            if ratio.denominator != 1:
+                raise IdentificationError("inconsistent root lengths in the Cartan matrix")
+            G.nodes[v]["length"] = int(ratio)
+            G.nodes[v]["component"] = comp_index
+    return G
+
+
+def dynkin_diagram(cartan_type: str) -> nx.Graph:
+    """The Dynkin diagram of a (semi)simple type as an undirected ``networkx.Graph``.
+
+    Nodes are ``0..r-1`` in sympy/Bourbaki order, with attributes ``length`` (relative squared
+    length of the simple root, the shortest in its component being 1) and ``component``; edges
+    carry ``bond`` = number of lines (``a_ij a_ji``). Arrows are encoded by the lengths.
+
+    >>> G = dynkin_diagram("B3")
+    >>> [G.nodes[i]["length"] for i in G], [G.edges[e]["bond"] for e in G.edges]
+    ([2, 2, 1], [1, 2])
+    """
+    return _graph_from_cartan(cartan_matrix(cartan_type))
+
+
+def _candidates(r: int) -> list[tuple[str, int]]:
+    out = [("A", r)]
+    if r >= 2:
+        out.append(("B", r))
+    if r >= 3:
+        out.append(("C", r))
+    if r >= 4:
+        out.append(("D", r))
+    if r in (6, 7, 8):
+        out.append(("E", r))
+    if r == 4:
+        out.append(("F", 4))
+    if r == 2:
+        out.append(("G", 2))
+    return out
+
+
+def _match_connected(G: nx.Graph) -> tuple[str, int]:
+    r = G.number_of_nodes()
+    for letter, rank in _candidates(r):
+        ref = _graph_from_cartan(_reference_cartan(letter, rank))
+        if nx.is_isomorphic(
+            G,
+            ref,
+            node_match=lambda a, b: a.get("length") == b.get("length"),
+            edge_match=lambda a, b: a.get("bond") == b.get("bond"),
+        ):
+            return letter, rank
+    raise IdentificationError(
+        f"the Dynkin diagram with {r} nodes and edges {sorted(G.edges(data='bond'))} is not of finite type"
+    )
+
+
+def match_dynkin(graph: nx.Graph) -> str:
+    """Name a Dynkin diagram (edge- and node-labelled graph) up to isomorphism: ``"A3"``, ``"B3+A1"``.
+
+    The graph must carry ``length`` on nodes and ``bond`` on edges, as made by
+    :func:`dynkin_diagram`. Components are matched separately against A_n, B_n, C_n, D_n, E6–8,
+    F4 and G2 (B2 = C2 is reported as B2, A3 = D3 as A3).
+
+    >>> match_dynkin(dynkin_diagram("C3"))
+    'C3'
+    >>> match_dynkin(dynkin_diagram("D4+A1"))
+    'A1+D4'
+    """
+    types = [_match_connected(graph.subgraph(c)) for c in nx.connected_components(graph)]
+    return _join_types(types)
+
+
+def _positive_roots_from_cartan(C: Sequence[Sequence[int]]) -> set[tuple[int, ...]]:
+    """Positive roots (simple-root coordinates) generated from a finite-type Cartan matrix.
+
+    α_i-string through β: β - pα_i, ..., β + qα_i with p - q = <β, α_i^∨> = sum_j β_j a_ji.
+    """
+    r = len(C)
+    simple = [tuple(1 if k == i else 0 for k in range(r)) for i in range(r)]
+    roots = set(simple)
+    layer = list(simple)
+    while layer:
+        nxt = []
+        for beta in layer:
+            for i in range(r):
+                p = 0
+                probe = list(beta)
+                while True:
+                    probe[i] -= 1
+                    if tuple(probe) in roots:
+                        p += 1
+                    else:
+                        break
+                pairing = sum(beta[j] * C[j][i] for j in range(r))
+                q = p - pairing
+                if q > 0:
+                    new = tuple(beta[k] + (1 if k == i else 0) for k in range(r))
+                    if new not in roots:
+                        roots.add(new)
+                        nxt.append(new)
+        layer = nxt
+        if len(roots) > 10_000:
+            raise IdentificationError("Cartan matrix is not of finite type (too many roots)")
+    return roots
+
+
+# ============================================================================================
+# Real forms (IDENTIFICATION.md §3)
+# ============================================================================================
+
+
+@dataclass(frozen=True)
+class _RealForm:
+    name: str
+    k: int  # dim of the maximal compact subalgebra = negative inertia of the Killing form
+    real_rank: int
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def compact(self) -> bool:
+        return self.real_rank == 0
+
+
+_SPECIAL_ALIASES = {
+    ("A", 1, "su(2)"): ("so(3)", "sp(1)", "usp(2)"),
+    ("A", 1, "sl(2,R)"): ("su(1,1)", "so(2,1)", "so(1,2)", "sp(2,R)"),
+    ("A", 3, "su(4)"): ("so(6)",),
+    ("A", 3, "sl(4,R)"): ("so(3,3)",),
+    ("A", 3, "su(3,1)"): ("su(1,3)", "so*(6)"),
+    ("A", 3, "su(2,2)"): ("so(4,2)", "so(2,4)"),
+    ("A", 3, "su*(4)"): ("sl(2,H)", "so(5,1)", "so(1,5)"),
+    ("B", 2, "so(5)"): ("sp(2)", "usp(4)"),
+    ("B", 2, "so(4,1)"): ("so(1,4)", "sp(1,1)"),
+    ("B", 2, "so(3,2)"): ("so(2,3)", "sp(4,R)"),
+    ("D", 4, "so(6,2)"): ("so(2,6)", "so*(8)"),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _forms(letter: str, r: int) -> tuple[_RealForm, ...]:
+    forms: list[_RealForm] = []
+
+    def add(name: str, k: int, rr: int, aliases: Sequence[str] = ()) -> None:
+        extra = _SPECIAL_ALIASES.get((letter, r, name), ())
+        forms.append(_RealForm(name, k, rr, tuple(dict.fromkeys(list(aliases) + list(extra)))))
+
+    if letter == "A":
+        N = r + 1
+        add(f"su({N})", N * N - 1, 0)
+        add(f"sl({N},R)", N * (N - 1) // 2, N - 1)
+        if N > 2:
+            for q in range(1, N // 2 + 1):
+                p = N - q
+                add(f"su({p},{q})", p * p + q * q - 1, q, [f"su({q},{p})"] if p != q else [])
+        if N >= 4 and N % 2 == 0:
+            m = N // 2
+            add(f"su*({N})", m * (2 * m + 1), m - 1, [f"sl({m},H)"])
+    elif letter in ("B", "D"):
+        N = 2 * r + 1 if letter == "B" else 2 * r
+        for q in range(0, N // 2 + 1):
+            p = N - q
+            k = p * (p - 1) // 2 + q * (q - 1) // 2
+            if q == 0:
+                add(f"so({N})", k, 0)
+            else:
+                add(f"so({p},{q})", k, q, [f"so({q},{p})"] if p != q else [])
+        if letter == "D":
+            if r == 4:
+                pass  # so*(8) ≅ so(6,2) (triality): an alias, not a separate form
+            else:
+                add(f"so*({N})", r * r, r // 2)
+    elif letter == "C":
+        add(f"sp({r})", r * (2 * r + 1), 0, [f"usp({2 * r})"])
+        add(f"sp({2 * r},R)", r * r, r)
+        for q in range(1, r // 2 + 1):
+            p = r - q
+            add(f"sp({p},{q})", p * (2 * p + 1) + q * (2 * q + 1), q, [f"sp({q},{p})"] if p != q else [])
+    elif letter == "G":
+        add("g2", 14, 0, ["G2(-14)"])
+        add("G2(2)", 6, 2, ["g2(2)", "split G2"])
+    elif letter == "F":
+        add("f4", 52, 0, ["F4(-52)"])
+        add("F4(4)", 24, 4, ["f4(4)", "FI", "split F4"])
+        add("F4(-20)", 36, 1, ["f4(-20)", "FII"])
+    elif letter == "E":
+        table = {
+            6: [("e6", 78, 0, ["E6(-78)"]), ("E6(6)", 36, 6, ["e6(6)", "EI", "split E6"]),
+                ("E6(2)", 38, 4, ["e6(2)", "EII"]), ("E6(-14)", 46, 2, ["e6(-14)", "EIII"]),
+                ("E6(-26)", 52, 2, ["e6(-26)", "EIV"])],
+            7: [("e7", 133, 0, ["E7(-133)"]), ("E7(7)", 63, 7, ["e7(7)", "EV", "split E7"]),
+                ("E7(-5)", 69, 4, ["e7(-5)", "EVI"]), ("E7(-25)", 79, 3, ["e7(-25)", "EVII"])],
+            8: [("e8", 248, 0, ["E8(-248)"]), ("E8(8)", 120, 8, ["e8(8)", "EVIII", "split E8"]),
+                ("E8(-24)", 136, 4, ["e8(-24)", "EIX"])],
+        }[r]
+        for name, k, rr, al in table:
+            add(name, k, rr, al)
+    return tuple(forms)
+
+
+def _complex_form(letter: str, r: int) -> tuple[str, tuple[str, ...]]:
+    """Name and aliases of the complex simple algebra of this type, seen as a real algebra."""
+    if letter == "A" and r == 1:
+        return "so(3,1)", ("sl(2,C)", "so(1,3)")
+    base = {
+        "A": f"sl({r + 1},C)",
+        "B": f"so({2 * r + 1},C)",
+        "C": f"sp({2 * r},C)",
+        "D": f"so({2 * r},C)",
+        "E": f"e{r}(C)",
+        "F": "f4(C)",
+        "G": "g2(C)",
+    }[letter]
+    aliases = {("A", 3): ("so(6,C)",), ("B", 2): ("sp(4,C)",)}.get((letter, r), ())
+    return base, aliases
+
+
+def real_forms(cartan_type: str) -> list[dict[str, Any]]:
+    """The real forms of a simple type with ``dim k`` (negative Killing inertia) and real rank.
+
+    >>> [(f["name"], f["k"]) for f in real_forms("A2")]
+    [('su(3)', 8), ('sl(3,R)', 3), ('su(2,1)', 4)]
+    """
+    (letter, r), = _parse_type(cartan_type)
+    return [
+        {"name": f.name, "k": f.k, "real_rank": f.real_rank, "aliases": list(f.aliases), "compact": f.compact}
+        for f in _forms(letter, r)
+    ]
+
+
+# ============================================================================================
+# Semisimple part: Cartan subalgebra, roots, ideals
+# ============================================================================================
+
+
+@dataclass
+class _Component:
+    roots: list[int]  # indices into the root array
+    letter: str
+    rank: int
+    cartan: tuple[tuple[int, ...], ...]
+    coords: list[tuple[int, ...]]  # integer coordinates of each root (same order as ``roots``)
+    max_error: float
+
+
+@dataclass
+class _Group:
+    """One real simple ideal: one component, or two swapped by complex conjugation."""
+
+    components: list[_Component]
+
+    @property
+    def roots(self) -> list[int]:
+        return [i for c in self.components for i in c.roots]
+
+    @property
+    def rank(self) -> int:
+        return sum(c.rank for c in self.components)
+
+    @property
+    def dimension(self) -> int:
+        return len(self.roots) + self.rank
+
+
+def _cartan_subalgebra(S: LieAlgebra, rng: random.Random, tries: int = 3) -> flint.fmpq_mat:
+    """``ker ad x`` for the most regular of a few random integer ``x`` (exact).
+
+    The Engel subalgebra (generalized kernel) of ``ad x`` has dimension >= rank, with equality
+    exactly for regular x, and then it is a Cartan subalgebra; its dimension is the multiplicity
+    of 0 in ``charpoly(ad x)`` (exact, cheap). Keep the x with the smallest multiplicity and
+    require ``ker ad x`` to be all of it (x semisimple), so H is a CSA; abelian is checked too.
+    """
+    n = S.dim
+    best = None
+    for attempt in range(4 * tries):
+        if best is not None and attempt >= tries:
+            break
+        x = flint.fmpq_mat(1, n, [rng.randint(-7, 7) for _ in range(n)])
+        A = S._ad(x)
+        Az, _ = A.numer_denom()
+        coeffs = Az.charpoly().coeffs()
+        mult0 = next(i for i, c in enumerate(coeffs) if c != 0)
+        if best is not None and mult0 >= best[0]:
+            continue
+        H = xl.nullspace(A)
+        if H.nrows() == mult0:  # ker = generalized kernel: ad x is semisimple there
+            best = (mult0, H)
+    if best is None:
+        raise IdentificationError("no regular semisimple element found for a Cartan subalgebra")
+    H = _span(best[1])
+    if not xl.is_zero(S._bracket_spaces(H, H)):
+        raise IdentificationError("internal: ker ad x is not abelian (x not regular); try another seed")
+    return H
+
+
+@dataclass
+class _RootData:
+    values: np.ndarray  # (N, r) complex: α(h_a)
+    gram: np.ndarray  # (N, N) real
+    vectors: np.ndarray  # (n, N) complex eigenvectors in normalized coordinates
+    basis: np.ndarray  # (n, n): old coords of the normalized basis (columns)
+    signs: np.ndarray  # K in the normalized basis is diag(signs)
+    K_H_inv: np.ndarray
+    groups: list[_Group]
+    eig_gap: float
+    h_basis: np.ndarray  # (n, r) old coordinates of the numeric basis of H the roots are given on
+    h_exact: np.ndarray  # (r, r): exact basis row a of H equals h_basis @ h_exact[:, a]
+
+
+def _float_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A basis with K = diag(±1) from a float eigendecomposition of K (fast; loses accuracy when
+    the given basis makes K badly conditioned).
+
+    Returns (Bm: old coordinates of the new basis as columns, signs, ad(H_a) in the new basis
+    (r, n, n), H_a in new coordinates (n, r)).
+    """
+    n, r = S.dim, H.nrows()
+    w, U = np.linalg.eigh(S._killing_float())
+    if np.min(np.abs(w)) <= 1e-12 * np.max(np.abs(w)):
+        raise _Retry("Killing form numerically singular (badly conditioned basis)")
+    # compact directions become orthonormal, and ad of a compact element skew-symmetric
+    Bm = U / np.sqrt(np.abs(w))
+    Bm_inv = (U * np.sqrt(np.abs(w))).T
+    Af = S._ad_float()
+    Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
+    adH = np.array([Bm_inv @ np.tensordot(Hf[a], Af, axes=1) @ Bm for a in range(r)])
+    return Bm, np.sign(w), adH, Bm_inv @ Hf.T
+
+
+def _exact_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Like :func:`_float_frame`, but the K-orthogonal basis is computed exactly (symmetric
+    Gram–Schmidt over Q with pivoting), and the ad matrices are transformed exactly before being
+    rounded: immune to a badly conditioned input basis. Used when the float frame fails.
+    """
+    n, r = S.dim, H.nrows()
+    K = S._killing()
+    V = _identity(n)
+    rows: list[flint.fmpq_mat] = []
+    D: list[flint.fmpq] = []
+    while V.nrows():
+        m = V.nrows()
+        VK = V * K
+        VKe, Ve = VK.entries(), V.entries()
+        diag = [sum((VKe[i * n + j] * Ve[i * n + j] for j in range(n)), flint.fmpq(0)) for i in range(m)]
+        best = max(range(m), key=lambda i: abs(diag[i]))
+        if diag[best] == 0:
+            G = VK * V.transpose()  # all isotropic: v_i + v_j with K(v_i, v_j) != 0 is not
+            ge = G.entries()
+            i, j = next((i, j) for i in range(m) for j in range(m) if ge[i * m + j] != 0)
+            f = _row(V, i) + _row(V, j)
+        else:
+            f = _row(V, best)
+        Kf = K * f.transpose()  # (n, 1)
+        d = (f * Kf)[0, 0]
+        rows.append(f)
+        D.append(d)
+        coeff = (V * Kf) * (1 / d)  # (m, 1)
+        V = V - coeff * f
+        V = _span(V) if V.nrows() else V  # drops the dependent row
+    F = _stack(rows, n)
+    FT = F.transpose()
+    FTinv = FT.inv()
+    sc = np.sqrt(np.abs(np.array([float(d) for d in D])))
+    adH = []
+    for a in range(r):
+        A = FTinv * S._ad(_row(H, a)) * FT  # exact
+        Af = np.array([float(x) for x in A.entries()]).reshape(n, n)
+        adH.append(Af * sc[:, None] / sc[None, :])
+    Hn = np.array([float(x) for x in (FTinv * H.transpose()).entries()]).reshape(n, r) * sc[:, None]
+    Bm = np.array([float(x) for x in FT.entries()]).reshape(n, n) / sc[None, :]
+    signs = np.sign(np.array([float(d) for d in D]))
+    return Bm, signs, np.array(adH), Hn
+
+
+def _root_data(S: LieAlgebra, H: flint.fmpq_mat, nrng: np.random.Generator) -> _RootData:
+    try:
+        return _root_data_in(S, H, nrng, _float_frame(S, H))
+    except _Retry as err:
+        first = str(err)
+    try:
+        return _root_data_in(S, H, nrng, _exact_frame(S, H))
+    except _Retry as err:
+        raise IdentificationError(
+            f"could not certify the root system (float frame: {first}; exact frame: {err})"
+        ) from None
+
+
+def _root_data_in(S: LieAlgebra, H: flint.fmpq_mat, nrng: np.random.Generator, frame: tuple) -> _RootData:
+    n = S.dim
+    r = H.nrows()
+    Bm, signs, adH_rows, Hn = frame
+    Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
+    # A numerically orthonormal basis of H in the normalized coordinates: the exact rational basis
+    # can be nearly degenerate (after a random change of basis), which would amplify errors in
+    # the Gram matrix through K_H^-1. Roots are reported on this basis (columns of Hc).
+    Qh, Rh = np.linalg.qr(Hn)
+    C = np.linalg.inv(Rh)  # Hn @ C = Qh
+    Hc = Hf.T @ C  # old coordinates of the orthonormal basis (n, r)
+    adH = np.tensordot(C.T, adH_rows, axes=1)
+    KH = Qh.T @ (signs[:, None] * Qh)
+    KH_inv = np.linalg.inv(KH)
+    last_err = "no attempt"
+    for attempt in range(8):
+        coef = nrng.standard_normal(r)
+        Ah = np.tensordot(coef, adH, axes=1)
+        lam, V = np.linalg.eig(Ah)
+        scale = np.max(np.abs(lam))
+        if scale == 0:
+            raise IdentificationError("ad h vanishes on a Cartan subalgebra: the algebra is not semisimple")
+        order = np.argsort(np.abs(lam))
+        zero, nonzero = order[:r], order[r:]
+        small = np.max(np.abs(lam[zero])) if r else 0.0
+        big = np.min(np.abs(lam[nonzero])) if nonzero.size else scale
+        if nonzero.size and (small > 1e-7 * scale or big < 1e3 * max(small, 1e-300)):
+            last_err = f"no clear gap between zero and root eigenvalues ({small:.2e} vs {big:.2e})"
+            continue
+        lam_nz = lam[nonzero]
+        if lam_nz.size > 1:
+            dist = np.abs(lam_nz[:, None] - lam_nz[None, :]) + np.eye(lam_nz.size) * scale
+            if np.min(dist) < 1e-6 * scale:
+                last_err = "repeated eigenvalues of ad h (h not generic)"
+                continue
+        try:
+            Vinv = np.linalg.inv(V)
+        except np.linalg.LinAlgError:
+            last_err = "ad h not diagonalizable numerically"
+            continue
+        Vn = V[:, nonzero]
+        vals = np.empty((nonzero.size, r), dtype=complex)
+        resid = 0.0
+        for a in range(r):
+            D = Vinv[nonzero] @ (adH[a] @ Vn)
+            vals[:, a] = np.diag(D)
+            off = D - np.diag(np.diag(D))
+            resid = max(resid, float(np.max(np.abs(off))) if off.size else 0.0)
+        vscale = np.max(np.abs(vals)) if vals.size else 1.0
+        if resid > 1e-6 * vscale:
+            last_err = f"root vectors are not common eigenvectors of H (residual {resid:.1e})"
+            continue
+        gram = vals @ KH_inv @ vals.T
+        gscale = np.max(np.abs(gram)) if gram.size else 1.0
+        if gram.size and np.max(np.abs(gram.imag)) > 1e-6 * gscale:
+            last_err = "root Gram matrix is not real"
+            continue
+        try:
+            groups = _analyse_roots(vals, gram.real, nrng)
+        except _Retry as err:
+            last_err = str(err)
+            continue
+        gap = float(big / max(small, 1e-300)) if nonzero.size else float("inf")
+        return _RootData(vals, gram.real, Vn, Bm, signs, KH_inv, groups, gap, Hc, Rh)
+    raise _Retry(f"8 tries: {last_err}")
+
+
+class _Retry(Exception):
+    pass
+
+
+def _analyse_roots(vals: np.ndarray, gram: np.ndarray, nrng: np.random.Generator) -> list[_Group]:
+    N = vals.shape[0]
+    if N == 0:
+        return []
+    gscale = np.max(np.abs(gram))
+    vscale = np.max(np.abs(vals))
+    # components of g_C: roots linked by non-zero inner products
+    G = nx.Graph()
+    G.add_nodes_from(range(N))
+    ii, jj = np.nonzero(np.abs(gram) > 1e-6 * gscale)
+    G.add_edges_from((int(a), int(b)) for a, b in zip(ii, jj) if a < b)
+    comps = [sorted(c) for c in nx.connected_components(G)]
+    comp_of = {}
+    for ci, c in enumerate(comps):
+        for i in c:
+            comp_of[i] = ci
+    # complex conjugation permutes the roots (H is real)
+    conj = np.empty(N, dtype=int)
+    for i in range(N):
+        d = np.max(np.abs(vals - np.conj(vals[i])[None, :]), axis=1)
+        j = int(np.argmin(d))
+        if d[j] > 1e-6 * vscale:
+            raise _Retry("complex conjugate of a root is not a root")
+        conj[i] = j
+    comp_conj = {}
+    for ci, c in enumerate(comps):
+        images = {comp_of[int(conj[i])] for i in c}
+        if len(images) != 1:
+            raise _Retry("complex conjugation does not permute the components")
+        comp_conj[ci] = images.pop()
+    analysed = [_analyse_component(vals, gram, c, nrng) for c in comps]
+    groups = []
+    seen = set()
+    for ci in range(len(comps)):
+        if ci in seen:
+            continue
+        cj = comp_conj[ci]
+        members = [ci] if cj == ci else [ci, cj]
+        seen.update(members)
+        groups.append(_Group([analysed[m] for m in members]))
+    return groups
+
+
+def _analyse_component(vals: np.ndarray, gram: np.ndarray, idx: list[int], nrng: np.random.Generator) -> _Component:
+    A = vals[idx]
+    Gc = gram[np.ix_(idx, idx)]
+    m = len(idx)
+    scale = np.max(np.abs(A))
+    for _ in range(5):
+        wts = nrng.uniform(0.5, 1.5, size=m)
+        height = Gc @ wts
+        if np.min(np.abs(height)) > 1e-8 * np.max(np.abs(height)):
+            break
+    else:
+        raise _Retry("no generic positive system")
+    pos = [k for k in range(m) if height[k] > 0]
+    if 2 * len(pos) != m:
+        raise _Retry("positive roots are not half of the roots")
+    P = A[pos]
+    # a positive root is simple iff it is not the sum of two positive roots
+    sums = P[:, None, :] + P[None, :, :]
+    decomposable = np.zeros(len(pos), dtype=bool)
+    for t in range(len(pos)):
+        d = np.max(np.abs(sums - P[t][None, None, :]), axis=2)
+        decomposable[t] = bool(np.any(d < 1e-6 * scale))
+    simple = [pos[t] for t in range(len(pos)) if not decomposable[t]]
+    rs = len(simple)
+    Gs = Gc[np.ix_(simple, simple)]
+    diag = np.diag(Gs)
+    if np.any(diag <= 0):
+        raise _Retry("a root of non-positive length")
+    Cf = 2 * Gs / diag[None, :]
+    C = np.rint(Cf)
+    err = float(np.max(np.abs(Cf - C))) if Cf.size else 0.0
+    if err > _CARTAN_TOL:
+        raise _Retry(f"Cartan integers not integral (error {err:.1e})")
+    Ci = tuple(tuple(int(x) for x in row) for row in C)
+    # integer coordinates of every root in the simple roots, from the Gram matrix
+    coeff = np.linalg.solve(Gs, Gc[np.ix_(simple, range(m))]).T  # (m, rs)
+    coeff_i = np.rint(coeff)
+    cerr = float(np.max(np.abs(coeff - coeff_i)))
+    if cerr > _CARTAN_TOL:
+        raise _Retry(f"roots are not integer combinations of the simple roots (error {cerr:.1e})")
+    coords = [tuple(int(x) for x in row) for row in coeff_i]
+    for c in coords:
+        if not (all(x >= 0 for x in c) or all(x <= 0 for x in c)):
+            raise _Retry("a root with mixed-sign coordinates")
+    try:
+        G = _graph_from_cartan(Ci)
+        letter, rank = _match_connected(G)
+    except IdentificationError as e:
+        raise _Retry(str(e)) from None
+    expected = _positive_roots_from_cartan(Ci)
+    found = {c for c in coords if all(x >= 0 for x in c)}
+    if found != expected or len(coords) != 2 * len(expected) or len(set(coords)) != len(coords):
+        raise _Retry("the roots found are not the root system of the Cartan matrix")
+    return _Component(idx, letter, rank, Ci, coords, max(err, cerr))
+
+
+def _ideal_closure(S: LieAlgebra, W: flint.fmpq_mat) -> flint.fmpq_mat:
+    """The ideal generated by the rows of W (exact)."""
+    n = S.dim
+    I = _span(W)
+    while True:
+        J = _span(_stack([I, S._with_all(I)], n))
+        if J.nrows() == I.nrows():
+            return I
+        I = J
+
+
+def _poly_of_matrix(coeffs: Sequence[int], A: flint.fmpz_mat) -> flint.fmpz_mat:
+    n = A.nrows()
+    Id = flint.fmpz_mat(n, n)
+    for i in range(n):
+        Id[i, i] = 1
+    F = Id * int(coeffs[-1])
+    for c in reversed(coeffs[:-1]):
+        F = F * A + Id * int(c)
+    return F
+
+
+def _exact_blocks(
+    S: LieAlgebra, H: flint.fmpq_mat, data: _RootData, rng: random.Random
+) -> tuple[list[list[int]], list[flint.fmpq_mat]]:
+    """Split S exactly into its ideals defined over Q, grouping the real simple ideals.
+
+    Take h in H with small integer coordinates (the same h for numerics: its eigenvalues are
+    ``α(h) = vals @ w``). Factor ``charpoly(ad h)`` over Q; every irreducible factor belongs to one
+    Q-simple ideal, which is the ideal generated by ``ker f(ad h)``. The largest block is the
+    Killing-orthogonal complement of the others (no high-degree polynomial needed).
+
+    Returns the blocks (lists of group indices) and their bases.
+    """
+    n = S.dim
+    groups = data.groups
+    root_group = {}
+    for g, grp in enumerate(groups):
+        for i in grp.roots:
+            root_group[i] = g
+    r = H.nrows()
+    for attempt in range(6):
+        w = [rng.randint(-20, 20) for _ in range(r)]
+        eig = data.values @ (data.h_exact @ np.array(w, dtype=float))
+        if eig.size > 1:
+            sc = np.max(np.abs(eig))
+            dd = np.abs(eig[:, None] - eig[None, :]) + np.eye(eig.size) * sc
+            if np.min(dd) < 1e-6 * sc or np.min(np.abs(eig)) < 1e-6 * sc:
+                continue
+        h = flint.fmpq_mat(1, r, w) * H
+        A = S._ad(h)
+        Az, den = A.numer_denom()
+        s = int(den)
+        cp = Az.charpoly()
+        fac = cp.factor()[1]
+        factors = [(f, e) for f, e in fac if f.degree() > 0 and not (f.degree() == 1 and f.coeffs() == [0, 1])]
+        if any(e > 1 for _, e in factors):
+            continue
+        # map each factor's roots (eigenvalues of A = s ad h) to root groups
+        fac_groups = []
+        ok = True
+        for f, _ in factors:
+            gs = set()
+            for z, _m in f.complex_roots():
+                zc = complex(z) / s
+                d = np.abs(eig - zc)
+                j = int(np.argmin(d))
+                if d[j] > 1e-6 * max(1.0, np.max(np.abs(eig))):
+                    ok = False
+                    break
+                gs.add(root_group[j])
+            if not ok:
+                break
+            fac_groups.append(gs)
+        if not ok:
+            continue
+        # Q-blocks: groups linked through a common factor
+        U = nx.Graph()
+        U.add_nodes_from(range(len(groups)))
+        for gs in fac_groups:
+            gl = sorted(gs)
+            U.add_edges_from(zip(gl, gl[1:]))
+        blocks = [sorted(c) for c in nx.connected_components(U)]
+        dims = [sum(groups[g].dimension for g in b) for b in blocks]
+        biggest = int(np.argmax(dims))
+        bases: list[flint.fmpq_mat | None] = [None] * len(blocks)
+        for bi, b in enumerate(blocks):
+            if bi == biggest:
+                continue
+            cand = [(f.degree(), f) for (f, _), gs in zip(factors, fac_groups) if gs <= set(b)]
+            f = min(cand, key=lambda t: t[0])[1]
+            Fm = _poly_of_matrix([int(c) for c in f.coeffs()], Az)
+            ker, nullity = Fm.nullspace()
+            # columns of ``ker`` span the null space
+            rows = [[ker[i, j] for i in range(n)] for j in range(nullity)]
+            W = flint.fmpq_mat(flint.fmpz_mat(rows)) if rows else flint.fmpq_mat(0, n)
+            bases[bi] = _ideal_closure(S, W)
+        others = _stack([B for B in bases if B is not None], n)
+        bases[biggest] = S._kperp(others) if others.nrows() else _identity(n)
+        if [B.nrows() for B in bases] != dims:
+            continue
+        return blocks, bases  # type: ignore[return-value]
+    raise IdentificationError("could not split the semisimple part into ideals exactly")
+
+
+def _numeric_group_signature(S: LieAlgebra, H: flint.fmpq_mat, data: _RootData, grp: _Group) -> tuple[int, int, int]:
+    """Killing inertia of one real simple ideal from its complex span (numeric, gap-checked)."""
+    n = S.dim
+    idx = grp.roots
+    Bm_inv = np.linalg.inv(data.basis)
+    cor = []
+    for i in idx:
+        t = data.K_H_inv @ data.values[i]  # coroot direction in H coordinates
+        cor.append(Bm_inv @ (data.h_basis @ t))
+    M = np.concatenate([data.vectors[:, idx], np.array(cor).T], axis=1)
+    Rm = np.concatenate([M.real, M.imag], axis=1)
+    Uu, sv, _ = np.linalg.svd(Rm, full_matrices=False)
+    d = grp.dimension
+    if sv.size > d and sv[d] > 1e-6 * sv[0]:
+        raise IdentificationError("numeric ideal span has the wrong dimension")
+    Q = Uu[:, :d]
+    ev = np.linalg.eigvalsh(Q.T @ (data.signs[:, None] * Q))
+    if np.min(np.abs(ev)) < 1e-8 * np.max(np.abs(ev)):
+        raise IdentificationError("numeric Killing inertia of an ideal is not clear-cut")
+    return int(np.sum(ev > 0)), int(np.sum(ev < 0)), 0
+
+
+def _name_semisimple(S: LieAlgebra, seed: int) -> tuple[list[SimpleIdeal], dict[str, Any]]:
+    """Simple ideals of a semisimple algebra, named, in canonical order."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    n = S.dim
+    H = _cartan_subalgebra(S, rng)
+    data = _root_data(S, H, nrng)
+    groups = data.groups
+    if sum(g.dimension for g in groups) != n:
+        raise IdentificationError(
+            f"roots and Cartan subalgebra account for dim {sum(g.dimension for g in groups)}, not {n}"
+        )
+    evidence: dict[str, Any] = {
+        "cartan_subalgebra_dimension": H.nrows(),
+        "roots": int(data.values.shape[0]),
+        "eigenvalue_gap": data.eig_gap,
+        "cartan_integer_max_error": max((c.max_error for g in groups for c in g.components), default=0.0),
+    }
+    signatures: list[tuple[tuple[int, int, int], bool]] = []
+    if len(groups) == 1:
+        signatures.append((S.killing_signature(), True))
+        evidence["ideal_split"] = "single ideal"
+    else:
+        blocks, bases = _exact_blocks(S, H, data, rng)
+        K = S._killing()
+        sig_of_group: dict[int, tuple[tuple[int, int, int], bool]] = {}
+        numeric_used = False
+        for b, B in zip(blocks, bases):
+            sigB = xl.inertia(B * K * B.transpose())
+            if len(b) == 1:
+                sig_of_group[b[0]] = (sigB, True)
+            else:  # a Q-simple ideal that splits over R: per-ideal signatures numerically
+                numeric_used = True
+                parts = [_numeric_group_signature(S, H, data, groups[g]) for g in b]
+                tot = tuple(sum(p[i] for p in parts) for i in range(3))
+                if tot != sigB:
+                    raise IdentificationError(
+                        f"numeric ideal signatures {parts} do not add up to the exact {sigB}"
+                    )
+                for g, p in zip(b, parts):
+                    sig_of_group[g] = (p, False)
+        signatures = [sig_of_group[g] for g in range(len(groups))]
+        evidence["ideal_split"] = "exact (Q-factorization of charpoly(ad h))" + (
+            "; some ideals not defined over Q: their signatures are numeric" if numeric_used else ""
+        )
+    ideals = []
+    for grp, (sig, exact) in zip(groups, signatures):
+        ideals.append(_name_group(grp, sig, exact, data))
+    total = tuple(sum(I.killing_signature[i] for I in ideals) for i in range(3))
+    if total != S.killing_signature():
+        raise IdentificationError(f"ideal signatures {total} do not add up to the exact {S.killing_signature()}")
+    ideals.sort(key=_ideal_order)
+    return ideals, evidence
+
+
+def _ideal_order(I: SimpleIdeal) -> tuple:
+    return (-I.dimension, not I.compact, I.real_form)
+
+
+def _name_group(grp: _Group, sig: tuple[int, int, int], exact: bool, data: _RootData) -> SimpleIdeal:
+    comps = grp.components
+    letter, r = comps[0].letter, comps[0].rank
+    dim = grp.dimension
+    pos, neg, zero = sig
+    # block-diagonal Cartan data and coordinates over all components of the group
+    N = sum(c.rank for c in comps)
+    cm = [[0] * N for _ in range(N)]
+    off = 0
+    coords: list[tuple[int, ...]] = []
+    for c in comps:
+        for i, row in enumerate(c.cartan):
+            for j, v in enumerate(row):
+                cm[off + i][off + j] = v
+        for co in c.coords:
+            coords.append(tuple([0] * off + list(co) + [0] * (N - off - c.rank)))
+        off += c.rank
+    cartan = tuple(tuple(r_) for r_ in cm)
+    dynkin = _graph_from_cartan(cartan)
+    values = data.values[grp.roots]
+    type_str = _join_types([(c.letter, c.rank) for c in comps])
+    if len(comps) == 2:
+        if comps[1].letter != letter or comps[1].rank != r:
+            raise IdentificationError("conjugate components of different types")
+        if (pos, neg) != (dim // 2, dim // 2):
+            raise IdentificationError(
+                f"a complex {letter}{r} seen as real must have Killing inertia ({dim // 2}, {dim // 2}, 0), got {sig}"
+            )
+        name, aliases = _complex_form(letter, r)
+        return SimpleIdeal(type_str, name, dim, sig, False, True, r, cartan, dynkin, tuple(coords), values,
+                           aliases, exact)
+    forms = [f for f in _forms(letter, r) if f.k == neg]
+    if not forms:
+        allowed = ", ".join(f"{f.name} (k={f.k})" for f in _forms(letter, r))
+        raise IdentificationError(
+            f"simple ideal of type {letter}{r} (dim {dim}) has Killing inertia {sig}, which matches no real "
+            f"form; the real forms are {allowed}"
+        )
+    if len(forms) > 1:
+        raise IdentificationError(
+            f"simple ideal of type {letter}{r} with Killing inertia {sig}: the real forms "
+            f"{', '.join(f'{f.name} (real rank {f.real_rank})' for f in forms)} share dim k = {neg}; the real "
+            "rank would decide and is not computed"
+        )
+    f = forms[0]
+    return SimpleIdeal(type_str, f.name, dim, sig, f.compact, False, f.real_rank, cartan, dynkin, tuple(coords),
+                       values, f.aliases, exact)
+
+
+# ============================================================================================
+# Solvable pieces (IDENTIFICATION.md §4)
+# ============================================================================================
+
+
+def _fmt(x: sp.Expr) -> str:
+    return sp.sstr(sp.nsimplify(x)).replace(" ", "")
+
+
+def _abelian_name(m: int) -> tuple[str, tuple[str, ...]]:
+    if m == 1:
+        return "R", ()
+    return f"R^{m}", ()
+
+
+def _split_abelian(A: LieAlgebra) -> tuple[int, flint.fmpq_mat]:
+    """``A = W ⊕ R^a`` with a central: returns a and a basis of an ideal W ⊇ [A, A] complementing it."""
+    n = A.dim
+    Z = A._center()
+    D = A._derived()
+    ZD = _span(_stack([Z, D], n))
+    a = ZD.nrows() - D.nrows()  # dim Z - dim(Z ∩ D)
+    if a == 0:
+        return 0, _identity(n)
+    # a central complement C of Z ∩ D: rows of Z that stay independent modulo D
+    chosen = []
+    current = D
+    for i in range(Z.nrows()):
+        z = _row(Z, i)
+        trial = _span(_stack([current, z], n))
+        if trial.nrows() > current.nrows():
+            chosen.append(z)
+            current = trial
+    C = _stack(chosen, n)
+    # W: D extended by unit vectors to a complement of C
+    W = D
+    for j in range(n):
+        if W.nrows() + C.nrows() == n:
+            break
+        e = flint.fmpq_mat(1, n)
+        e[0, j] = 1
+        trial = _stack([W, e], n)
+        if _span(_stack([trial, C], n)).nrows() == trial.nrows() + C.nrows():
+            W = trial
+    return a, W
+
+
+def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
+    """Name a solvable algebra: abelian factors split off, then dim-≤3 tables, Heisenberg, or invariants."""
+    n = A.dim
+    if A.is_abelian:
+        return _abelian_name(n)
+    a, W = _split_abelian(A)
+    if a:
+        B = A.subalgebra(W)
+        inner, inner_al = _name_solvable(B)
+        ab, _ = _abelian_name(a)
+        name = f"{_paren(inner)} {OPLUS} {ab}"
+        aliases = tuple(f"{_paren(x)} {OPLUS} {ab}" for x in inner_al)
+        if inner == "aff(1)" and a == 1:
+            aliases = aliases + ("Bianchi III",)
+        return name, aliases
+    D = A._derived()
+    Z = A._center()
+    lcs = [S.nrows() for S in A._lower_central_series()]
+    if n == 2:
+        return "aff(1)", ("ax+b",)
+    if D.nrows() == 1 and Z.nrows() == 1 and _span(_stack([D, Z], n)).nrows() == 1:
+        # [A, A] = Z(A) one-dimensional: the form on A/Z is non-degenerate, so A is Heisenberg
+        name = f"heis({n})"
+        aliases = (f"h_{n}",) + (("Bianchi II", "A3,1") if n == 3 else ())
+        return name, aliases
+    if n == 3 and D.nrows() == 2:
+        return _bianchi(A, D)
+    if A.is_nilpotent:
+        if n == 4 and lcs == [4, 2, 1, 0]:
+            return "n4", ("filiform nilpotent of dim 4", "A4,1")
+        return f"nilpotent(dim={n}, lower central series {','.join(map(str, lcs))})", ()
+    N = A._nilradical()
+    return f"solvable(dim={n}, nilradical dim={N.nrows()})", ()
+
+
+def _bianchi(A: LieAlgebra, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]]:
+    """Three-dimensional solvable algebras with dim [g, g] = 2 from M = ad x restricted to D."""
+    n = 3
+    _, piv = xl.rref(D)
+    j = next(c for c in range(n) if c not in piv)
+    x = flint.fmpq_mat(1, n)
+    x[0, j] = 1
+    img = D * A._adT(x)  # rows: [x, d_u]... note: row u of D * adT(x) is [x, d_u]
+    C = _coordinates(D, img)
+    M = sp.Matrix(2, 2, [sp.Rational(int(q.p), int(q.q)) for q in C.transpose().entries()])
+    t, d = M.trace(), M.det()
+    disc = t * t - 4 * d
+    if M[0, 1] == 0 and M[1, 0] == 0 and M[0, 0] == M[1, 1]:
+        return "A3,3", ("Bianchi V",)
+    if t == 0:
+        if d < 0:
+            return "iso(1,1)", ("e(1,1)", "poincare(1,1)", "Bianchi VI_0", "A3,4")
+        return "iso(2)", ("e(2)", "Bianchi VII_0", "A3,6")
+    if disc == 0:
+        return "A3,2", ("Bianchi IV",)
+    if disc > 0:
+        l1, l2 = (t + sp.sqrt(disc)) / 2, (t - sp.sqrt(disc)) / 2
+        ratio = sp.nsimplify(sp.radsimp(l2 / l1))
+        if abs(float(ratio)) > 1:
+            ratio = sp.nsimplify(sp.radsimp(1 / ratio))
+        return f"A3,5(a={_fmt(ratio)})", ("Bianchi VI_h",)
+    b = sp.nsimplify(sp.radsimp(sp.Abs(t) / sp.sqrt(-disc)))
+    return f"A3,7(b={_fmt(b)})", ("Bianchi VII_h",)
+
+
+def _paren(s: str) -> str:
+    return f"({s})" if (OPLUS in s or SEMI in s) else s
+
+
+# ============================================================================================
+# The main entry point
+# ============================================================================================
+
+
+def _as_algebra(algebra: Any) -> LieAlgebra:
+    if isinstance(algebra, LieAlgebra):
+        return algebra
+    if isinstance(algebra, (list, tuple)):
+        return LieAlgebra.from_matrices(algebra)
+    raise TypeError(f"identify expects a LieAlgebra (or a list of matrices), got {type(algebra).__name__}")
+
+
+def _facts(L: LieAlgebra) -> str:
+    try:
+        return (
+            f"dim {L.dim}, Killing signature {L.killing_signature()}, radical dim {L._radical().nrows()}, "
+            f"centre dim {L._center().nrows()}, derived series {[S.nrows() for S in L._derived_series()]}"
+        )
+    except Exception:  # never mask the original error
+        return f"dim {L.dim}"
+
+
+def identify(algebra: LieAlgebra | Sequence[Any], *, seed: int = 0) -> Identification:
+    """Name a real Lie algebra, with its real form, Levi decomposition and simple ideals.
+
+    Parameters
+    ----------
+    algebra : LieAlgebra, or a list of matrices (passed to ``LieAlgebra.from_matrices``)
+    seed : int
+        Seed of the random regular element and positive system. Any seed gives the same
+        answer (the result is basis- and choice-independent); it only makes runs reproducible.
+
+    Returns
+    -------
+    Identification
+
+    Raises
+    ------
+    IdentificationError
+        When something cannot be named with certainty (a real-form tie, a numeric certificate
+        that fails); the message lists what is known.
+
+    Examples
+    --------
+    >>> from liealg.algebra import LieAlgebra
+    >>> from liealg.catalog import so, sp, su
+    >>> r = identify(LieAlgebra.from_matrices(sp(4)))
+    >>> r.name, r.cartan_type, r.killing_signature, r.aliases[:2]
+    ('so(3,2)', 'B2', (6, 4, 0), ('so(2,3)', 'sp(4,R)'))
+    >>> identify(LieAlgebra.from_matrices(so(4))).name
+    'su(2) ⊕ su(2)'
+    >>> identify(LieAlgebra.from_matrices(su(2, 1))).ideals[0].real_rank
+    1
+    """
+    L = _as_algebra(algebra)
+    try:
+        return _identify(L, seed)
+    except IdentificationError as err:
+        raise IdentificationError(f"{err} [known: {_facts(L)}]") from None
+
+
+def _identify(L: LieAlgebra, seed: int) -> Identification:
+    n = L.dim
+    sig = L.killing_signature()
+    ds = tuple(S.nrows() for S in L._derived_series())
+    lcs = tuple(S.nrows() for S in L._lower_central_series())
+    Z = L._center()
+    R = L._radical()
+    N = L._nilradical()
+    abelian = L.is_abelian
+    solvable = ds[-1] == 0
+    nilpotent = lcs[-1] == 0
+    semisimple = sig[2] == 0
+    evidence: dict[str, Any] = {
+        "killing_inertia": "exact: charpoly of the Killing matrix and Descartes' rule of signs",
+        "seed": seed,
+    }
+    ideals: list[SimpleIdeal] = []
+    S_rows = None
+    if R.nrows() < n:
+        S_rows, _ = L._levi()
+        S = L if S_rows.nrows() == n else L.subalgebra(S_rows)
+        ideals, ss_ev = _name_semisimple(S, seed)
+        evidence.update(ss_ev)
+        evidence["levi"] = "whole algebra" if S_rows.nrows() == n else "Levi subalgebra (GAP's correction along the derived series of the radical)"
+    name, aliases = _compose_name(L, ideals, Z, R, seed)
+    cartan_type = "+".join(
+        sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
+    )
+    rank = sum(I.rank for I in ideals)
+    aliases = tuple(dict.fromkeys(a for a in aliases if a != name))
+    return Identification(
+        name=name,
+        ascii_name=_ascii(name),
+        aliases=aliases,
+        dimension=n,
+        cartan_type=cartan_type,
+        killing_signature=sig,
+        rank=rank,
+        semisimple=semisimple,
+        solvable=solvable,
+        nilpotent=nilpotent,
+        abelian=abelian,
+        radical_dimension=R.nrows(),
+        center_dimension=Z.nrows(),
+        nilradical_dimension=N.nrows(),
+        derived_series=ds,
+        lower_central_series=lcs,
+        ideals=tuple(ideals),
+        evidence=evidence,
+    )
+
+
+def _ascii(name: str) -> str:
+    return name.replace(OPLUS, "+").replace(SEMI, "x|")
+
+
+_PAIR_ALIASES = {
+    ("su(2)", "su(2)"): ["so(4)", "so(3) ⊕ so(3)"],
+    ("sl(2,R)", "sl(2,R)"): ["so(2,2)"],
+    ("su(2)", "sl(2,R)"): ["so*(4)"],
+}
+
+
+def _semisimple_name(ideals: Sequence[SimpleIdeal]) -> tuple[str, list[str]]:
+    names = [I.real_form for I in ideals]
+    name = f" {OPLUS} ".join(names)
+    aliases: list[str] = []
+    if len(ideals) == 1:
+        aliases.extend(ideals[0].aliases)
+    else:
+        key = tuple(names)
+        aliases.extend(_PAIR_ALIASES.get(key, []))
+        # the same sum with each ideal under its first alias (so(3) ⊕ so(3)); not all mixtures
+        if any(I.aliases for I in ideals):
+            aliases.append(f" {OPLUS} ".join(I.aliases[0] if I.aliases else I.real_form for I in ideals))
+    return name, [a for a in aliases if a != name]
+
+
+def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int) -> list[str]:
+    if len(ideals) != 1 or center != 1:
+        return []
+    out = []
+    for nm in (ideals[0].real_form,) + tuple(ideals[0].aliases):
+        m = re.fullmatch(r"su\((\d+(?:,\d+)?)\)", nm)
+        if m:
+            out.append(f"u({m.group(1)})")
+        m = re.fullmatch(r"sl\((\d+),R\)", nm)
+        if m:
+            out.append(f"gl({m.group(1)},R)")
+    return out
+
+
+def _compose_name(
+    L: LieAlgebra, ideals: list[SimpleIdeal], Z: flint.fmpq_mat, R: flint.fmpq_mat, seed: int
+) -> tuple[str, list[str]]:
+    n = L.dim
+    if L.is_abelian:
+        if n == 1:
+            return "u(1)", ["so(2)", "R", "so(1,1)", "gl(1,R)"]
+        return f"R^{n}", [f"u(1)^{n}"]
+    if not R.nrows():
+        name, aliases = _semisimple_name(ideals)
+        return name, aliases
+    z = Z.nrows()
+    if ideals and z == R.nrows() and _span(_stack([Z, R], n)).nrows() == z:
+        # reductive: semisimple ⊕ centre, the centre named u(1)^z (IDENTIFICATION.md §5)
+        ss, ss_al = _semisimple_name(ideals)
+        cen = "u(1)" if z == 1 else f"u(1)^{z}"
+        name = f"{ss} {OPLUS} {cen}"
+        aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z)
+        return name, aliases
+    if not ideals:
+        name, aliases = _name_solvable(L)
+        return name, list(aliases)
+    # general: L = [S ⋉ R'] ⊕ R^a
+    a, W = _split_abelian(L)
+    G = L if a == 0 else L.subalgebra(W)
+    S_rows, R_rows = G._levi()
+    rad = G.subalgebra(R_rows)
+    rad_name, rad_al = _name_solvable(rad)
+    # ideals of S acting trivially on the radical split off as direct summands
+    n_g = G.dim
+    acts = G._bracket_spaces(S_rows, R_rows)  # rows (s, r) -> [x_s, r_r]
+    s, rr = S_rows.nrows(), R_rows.nrows()
+    # x = sum_s c_s x_s acts trivially iff sum_s c_s [x_s, r_j] = 0 for all j
+    blocks = []
+    ae = acts.entries()
+    for j in range(rr):
+        blocks.append(flint.fmpq_mat(s, n_g, [ae[(si * rr + j) * n_g + c] for si in range(s) for c in range(n_g)]).transpose())
+    Mtriv = _stack(blocks, s)
+    triv_coef = xl.nullspace(Mtriv) if Mtriv.nrows() else _identity(s)
+    parts: list[str] = []
+    part_aliases: list[str] = []
+    if triv_coef.nrows():
+        S0 = G.subalgebra(triv_coef * S_rows)
+        i0, _ = _name_semisimple(S0, seed)
+        nm0, _ = _semisimple_name(i0)
+        parts.append(nm0)
+        Sfull = G.subalgebra(S_rows)
+        comp = Sfull._kperp(triv_coef)
+        acting = _name_semisimple(G.subalgebra(comp * S_rows), seed)[0] if comp.nrows() else []
+    else:
+        acting = ideals
+    ss_name, ss_al = _semisimple_name(acting)
+    if not acting:
+        semi = rad_name
+    else:
+        # write the acting part as so(p,q) when it has that alias and R = R^(p+q): the vector rep
+        shown = ss_name
+        m = re.fullmatch(r"R\^(\d+)", rad_name)
+        k = int(m.group(1)) if m else (1 if rad_name == "R" else None)
+        if k is not None:
+            for al in [ss_name] + ss_al:
+                mm = re.fullmatch(r"so\((\d+)(?:,(\d+))?\)", al)
+                if mm and int(mm.group(1)) + int(mm.group(2) or 0) == k:
+                    shown = al
+                    break
+        semi = f"{_paren(shown)} {SEMI} {_paren(rad_name)}"
+        if shown != ss_name:
+            part_aliases.append(f"{_paren(ss_name)} {SEMI} {_paren(rad_name)}")
+        part_aliases += [f"{_paren(x)} {SEMI} {_paren(rad_name)}" for x in ss_al if x != shown]
+    # direct summands: trivially acting simple ideals, the semidirect product, the abelian factor;
+    # ⊕ is associative, so only a summand containing ⋉ needs parentheses
+    head = parts[:]
+    tail = [_abelian_name(a)[0]] if a else []
+
+    def assemble(core: str) -> str:
+        summands = head + [core] + tail
+        if len(summands) == 1:
+            return core
+        return f" {OPLUS} ".join(f"({x})" if SEMI in x else x for x in summands)
+
+    name = assemble(semi)
+    part_aliases = [assemble(x) for x in part_aliases]
+    return name, part_aliases
