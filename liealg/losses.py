@@ -86,7 +86,7 @@ def invariance_finite(
     action: Callable[[torch.Tensor], torch.Tensor],
     n_vectors: int,
     eps: float,
-    scale: float = 1.0,
+    output_weights: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """The talk's eq. (4) at finite ``eps``: ``sum_a mean_i [phi((I + eps W_a) x_i) - phi(x_i)]^2 / eps^2``.
 
@@ -95,7 +95,7 @@ def invariance_finite(
     x : (m, n) samples; y : (m, n_out) the oracle's values there
     action : maps theta (k, p) to the real action matrices (k, D, D)
     n_vectors : number of argument vectors the generator acts on
-    scale : divides the result (the same gradient scale as the quadratic form's)
+    output_weights : (n_out,) weight of each component (the quadratic form's), default 1
     """
     m, n = x.shape
     k = theta.shape[0]
@@ -104,7 +104,10 @@ def invariance_finite(
     xv = x.reshape(m, n_vectors, D)
     moved = xv.unsqueeze(0) + eps * torch.einsum("aij,mvj->amvi", r, xv)
     out = oracle(moved.reshape(k * m, n)).reshape(k, m, -1)
-    return ((out - y.unsqueeze(0)) ** 2).sum(-1).mean(-1).sum() / (eps * eps) / scale
+    sq = (out - y.unsqueeze(0)) ** 2
+    if output_weights is not None:
+        sq = sq * output_weights
+    return sq.sum(-1).mean(-1).sum() / (eps * eps)
 
 
 def normalization(theta: torch.Tensor, target: float = 2.0) -> torch.Tensor:

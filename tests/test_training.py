@@ -66,7 +66,7 @@ def test_finite_eps_invariance_approaches_lie_derivative():
     space = form.space
     theta = torch.randn(2, space.p, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     lie = float(L.invariance_quadratic(theta, form.q))
-    finite = float(L.invariance_finite(theta, phi, x, form.values, space.real_action, 1, 1e-5, form.scale))
+    finite = float(L.invariance_finite(theta, phi, x, form.values, space.real_action, 1, 1e-5, form.output_weights))
     assert finite == pytest.approx(lie, rel=1e-3)
 
 
