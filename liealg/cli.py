@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", metavar="PATH", help="write the machine-readable result here")
     d.add_argument("--latex", action="store_true", help="print the exact generators as LaTeX")
     d.add_argument("--plot", metavar="DIR", help="save figures (generators, loss curves, Dynkin) here")
+    d.add_argument("--checkpoint", metavar="PATH", help="save the training state here every 10 epochs")
+    d.add_argument("--resume", action="store_true", help="continue from --checkpoint PATH if it exists")
     d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
     d.add_argument("--fields", type=_positive_int, default=1, help="number of vector fields with --nonlinear")
     d.add_argument("--degree", type=_positive_int, help="with --nonlinear: exact polynomial fields up to this degree")
@@ -209,6 +211,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
             n_samples=args.samples, distribution=args.distribution, low=args.low, high=args.high,
             optimizer=args.optimizer, epochs=args.epochs, dtype=_dtype(args), device=args.device,
             basis=args.basis, exact=not args.no_exact, identify=not args.no_identify, progress=update,
+            checkpoint=args.checkpoint, resume=args.resume,
         )
     finally:
         if bar is not None:

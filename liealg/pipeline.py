@@ -303,6 +303,8 @@ def discover(
     identify: bool = True,
     max_denominator: int = 1000,
     progress: Callable[[int, dict[str, float]], None] | None = None,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
     variables: Any = None,
     vectors: Any = None,
     complex: bool = False,
@@ -334,6 +336,9 @@ def discover(
         Name the algebra.
     progress : callable, optional
         ``progress(epoch, losses)`` during training.
+    checkpoint, resume :
+        Save training state periodically to ``checkpoint``; with ``resume=True`` continue from
+        it (see :func:`liealg.training.fit`).
 
     Returns
     -------
@@ -387,7 +392,7 @@ def discover(
         timings["solve"] = time.perf_counter() - t0
     else:
         fit_options = dict(weights=weights, optimizer=optimizer, epochs=epochs, tol=tol, invariance=invariance,
-                           dtype=dtype, progress=progress)
+                           dtype=dtype, progress=progress, checkpoint=checkpoint, resume=resume)
         if n_generators == "auto":
             training, dim, _ = fit_auto(oracle, seed=seed, samples=samples, n_samples=n_samples,
                                         distribution=distribution, low=low, high=high, device=device,

@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -272,6 +274,9 @@ def fit(
     device: str | torch.device = "cpu",
     progress: Callable[[int, dict[str, float]], None] | None = None,
     form: InvarianceForm | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: int = 10,
+    resume: bool = False,
 ) -> TrainingResult:
     """Learn ``n_generators`` linear symmetry generators of ``oracle``.
 
@@ -309,6 +314,12 @@ def fit(
         Where to train; CPU by default, CUDA works when available.
     progress : callable, optional
         Called as ``progress(epoch, losses)`` after every step (the CLI passes a tqdm bar).
+    checkpoint : path, optional
+        Save the training state there every ``checkpoint_every`` epochs (atomically, as a
+        torch file of tensors and numbers only: it loads with ``weights_only=True``).
+    resume : bool
+        Continue from ``checkpoint`` if it exists (the same oracle, number of generators and
+        seed are required; L-BFGS's curvature memory starts afresh).
 
     Returns
     -------
@@ -349,10 +360,22 @@ def fit(
     best: TrainingResult | None = None
     start = time.perf_counter()
     with _threads_for(n_generators * space.p * space.d, device):
-        for attempt in range(restarts + 1):
+        saver = None
+        first_attempt = 0
+        state = None
+        if checkpoint is not None:
+            saver = _Checkpoint(Path(checkpoint), _fingerprint(oracle, n_generators, seed, dtype), checkpoint_every)
+            if resume:
+                state = saver.load()
+                if state is not None:
+                    first_attempt = int(state["attempt"])
+        elif resume:
+            raise OracleError("resume=True needs checkpoint=PATH (CLI: --checkpoint PATH --resume)")
+        for attempt in range(first_attempt, restarts + 1):
             result = _fit_once(
                 oracle, form, q, space, n_generators, weights, seed + 7919 * attempt, optimizer, lr, epochs,
                 tol, invariance, eps, structure_constants, curriculum, dtype, device, progress,
+                saver=saver, attempt=attempt, state=state if attempt == first_attempt else None,
             )
             if best is None or result.loss["total"] < best.loss["total"]:
                 best = result
@@ -424,6 +447,9 @@ def _fit_once(
     dtype: torch.dtype,
     device: torch.device,
     progress: Callable | None,
+    saver: "_Checkpoint | None" = None,
+    attempt: int = 0,
+    state: dict | None = None,
 ) -> TrainingResult:
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     theta0 = torch.randn(k, space.p, generator=gen, dtype=torch.float64)
@@ -483,8 +509,37 @@ def _fit_once(
     interrupted = False
     epoch = 0
     phase_start = 0
+    first_epoch = 1
+    if state is not None:
+        with torch.no_grad():
+            theta.copy_(state["theta"].to(device=device, dtype=dtype))
+            if f_param is not None and state.get("f") is not None:
+                f_param.copy_(state["f"].to(device=device, dtype=dtype))
+        best_state = (state["best_theta"].to(device=device, dtype=dtype),
+                      None if state.get("best_f") is None else state["best_f"].to(device=device, dtype=dtype))
+        best_total = float(state["best_total"])
+        best_terms = {k: float(v) for k, v in state["best_terms"].items()}
+        history_terms = {k: [float(v) for v in vals] for k, vals in state["history_terms"].items()}
+        history_angles = [[float(a) for a in row] for row in state["history_angles"]]
+        closure_on = bool(state["closure_on"])
+        phase_start = int(state["phase_start"])
+        first_epoch = int(state["epoch"]) + 1
+        epoch = first_epoch - 1
+        opt = make_optimizer()
+
+    def save_state() -> None:
+        if saver is None:
+            return
+        saver.save({
+            "attempt": attempt, "epoch": epoch, "closure_on": closure_on, "phase_start": phase_start,
+            "theta": theta.detach().cpu(), "f": None if f_param is None else f_param.detach().cpu(),
+            "best_theta": best_state[0].cpu(), "best_f": None if best_state[1] is None else best_state[1].cpu(),
+            "best_total": best_total, "best_terms": dict(best_terms),
+            "history_terms": history_terms, "history_angles": history_angles,
+        })
+
     try:
-        for epoch in range(1, n_epochs + 1):
+        for epoch in range(first_epoch, n_epochs + 1):
             def closure_fn() -> torch.Tensor:
                 opt.zero_grad()
                 total = sum(terms(closure_on).values())
@@ -523,9 +578,12 @@ def _fit_once(
                 continue
             if stalled:
                 break  # stalled: a restart from another seed does better than more steps
+            if saver is not None and epoch % saver.every == 0:
+                save_state()
     except KeyboardInterrupt:
         interrupted = True
         log.warning("training interrupted at epoch %d; returning the best generators so far", epoch)
+    save_state()
 
     theta_best, f_best = best_state
     w_best = space.matrices(theta_best)
@@ -549,6 +607,49 @@ def _fit_once(
         weights=weights,
         interrupted=interrupted,
     )
+
+
+def _fingerprint(oracle: Oracle, k: int, seed: int, dtype: torch.dtype) -> str:
+    vectors = "|".join(" ".join(s.name for s in v) for v in oracle.vectors)
+    return f"{oracle.formula_text()}#{vectors}#complex={oracle.is_complex}#k={k}#seed={seed}#{dtype}"
+
+
+class _Checkpoint:
+    """Periodic training state on disk: written atomically, read with ``weights_only=True``.
+
+    Only tensors, numbers, strings, lists and dicts are stored, so loading never unpickles
+    arbitrary objects (a checkpoint from elsewhere cannot run code).
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: Path, fingerprint: str, every: int):
+        if not isinstance(every, int) or every < 1:
+            raise OracleError(f"checkpoint_every must be a positive integer, got {every!r}")
+        self.path, self.fingerprint, self.every = path, fingerprint, every
+
+    def save(self, state: dict) -> None:
+        payload = {"liealg_checkpoint": self.VERSION, "fingerprint": self.fingerprint, **state}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        torch.save(payload, tmp)
+        os.replace(tmp, self.path)
+
+    def load(self) -> dict | None:
+        if not self.path.exists():
+            return None
+        try:
+            payload = torch.load(self.path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # truncated, not a torch file, or holds code objects
+            raise OracleError(f"cannot read the checkpoint {str(self.path)!r}: {exc}. Delete it to start afresh.") from None
+        if not isinstance(payload, dict) or payload.get("liealg_checkpoint") != self.VERSION:
+            raise OracleError(f"{str(self.path)!r} is not a liealg checkpoint of version {self.VERSION}")
+        if payload.get("fingerprint") != self.fingerprint:
+            raise OracleError(
+                f"the checkpoint {str(self.path)!r} belongs to another run ({payload.get('fingerprint')}); "
+                f"this run is {self.fingerprint}. Use another path, or the same oracle, generators and seed."
+            )
+        return payload
 
 
 def _angles(theta: torch.Tensor) -> list[float]:
