@@ -142,7 +142,7 @@ def plot_dynkin(identification: Any, *, path: str | Path | None = None):
         ax.axis("off")
         if graph is None or graph.number_of_nodes() == 0:
             continue
-        pos = nx.kamada_kawai_layout(graph) if graph.number_of_nodes() > 2 else nx.spring_layout(graph, seed=0)
+        pos = _dynkin_layout(graph)
         nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=160, node_color="white", edgecolors="black")
         for u, v, data in graph.edges(data=True):
             bond = int(data.get("weight", data.get("bond", 1)) or 1)
@@ -152,6 +152,21 @@ def plot_dynkin(identification: Any, *, path: str | Path | None = None):
                 ax.text(xm, ym, str(bond), fontsize=8, color="darkred")
     fig.tight_layout()
     return _finish(fig, path)
+
+
+def _dynkin_layout(graph) -> dict:
+    """Nodes of a path (A, B, C, F, G) on a line in path order; branched diagrams (D, E) by
+    Kamada-Kawai, which draws their trees without crossings."""
+    import networkx as nx
+
+    nodes = list(graph.nodes)
+    if len(nodes) == 1:
+        return {nodes[0]: np.array([0.0, 0.0])}
+    if max(dict(graph.degree).values()) <= 2 and nx.is_connected(graph):
+        start = next(n for n in nodes if graph.degree[n] <= 1)
+        order = list(nx.dfs_preorder_nodes(graph, start))
+        return {n: np.array([float(i), 0.0]) for i, n in enumerate(order)}
+    return nx.kamada_kawai_layout(graph)
 
 
 def save_all(result: Any, directory: str | Path) -> list[Path]:
