@@ -15,7 +15,6 @@ Complex variables are handled by working in real coordinates: each complex vecto
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,33 +22,24 @@ import sympy as sp
 import torch
 
 from liealg.errors import OracleError
+from liealg.parsing import natural_sort_key, parse_formula, parse_variables
 
 __all__ = ["Oracle", "sample_points", "check_finite"]
 
 FormulaLike = "sp.Expr | str"
 
 
-def _natural_key(name: str) -> tuple:
-    # x2 before x10: compare digit runs as integers.
-    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
-
-
 def _as_names(spec: Any, what: str) -> list[str]:
-    """Variable names from "x1 x2", "x1, x2", or a sequence of str/Symbol."""
-    if isinstance(spec, str):
-        names = [t for t in re.split(r"[\s,]+", spec.strip()) if t]
-    else:
+    """Variable names from "x1 x2", "x1, x2", or a sequence of str/Symbol (validated)."""
+    if not isinstance(spec, str):
         try:
-            names = [s.name if isinstance(s, sp.Symbol) else str(s) for s in spec]
+            spec = [s.name if isinstance(s, sp.Symbol) else s for s in spec]
         except TypeError:
             raise OracleError(f"{what} must be a string like 'x1 x2 x3' or a list of names, got {spec!r}") from None
-    for n in names:
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n:
-            raise OracleError(
-                f"{what}: {n!r} is not a valid variable name; use letters, digits and single "
-                "underscores, starting with a letter (e.g. x1, p_x)."
-            )
-    return names
+    try:
+        return list(parse_variables(spec))
+    except OracleError as exc:
+        raise OracleError(f"{what}: {exc}") from None
 
 
 class Oracle:
@@ -153,8 +143,8 @@ class Oracle:
                     "the formula has no variables, so it has no symmetries to find; write it in terms of "
                     "variables such as x1, x2, ..."
                 )
-            listed = sorted(free_by_name, key=_natural_key)
-        unknown = sorted(set(free_by_name) - set(listed), key=_natural_key)
+            listed = sorted(free_by_name, key=natural_sort_key)
+        unknown = sorted(set(free_by_name) - set(listed), key=natural_sort_key)
         if unknown:
             raise OracleError(
                 f"the formula uses {', '.join(unknown)}, which is not among the listed variables "
@@ -186,8 +176,6 @@ class Oracle:
         out = []
         for item in items:
             if isinstance(item, str):
-                from liealg.parsing import parse_formula  # only strings need the parser
-
                 if symbols is None:
                     e = parse_formula(item)
                     # Re-create every variable with the oracle's assumptions (real or complex).

@@ -45,7 +45,7 @@ def test_unknown_and_unused_variables_are_clear_errors():
 
 
 def test_bad_variable_names_and_duplicates():
-    with pytest.raises(OracleError, match="not a valid variable name"):
+    with pytest.raises(OracleError, match="cannot be a variable name"):
         Oracle("x1", variables="__x1")
     with pytest.raises(OracleError, match="listed twice"):
         Oracle("x1", variables="x1 x1")
