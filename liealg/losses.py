@@ -20,6 +20,7 @@ __all__ = [
     "LossWeights",
     "TERMS",
     "invariance_quadratic",
+    "invariance_factored",
     "invariance_finite",
     "normalization",
     "orthogonality",
@@ -76,6 +77,17 @@ def invariance_quadratic(theta: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
     q : (p, p) symmetric positive semi-definite
     """
     return torch.einsum("ap,pq,aq->", theta, q, theta)
+
+
+def invariance_factored(theta: torch.Tensor, r: torch.Tensor) -> torch.Tensor:
+    """The same loss as :func:`invariance_quadratic` with ``Q = R R^T``: ``||theta R||^2 >= 0``.
+
+    Parameters
+    ----------
+    theta : (k, p)
+    r : (p, p)
+    """
+    return (theta @ r).pow(2).sum()
 
 
 def invariance_finite(

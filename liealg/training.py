@@ -84,6 +84,15 @@ class InvarianceForm:
     values: torch.Tensor
     output_weights: torch.Tensor | None = None
 
+    def factor(self) -> torch.Tensor:
+        """``R`` with ``q = R R^T`` (eigenvalues below zero, round-off, set to zero), shape (p, p).
+
+        Training evaluates ``||theta R||^2``, which is never negative, where ``theta^T q theta``
+        could dip to -1e-16 and show as a negative loss.
+        """
+        evals, evecs = torch.linalg.eigh(self.q.detach().cpu().double())
+        return evecs * evals.clamp_min(0.0).sqrt()
+
     def eigen(self) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues (ascending) and eigenvectors of ``q`` as float64 numpy arrays."""
         # torch's eigh, not numpy's: one thread pool. Mixing torch's OpenMP threads with
@@ -355,7 +364,7 @@ def fit(
         else:
             samples = _check_samples(oracle, samples, device)
         form = invariance_form(oracle, samples.to(torch.float64))
-    q = form.q.to(device=device, dtype=dtype)
+    q = form.factor().to(device=device, dtype=dtype)  # q = R R^T, so the loss is never negative
 
     best: TrainingResult | None = None
     start = time.perf_counter()
@@ -475,7 +484,7 @@ def _fit_once(
     def terms(with_closure: bool = True) -> dict[str, torch.Tensor]:
         out: dict[str, torch.Tensor] = {}
         if invariance == "lie":
-            out["invariance"] = weights.invariance * L.invariance_quadratic(theta, q)
+            out["invariance"] = weights.invariance * L.invariance_factored(theta, q)
         else:
             out["invariance"] = weights.invariance * L.invariance_finite(
                 theta, oracle, samples, values, space.real_action, oracle.n_vectors, eps,
