@@ -30,6 +30,11 @@ _EXPORTS = {
     "rationalize": "liealg.exact",
     "certify": "liealg.exact",
     "solve_symmetries": "liealg.exact",
+    "discover_nonlinear": "liealg.nonlinear",
+    "NonlinearDiscovery": "liealg.nonlinear",
+    "integrate_flow": "liealg.nonlinear",
+    "polynomial_symmetries": "liealg.exact.polyfields",
+    "digits_flows": "liealg.flows",
     "LieAlgebra": "liealg.algebra",
     "identify": "liealg.identify",
     "Identification": "liealg.identify",
@@ -63,7 +68,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
                                OracleError, RationalizationError)
     from liealg.exact import certify, rationalize, solve_symmetries
     from liealg.identify import Identification, identify
+    from liealg.exact.polyfields import polynomial_symmetries
+    from liealg.flows import digits_flows
     from liealg.losses import LossWeights
+    from liealg.nonlinear import NonlinearDiscovery, discover_nonlinear, integrate_flow
     from liealg.oracle import Oracle, sample_points
     from liealg.pipeline import Discovery, discover
     from liealg.training import ScanResult, TrainingResult, fit, scan

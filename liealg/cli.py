@@ -245,13 +245,22 @@ def _cmd_discover_nonlinear(args: argparse.Namespace, oracle: Any) -> int:
         res = polyfields.polynomial_symmetries(oracle, degree=args.degree)
         print(polyfields.report_polynomial(res) if hasattr(polyfields, "report_polynomial") else repr(res))
         return EXIT_OK
-    result = nonlinear.discover_nonlinear(oracle, n_fields=args.fields, seed=args.seed, dtype=_dtype(args),
-                                          device=args.device, epochs=args.epochs)
+    result = nonlinear.discover_nonlinear(
+        oracle, n_fields=args.fields, seed=args.seed, dtype=_dtype(args), device=args.device, epochs=args.epochs,
+        optimizer=args.optimizer, n_samples=args.samples or 1024, distribution=args.distribution, low=args.low,
+        high=args.high,
+    )
     print(nonlinear.report_nonlinear(result))
-    if args.plot:
-        Path(args.plot).mkdir(parents=True, exist_ok=True)
-        nonlinear.plot_vector_field(result, oracle, path=Path(args.plot) / "vector_field.png")
-        print(f"Plot: {Path(args.plot) / 'vector_field.png'}")
+    if args.json:
+        from liealg import io
+
+        io.write_json_atomic(args.json, nonlinear.nonlinear_to_json(result))
+        print(f"Saved: {args.json}")
+    if args.plot and oracle.n_inputs == 2:
+        for path in nonlinear.save_field_plots(result, args.plot):
+            print(f"Plot: {path}")
+    elif args.plot:
+        print("Note: vector-field plots are drawn for 2-variable oracles only")
     return EXIT_OK if result.converged else EXIT_NOT_CONVERGED
 
 
@@ -345,13 +354,16 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
 def _cmd_flows(args: argparse.Namespace) -> int:
     from liealg import flows
 
-    report = flows.digits_flows(latent=args.latent, classes=args.classes or (10 if args.latent >= 8 else 2),
-                                seed=args.seed, plot_dir=args.plot)
+    # Ten classes need a latent space of more than ten dimensions (the flows move along the
+    # level sets of ten logits); below that the two-class problem (digits 0 vs 1) is the default.
+    classes = args.classes or (10 if args.latent > 10 else 2)
+    report = flows.digits_flows(latent=args.latent, classes=classes, seed=args.seed, plot_dir=args.plot)
     print(flows.report_flows(report))
     if args.json:
         from liealg import io
 
-        io.write_json_atomic(args.json, flows.flows_to_json(report) if hasattr(flows, "flows_to_json") else {})
+        io.write_json_atomic(args.json, flows.flows_to_json(report))
+        print(f"Saved: {args.json}")
     return EXIT_OK
 
 

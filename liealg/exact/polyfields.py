@@ -357,7 +357,9 @@ def _span_rank(rows: list[list[flint.fmpq]], ncols: int) -> int:
     return linalg.rank(_rows_matrix(rows, ncols)) if rows else 0
 
 
-def _multiples(base: list[list[flint.fmpq]], cols: _Columns, degree_of: Callable[[list[flint.fmpq]], int]) -> list[list[flint.fmpq]]:
+def _multiples(
+    base: list[list[flint.fmpq]], cols: _Columns, degree_of: Callable[[list[flint.fmpq]], int]
+) -> list[list[flint.fmpq]]:
     """All ``x^mu * w`` for ``w`` in ``base`` that stay within the degree bound."""
     out = []
     for w in base:
@@ -492,8 +494,12 @@ def polynomial_symmetries(oracle: "Oracle", *, degree: int) -> PolynomialSymmetr
     gens: dict[int, int] = {}
     for d in range(degree + 1):
         lower = [v for v, dv in zip(basis, degrees) if dv < d]
-        products = [s for v in lower for j in range(n)
-                    if degree_of(v) + 1 <= d and (s := _shift(v, tuple(int(i == j) for i in range(n)), cols)) is not None]
+        products = []
+        for v in lower:
+            for j in range(n):
+                s = _shift(v, tuple(int(i == j) for i in range(n)), cols)
+                if s is not None:
+                    products.append(s)
         upto = [v for v, dv in zip(basis, degrees) if dv <= d]
         gens[d] = len(upto) - _span_rank(lower + products, p)
     log.info("polynomial symmetries of %s up to degree %d: dimension %d", oracle.formula_text(), degree, len(basis))
@@ -566,7 +572,9 @@ def _invariant_products(oracle: "Oracle", xs: Sequence[sp.Symbol], degree: int) 
     return out
 
 
-def _poly_times_field(poly: dict[Exponent, flint.fmpq], vec: Sequence[flint.fmpq], cols: _Columns) -> list[flint.fmpq] | None:
+def _poly_times_field(
+    poly: dict[Exponent, flint.fmpq], vec: Sequence[flint.fmpq], cols: _Columns
+) -> list[flint.fmpq] | None:
     out = [flint.fmpq(0)] * len(cols)
     for j, c in enumerate(vec):
         if c != 0:
@@ -606,7 +614,9 @@ def _as_field_exprs(oracle: "Oracle", field_exprs: Sequence[Any]) -> tuple[sp.Ex
     """Sympify and re-bind a field's components to the oracle's own symbols (by name)."""
     xs = tuple(oracle.real_variables)
     if isinstance(field_exprs, (str, sp.Basic)) or not hasattr(field_exprs, "__len__"):
-        raise CertificationError(f"a field is a sequence of {len(xs)} expressions, one per variable; got {field_exprs!r}")
+        raise CertificationError(
+            f"a field is a sequence of {len(xs)} expressions, one per variable; got {field_exprs!r}"
+        )
     if len(field_exprs) != len(xs):
         raise CertificationError(
             f"the field has {len(field_exprs)} components but the oracle has {len(xs)} variables "
@@ -618,7 +628,9 @@ def _as_field_exprs(oracle: "Oracle", field_exprs: Sequence[Any]) -> tuple[sp.Ex
         e = sp.sympify(e)
         unknown = sorted(s.name for s in e.free_symbols if s.name not in by_name)
         if unknown:
-            raise CertificationError(f"the field uses {', '.join(unknown)}, not a variable of the oracle ({oracle.real_variables_text})")
+            raise CertificationError(
+                f"the field uses {', '.join(unknown)}, not a variable of the oracle ({oracle.real_variables_text})"
+            )
         e = e.xreplace({s: by_name[s.name] for s in e.free_symbols})
         if e.atoms(sp.Float):
             raise CertificationError(
@@ -794,6 +806,9 @@ def fit_polynomial_field(
             best = (float(c), fracs, err)
     assert best is not None
     scale, fracs, err = best
+    lead = next((q for q in fracs if q != 0), Fraction(1))
+    if lead < 0:  # the sign is free too: report (x1, -x2), not (-x1, x2), with a negative scale
+        fracs, scale = [-q for q in fracs], -scale
     if err > tol:
         raise RationalizationError(
             f"the fitted coefficients are not simple rationals: after scaling, one moves by {err:.2e} "
@@ -853,9 +868,9 @@ def report_polynomial(result: PolynomialSymmetries, *, max_fields: int = 12) -> 
     tc = result.trivial_counts
     lines.append(
         "trivially non-linear: "
-        f"{tc['phi-power multiples']} as phi^k x (linear/translations), "
-        f"{tc['other polynomial multiples']} other polynomial multiples of them, "
-        f"{tc['hamiltonian-type']} Hamiltonian-type (dphi/dxj e_i - dphi/dxi e_j and multiples)"
+        f"{tc['phi-power multiples']} = phi^k times a linear symmetry or translation, "
+        f"{tc['other polynomial multiples']} = other polynomial multiples of those, "
+        f"{tc['hamiltonian-type']} = Hamiltonian-type (dphi/dxj e_i - dphi/dxi e_j) and multiples"
     )
     if result.nonlinear:
         lines.append(f"truly non-linear ({len(result.nonlinear)}, plus "
@@ -865,7 +880,8 @@ def report_polynomial(result: PolynomialSymmetries, *, max_fields: int = 12) -> 
     else:
         lines.append("truly non-linear: none (every solution is a polynomial multiple of linear, translation "
                      "or Hamiltonian-type fields)")
-    lines.append("module generators by degree: " + ", ".join(f"{d}: {c}" for d, c in result.generators_by_degree.items()))
+    gens = result.generators_by_degree.items()
+    lines.append("module generators by degree: " + ", ".join(f"{d}: {c}" for d, c in gens))
     shown = result.fields[:max_fields]
     lines.append(f"basis ({result.dimension} fields, ascending degree):")
     lines.extend(f"  {i + 1:>3}. {_field_text(f)}" for i, f in enumerate(shown))
