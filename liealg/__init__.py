@@ -12,7 +12,11 @@ The public API is re-exported here explicitly; submodules are imported on first 
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
+
+# Library loggers stay silent unless the application configures logging.
+logging.getLogger("liealg").addHandler(logging.NullHandler())
 
 __version__ = "0.1.0"
 
