@@ -185,6 +185,14 @@ def _progress(args: argparse.Namespace, total: int | None, desc: str):
     return bar, update
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an unwritable --json path before training, not after it."""
+    if getattr(args, "json", None):
+        from liealg.io import check_writable
+
+        check_writable(args.json)
+
+
 def _dtype(args: argparse.Namespace):
     import torch
 
@@ -196,6 +204,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     from liealg.pipeline import discover
 
     oracle = _make_oracle(args)
+    _check_outputs(args)
     if args.nonlinear:
         return _cmd_discover_nonlinear(args, oracle)
     try:
@@ -270,7 +279,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from liealg.training import scan
 
     oracle = _make_oracle(args)
-    weights = LossWeights(sparsity=args.sparsity, closure=args.closure)
+    _check_outputs(args)
+    try:
+        weights = LossWeights(sparsity=args.sparsity, closure=args.closure)
+    except ValueError as exc:
+        from liealg.errors import OracleError
+
+        raise OracleError(str(exc)) from None
     result = scan(oracle, args.max_generators, weights=weights, seed=args.seed, dtype=_dtype(args),
                   device=args.device, optimizer=args.optimizer, epochs=args.epochs)
     print(f"Oracle: {oracle.formula_text()}")

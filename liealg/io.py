@@ -44,10 +44,12 @@ def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
     old file or the new one.
     """
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(path)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
+    except OSError as exc:
+        raise ResultFileError(f"cannot write {str(path)!r}: {exc.strerror}; give a writable file path") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -55,12 +57,37 @@ def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ResultFileError(f"cannot write {str(path)!r}: {exc.strerror}; give a writable file path") from None
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    return path
+
+
+def check_writable(path: str | os.PathLike) -> Path:
+    """Refuse, before any work is done, an output path that cannot become a file.
+
+    Creates missing parent folders. Raises :class:`ResultFileError` for a folder or an
+    unwritable location, with the fix in the message.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ResultFileError(f"{str(path)!r} is a folder; give a file path such as {str(path / 'result.json')!r}")
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ResultFileError(f"cannot create the folder {str(parent)!r}: {exc.strerror}") from None
+    if not os.access(parent, os.W_OK):
+        raise ResultFileError(f"cannot write into {str(parent)!r} (permission denied); choose another path")
     return path
 
 

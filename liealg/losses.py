@@ -16,6 +16,8 @@ from typing import Callable
 
 import torch
 
+from liealg.errors import OracleError
+
 __all__ = [
     "LossWeights",
     "TERMS",
@@ -57,7 +59,7 @@ class LossWeights:
         for f in fields(self):
             v = getattr(self, f.name)
             if not isinstance(v, (int, float)) or v < 0 or v != v:
-                raise ValueError(f"loss weight {f.name} must be a non-negative number, got {v!r}")
+                raise OracleError(f"loss weight {f.name} must be a non-negative number, got {v!r}")
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)

@@ -354,7 +354,13 @@ def fit(
             f"{space.d}x{space.d} {'complex' if space.complex else 'real'} matrices), got {n_generators!r}"
         )
     tol = default_tol(dtype) if tol is None else float(tol)
-    device = torch.device(device)
+    if not (math.isfinite(tol) and tol > 0):
+        raise OracleError(f"tol must be a positive number, got {tol!r}")
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
+        raise OracleError(f"epochs must be a positive integer, got {epochs!r}")
+    if n_samples is not None and (isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2):
+        raise OracleError(f"n_samples must be an integer of at least 2, got {n_samples!r}")
+    device = resolve_device(device)
     if form is None:
         if samples is None:
             samples = sample_points(
@@ -412,6 +418,19 @@ def _threads_for(work: int, device: torch.device):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """A torch device from a name, refusing unknown names and CUDA where there is none."""
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise OracleError(f"unknown device {device!r}; use 'cpu' or 'cuda' (or 'cuda:0', ...)") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise OracleError(
+            f"device {device!r} was requested but this torch has no CUDA support or sees no GPU; use 'cpu'"
+        )
+    return dev
 
 
 def default_n_samples(space: MatrixSpace, n_outputs: int) -> int:
@@ -755,6 +774,9 @@ def fit_auto(
     Returns ``(result or None when there is no symmetry, dimension, eigenvalues)``.
     """
     space = MatrixSpace(oracle.matrix_size, complex=oracle.is_complex)
+    device = resolve_device(device)
+    if n_samples is not None and (isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 2):
+        raise OracleError(f"n_samples must be an integer of at least 2, got {n_samples!r}")
     if samples is None:
         samples = sample_points(oracle, n_samples or default_n_samples(space, oracle.n_outputs),
                                 distribution=distribution, low=low, high=high, seed=seed, device=device)
