@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import liealg.catalog as cat  # noqa: E402
 from liealg.algebra import LieAlgebra  # noqa: E402
-from liealg.identify import identify  # noqa: E402
+from liealg.identification import identify  # noqa: E402
 
 
 def cases():

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import liealg
 from liealg.algebra import LieAlgebra
 from liealg.catalog import oracles as catalog
-from liealg.identify import Identification, identify
+from liealg.identification import Identification, identify
 
 
 @dataclass

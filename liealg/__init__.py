@@ -40,8 +40,8 @@ _EXPORTS = {
     "polynomial_symmetries": "liealg.exact.polyfields",
     "digits_flows": "liealg.flows",
     "LieAlgebra": "liealg.algebra",
-    "identify": "liealg.identify",
-    "Identification": "liealg.identify",
+    "identify": "liealg.identification",
+    "Identification": "liealg.identification",
     "LieAlgError": "liealg.errors",
     "OracleError": "liealg.errors",
     "ConvergenceError": "liealg.errors",
@@ -71,7 +71,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from liealg.errors import (CertificationError, ConvergenceError, IdentificationError, LieAlgError,
                                OracleError, RationalizationError)
     from liealg.exact import certify, rationalize, solve_symmetries
-    from liealg.identify import Identification, identify
+    from liealg.identification import Identification, identify
     from liealg.exact.polyfields import polynomial_symmetries
     from liealg.flows import digits_flows
     from liealg.losses import LossWeights

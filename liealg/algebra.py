@@ -541,7 +541,7 @@ class LieAlgebra:
     Coefficient vectors are sequences of ``n`` exact numbers (``x = sum_i x_i e_i``); subspaces
     are returned as ``sympy.Matrix`` whose rows are a basis (in reduced row echelon form, so two
     equal subspaces give equal matrices). Two instances are equal when their structure constants
-    (in their bases) are equal; isomorphism is what :func:`liealg.identify.identify` decides.
+    (in their bases) are equal; isomorphism is what :func:`liealg.identification.identify` decides.
 
     Examples
     --------

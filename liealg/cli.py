@@ -186,11 +186,14 @@ def _progress(args: argparse.Namespace, total: int | None, desc: str):
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse an unwritable --json path before training, not after it."""
-    if getattr(args, "json", None):
-        from liealg.io import check_writable
+    """Refuse an unwritable --json path or a --plot path that is a file before training."""
+    from liealg.io import ResultFileError, check_writable
 
+    if getattr(args, "json", None):
         check_writable(args.json)
+    plot = getattr(args, "plot", None)
+    if plot and Path(plot).exists() and not Path(plot).is_dir():
+        raise ResultFileError(f"{plot!r} is a file; --plot needs a folder for the figures")
 
 
 def _dtype(args: argparse.Namespace):
@@ -242,6 +245,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if not result.converged or (not args.no_exact and result.dimension and result.generators is None):
         return EXIT_NOT_CONVERGED
+    if result.certified is False or result.matches_exact is False:
+        return EXIT_NOT_CONVERGED  # finished, but the generators are not all proved symmetries
     return EXIT_OK
 
 
@@ -316,7 +321,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg import io
     from liealg.algebra import LieAlgebra, load_matrices, load_structure_constants
     from liealg.errors import OracleError
-    from liealg.identify import identify
+    from liealg.identification import identify
     from liealg.report import identification_report
 
     given = [x for x in (args.result, args.structure_constants, args.matrices) if x]

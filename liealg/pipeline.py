@@ -466,7 +466,7 @@ def discover(
         timings["algebra"] = time.perf_counter() - t1
         if algebra is not None and identify:
             t1 = time.perf_counter()
-            from liealg.identify import identify as identify_algebra
+            from liealg.identification import identify as identify_algebra
 
             try:
                 identification = identify_algebra(algebra)

@@ -109,11 +109,16 @@ def plot_scan(scan_result: Any, *, path: str | Path | None = None):
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     n = np.asarray(scan_result.n_generators)
-    ax.semilogy(n, np.clip(scan_result.total, 1e-300, None), "ko-", label="total", lw=2)
-    for name, values in scan_result.terms.items():
+    # Exact zeros (closure with one generator) have no place on a log axis: leave them out
+    # rather than stretch the axis down to a floor.
+    def positive(values):
         vals = np.asarray(values, dtype=float)
-        if np.nanmax(np.abs(vals)) > 0:
-            ax.semilogy(n, np.clip(vals, 1e-300, None), ".--", label=name, lw=0.8)
+        return np.where(vals > 0, vals, np.nan)
+
+    ax.semilogy(n, positive(scan_result.total), "ko-", label="total", lw=2)
+    for name, values in scan_result.terms.items():
+        if np.nanmax(np.abs(np.asarray(values, dtype=float))) > 0:
+            ax.semilogy(n, positive(values), ".--", label=name, lw=0.8)
     ax.axhline(scan_result.threshold, color="gray", ls=":", lw=0.8, label="success threshold")
     for x, ok in zip(n, scan_result.success):
         if ok:

@@ -93,7 +93,10 @@ def text_report(result: Any, *, max_generators: int = 12) -> str:
         if len(mats) > len(shown):
             lines.append(f"  ... and {len(mats) - len(shown)} more (use --json or --latex for all)")
     if result.identification is not None:
-        lines.extend(identification_report(result.identification))
+        ident_lines = identification_report(result.identification)
+        if result.certified is False:
+            ident_lines[0] += "  (of the generators above, which are NOT all proved symmetries)"
+        lines.extend(ident_lines)
     elif result.name:
         lines.append(f"Lie algebra: {result.name}")
     for note in result.notes:

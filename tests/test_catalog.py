@@ -417,7 +417,7 @@ class TestCatalog:
 @pytest.mark.parametrize("key", [k for k in LIGHT if k not in ("f4", "f4_traceless", "e6")])
 def test_identify_names(key):
     """The pipeline's identifier names every light entry as the catalog expects."""
-    identify_mod = pytest.importorskip("liealg.identify")
+    identify_mod = pytest.importorskip("liealg.identification")
     algebra_mod = pytest.importorskip("liealg.algebra")
     if solve_symmetries is None:
         pytest.skip("shared exact solver not present")

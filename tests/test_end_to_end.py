@@ -23,7 +23,7 @@ import torch
 import liealg
 from liealg.algebra import LieAlgebra
 from liealg.catalog import oracles as catalog
-from liealg.identify import Identification, identify
+from liealg.identification import Identification, identify
 from liealg.training import default_tol
 
 DEFAULT = ["u(2)", "su(2)", "u(3)", "su(3)", "sp(4,R)", "g2"]
@@ -220,9 +220,7 @@ def test_ten_seeds_every_time(key):
     assert not bad, f"{key}: {10 - len(bad)}/10; failures: {bad}"
 
 
-# ------------------------------------------------------------------------ known bugs (strict xfail)
-@pytest.mark.xfail(strict=True, reason="liealg/__init__.py: importing the submodule liealg.identify (discover "
-                   "does) rebinds the package attribute 'identify' to the module, shadowing the function")
+# ------------------------------------------------------------------------ fixed bugs, kept as tests
 def test_public_identify_is_the_function_after_discover():
     import subprocess
     import sys
@@ -233,8 +231,6 @@ def test_public_identify_is_the_function_after_discover():
     assert r.returncode == 0 and "heis(3)" in r.stdout, r.stderr[-300:]
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py _cmd_discover: exits 0 when certification fails / the learned algebra "
-                   "differs from the exact one (docs/cli.md: 3 = finished but not exact)")
 def test_cli_exit_code_when_generators_are_not_symmetries():
     import subprocess
     import sys

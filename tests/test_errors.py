@@ -108,9 +108,7 @@ CLI_CASES = [
     CliCase("--json into a folder", ("discover", FORMULA, "--json", "{d}"), ("{d}' is a folder", "give a file path")),
     CliCase("--json under a file", ("discover", FORMULA, "--json", "{d}/good.json/r.json"),
             ("cannot create the folder", "good.json")),
-    CliCase("--plot into a file", ("discover", FORMULA, "--plot", "{d}/good.json"), ("good.json", "folder"),
-            known_bug="cli.py: --plot is not checked before training; the OSError text '[Errno 17] File exists' "
-                      "comes after the run, with no fix"),
+    CliCase("--plot into a file", ("discover", FORMULA, "--plot", "{d}/good.json"), ("good.json", "folder")),
     CliCase("unknown command", ("discoverr", FORMULA), ("invalid choice: 'discoverr'", "discover")),
     CliCase("scan --max too large", ("scan", FORMULA, "--max", "100"), ("max_generators <= 4", "got 1..100")),
     # --- identify

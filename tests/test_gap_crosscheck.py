@@ -20,7 +20,7 @@ import sympy
 
 import liealg.catalog as cat
 from liealg.algebra import LieAlgebra
-from liealg.identify import identify
+from liealg.identification import identify
 
 GAP = shutil.which("gap")
 pytestmark = pytest.mark.skipif(GAP is None, reason="GAP is not installed (apt-get install gap-core gap-libs)")

@@ -11,7 +11,7 @@ import sympy
 import liealg.catalog as cat
 from liealg.algebra import LieAlgebra
 from liealg.errors import IdentificationError
-from liealg.identify import (Identification, cartan_matrix, dynkin_diagram, identify, match_dynkin, real_forms)
+from liealg.identification import (Identification, cartan_matrix, dynkin_diagram, identify, match_dynkin, real_forms)
 
 
 def random_basis(n: int, seed: int) -> sympy.Matrix:
@@ -335,7 +335,7 @@ def test_identify_accepts_matrices_and_is_deterministic():
 
 
 def test_errors_list_what_is_known(monkeypatch):
-    import liealg.identify as ident
+    import liealg.identification as ident
 
     def boom(*args, **kwargs):
         raise IdentificationError("root system could not be certified")
@@ -347,7 +347,7 @@ def test_errors_list_what_is_known(monkeypatch):
 
 def test_exact_frame_fallback(monkeypatch):
     """A badly conditioned basis can defeat the float frame; the exact K-orthogonal frame takes over."""
-    import liealg.identify as ident
+    import liealg.identification as ident
 
     def refuse(*args):
         raise ident._Retry("forced")
@@ -359,7 +359,7 @@ def test_exact_frame_fallback(monkeypatch):
 
 
 def test_real_form_ties_are_reported_not_guessed():
-    import liealg.identify as ident
+    import liealg.identification as ident
 
     # D9 has so(12,6) and so*(18) with dim k = 81: the name would need the real rank
     forms = [f for f in ident._forms("D", 9) if f.k == 81]
