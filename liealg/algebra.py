@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 import flint
 import numpy as np
@@ -950,28 +950,23 @@ class LieAlgebra:
         return self._cache["derived"]
 
     def _derived_series(self) -> list[flint.fmpq_mat]:
-        if "derived_series" not in self._cache:
-            series = [_identity(self._n)]
-            current = self._derived()
-            while True:
-                series.append(current)
-                if current.nrows() == 0 or current.nrows() == series[-2].nrows():
-                    break
-                current = _span(self._bracket_spaces(current, current))
-            self._cache["derived_series"] = series
-        return self._cache["derived_series"]
+        return self._series("derived_series", lambda current: self._bracket_spaces(current, current))
 
     def _lower_central_series(self) -> list[flint.fmpq_mat]:
-        if "lcs" not in self._cache:
+        return self._series("lcs", self._with_all)
+
+    def _series(self, key: str, step: Callable[[flint.fmpq_mat], flint.fmpq_mat]) -> list[flint.fmpq_mat]:
+        """L, [L, L], then ``step`` repeated until the dimension stops falling (cached)."""
+        if key not in self._cache:
             series = [_identity(self._n)]
             current = self._derived()
             while True:
                 series.append(current)
                 if current.nrows() == 0 or current.nrows() == series[-2].nrows():
                     break
-                current = _span(self._with_all(current))
-            self._cache["lcs"] = series
-        return self._cache["lcs"]
+                current = _span(step(current))
+            self._cache[key] = series
+        return self._cache[key]
 
     def derived_series(self) -> list[sp.Matrix]:
         """``[L, L^(1), L^(2), ...]`` with ``L^(k+1) = [L^(k), L^(k)]``, as row bases.
