@@ -35,7 +35,6 @@ of transformation vectors over the oracle's contours, with flow lines) and
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import math
@@ -49,6 +48,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from liealg._util import check_choice, torch_threads
 from liealg.errors import OracleError
 from liealg.oracle import Oracle, check_finite, sample_points
 
@@ -123,32 +123,6 @@ ORTHOGONALITY_MODES = ("pointwise", "global")
 NORMALIZATION_MODES = ("mean", "pointwise")
 
 
-@contextlib.contextmanager
-def torch_threads(n: int | None) -> Iterator[None]:
-    """Run the block with ``n`` torch intra-op threads, then restore the previous setting.
-
-    The batches here (a few hundred to a few thousand points through 32-64 wide layers) are
-    too small for threads to pay off: on a busy 2-core machine, two threads made a squeeze
-    training 13x slower than one (50 s against 3.9 s). ``None`` leaves torch's setting alone.
-    """
-    if n is None:
-        yield
-        return
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise OracleError(f"num_threads must be a positive integer or None, got {n!r}")
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def _check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise OracleError(f"unknown {name} {value!r}; choose one of: {', '.join(choices)}")
-
-
 # =========================================================================== the model
 class NeuralVectorFields(nn.Module):
     """``k`` vector fields ``v_a: R^n -> R^n``, one small MLP each, evaluated in one batch.
@@ -197,7 +171,7 @@ class NeuralVectorFields(nn.Module):
         generator: torch.Generator | None = None,
     ) -> None:
         super().__init__()
-        _check_choice("activation", activation, tuple(ACTIVATIONS))
+        check_choice("activation", activation, tuple(ACTIVATIONS))
         self.n, self.k = int(n), int(k)
         self.hidden = tuple(int(h) for h in hidden)
         self.activation_name = activation
@@ -385,7 +359,7 @@ def normalization_loss(v: torch.Tensor, mode: str = "mean", target: float = 1.0)
     v : (m, k, n)
     mode : {"mean", "pointwise"}
     """
-    _check_choice("normalization mode", mode, NORMALIZATION_MODES)
+    check_choice("normalization mode", mode, NORMALIZATION_MODES)
     sq = v.pow(2).sum(-1)  # (m, k)
     if mode == "mean":
         return (sq.mean(0) - target).pow(2).sum()
@@ -413,7 +387,7 @@ def orthogonality_loss(v: torch.Tensor, mode: str = "pointwise") -> torch.Tensor
     v : (m, k, n)
     mode : {"pointwise", "global"}
     """
-    _check_choice("orthogonality mode", mode, ORTHOGONALITY_MODES)
+    check_choice("orthogonality mode", mode, ORTHOGONALITY_MODES)
     k = v.shape[1]
     if k < 2:
         return v.new_zeros(())
@@ -782,10 +756,10 @@ def _discover(
     patience: int,
     progress: Callable[[int, dict[str, float]], None] | str | None,
 ) -> NonlinearDiscovery:
-    _check_choice("optimizer", optimizer, OPTIMIZERS)
-    _check_choice("activation", activation, tuple(ACTIVATIONS))
-    _check_choice("orthogonality mode", orthogonality, ORTHOGONALITY_MODES)
-    _check_choice("normalization mode", normalization, NORMALIZATION_MODES)
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    check_choice("activation", activation, tuple(ACTIVATIONS))
+    check_choice("orthogonality mode", orthogonality, ORTHOGONALITY_MODES)
+    check_choice("normalization mode", normalization, NORMALIZATION_MODES)
     if not isinstance(oracle, Oracle):
         raise OracleError(
             f"discover_nonlinear needs an Oracle, got {type(oracle).__name__}; wrap a formula with Oracle(...) "
@@ -1022,7 +996,7 @@ def integrate_flow(
     >>> [round(v, 6) for v in path[-1, 0].tolist()]  # (e, 1/e)
     [2.718282, 0.367879]
     """
-    _check_choice("integration method", method, tuple(INTEGRATORS))
+    check_choice("integration method", method, tuple(INTEGRATORS))
     if not isinstance(steps, int) or steps < 1:
         raise OracleError(f"steps must be a positive integer, got {steps!r}")
     f = _as_field(field)

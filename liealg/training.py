@@ -10,7 +10,6 @@ Everything is seeded, runs in float64 by default, and works on any torch device.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
@@ -23,6 +22,7 @@ import numpy as np
 import torch
 
 from liealg import losses as L
+from liealg._util import check_choice, torch_threads
 from liealg.errors import ConvergenceError, OracleError
 from liealg.generators.linear import MatrixSpace, lie_features
 from liealg.oracle import Oracle, check_finite, sample_points
@@ -51,11 +51,6 @@ MAX_ANGLE_GENERATORS = 12  # above this, history keeps the smallest angle, not e
 def default_tol(dtype: torch.dtype) -> float:
     """Loss at which training counts as converged: 1e-12 in float64, 1e-6 in float32."""
     return 1e-12 if dtype == torch.float64 else 1e-6
-
-
-def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise OracleError(f"unknown {name} {value!r}; choose one of: {', '.join(choices)}")
 
 
 # --------------------------------------------------------------------------- the invariance form
@@ -342,9 +337,9 @@ def fit(
     (True, (3, 3, 3))
     """
     weights = weights or L.LossWeights()
-    _check_choice("optimizer", optimizer, OPTIMIZERS)
-    _check_choice("invariance mode", invariance, INVARIANCE_MODES)
-    _check_choice("structure_constants mode", structure_constants, ("learned", "projected"))
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    check_choice("invariance mode", invariance, INVARIANCE_MODES)
+    check_choice("structure_constants mode", structure_constants, ("learned", "projected"))
     if dtype not in (torch.float32, torch.float64):
         raise OracleError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
     space = MatrixSpace(oracle.matrix_size, complex=oracle.is_complex)
@@ -401,23 +396,11 @@ def fit(
     return _replace(best, seconds=time.perf_counter() - start, seed=seed)
 
 
-@contextlib.contextmanager
 def _threads_for(work: int, device: torch.device):
-    """Run small problems on one CPU thread.
-
-    Each step of a small problem is a few microseconds of arithmetic; splitting it over threads
-    costs more in synchronization than it saves, and on a busy machine spinning threads made
-    su(3) 15x slower (30 s instead of 2 s, measured). Large problems (e6) keep every thread.
-    """
-    if device.type != "cpu" or work > 200_000:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+    """One CPU thread for small problems (see :func:`liealg._util.torch_threads`); large ones
+    (e6: 78 generators of 27 x 27) keep every thread."""
+    small = device.type == "cpu" and work <= 200_000
+    return torch_threads(1 if small else None)
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
