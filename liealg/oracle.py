@@ -176,12 +176,9 @@ class Oracle:
         out = []
         for item in items:
             if isinstance(item, str):
-                if symbols is None:
-                    e = parse_formula(item)
-                    # Re-create every variable with the oracle's assumptions (real or complex).
-                    e = e.xreplace({s: make_symbol(s.name) for s in e.free_symbols})
-                else:
-                    e = parse_formula(item, symbols=_SymbolTable(symbols, make_symbol))
+                # Variables are made with the oracle's assumptions (real or complex) as the parser
+                # meets them, so the expression is built once, never rebuilt by substitution.
+                e = parse_formula(item, symbols=_SymbolTable(symbols or {}, make_symbol))
             elif isinstance(item, sp.Basic):
                 e = item
             elif isinstance(item, (int, float)):
