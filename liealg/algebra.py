@@ -761,16 +761,7 @@ class LieAlgebra:
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | str, *, check: bool = True) -> "LieAlgebra":
         """Inverse of :meth:`to_json`; ``data`` is the dict or its JSON text."""
-        if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except json.JSONDecodeError as err:
-                raise LieAlgError(f"not valid JSON: {err}") from None
-        if not isinstance(data, Mapping):
-            raise LieAlgError("structure-constant JSON must be an object with keys 'dim' and 'brackets'")
-        for key in ("dim", "brackets"):
-            if key not in data:
-                raise LieAlgError(f"structure-constant JSON: missing key {key!r}")
+        data = _json_object(data, "structure-constant JSON", ("dim", "brackets"))
         if not isinstance(data["brackets"], list):
             raise LieAlgError("structure-constant JSON: 'brackets' must be a list of [i, j, k, c]")
         return cls.from_structure_constants(data["dim"], data["brackets"], check=check)
@@ -1663,18 +1654,25 @@ def matrices_to_json(matrices: Sequence[Any]) -> dict[str, Any]:
     return {"matrix_size": d, "count": len(mats), "entries": entries}
 
 
-def matrices_from_json(data: Mapping[str, Any] | str) -> tuple[sp.Matrix, ...]:
-    """Inverse of :func:`matrices_to_json`."""
+def _json_object(data: Mapping[str, Any] | str, what: str, keys: Sequence[str]) -> Mapping[str, Any]:
+    """Parse JSON text if needed and check it is an object holding ``keys``."""
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as err:
             raise LieAlgError(f"not valid JSON: {err}") from None
     if not isinstance(data, Mapping):
-        raise LieAlgError("matrix JSON must be an object with keys 'matrix_size', 'count', 'entries'")
-    for key in ("matrix_size", "count", "entries"):
+        names = ", ".join(repr(k) for k in keys)
+        raise LieAlgError(f"{what} must be an object with keys {names}")
+    for key in keys:
         if key not in data:
-            raise LieAlgError(f"matrix JSON: missing key {key!r}")
+            raise LieAlgError(f"{what}: missing key {key!r}")
+    return data
+
+
+def matrices_from_json(data: Mapping[str, Any] | str) -> tuple[sp.Matrix, ...]:
+    """Inverse of :func:`matrices_to_json`."""
+    data = _json_object(data, "matrix JSON", ("matrix_size", "count", "entries"))
     d, count = data["matrix_size"], data["count"]
     for name, v in (("matrix_size", d), ("count", count)):
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:

@@ -143,7 +143,7 @@ class Discovery:
                                    else float(self.rationalization.max_error)),
             "certified": self.certified,
             "certificate": None if self.certificate is None else self.certificate.to_dict(),
-            "structure_constants": None if self.algebra is None else _brackets_json(self.algebra),
+            "structure_constants": None if self.algebra is None else self.algebra.to_json()["brackets"],
             "matches_exact": self.matches_exact,
             "span_error": self.span_error,
             "loss": {k: float(v) for k, v in self.loss.items()},
@@ -215,7 +215,7 @@ class Discovery:
 
                 algebra = LieAlgebra.from_matrices(list(generators))
                 stored = data["structure_constants"]
-                if _brackets_json(algebra) != stored:
+                if algebra.to_json()["brackets"] != stored:
                     raise io.ResultFileError(
                         f"{where}: the stored structure constants do not match the stored generators"
                     )
@@ -266,16 +266,6 @@ class _SavedCertificate:
         if not isinstance(data, dict):
             raise io.ResultFileError("the 'certificate' entry must be an object")
         return cls(dict(data))
-
-
-def _brackets_json(algebra: Any) -> list[list]:
-    """Structure constants as sparse ``[i, j, k, "c"]`` rows, i < j (the identify file format)."""
-    rows = []
-    for (i, j), terms in sorted(algebra.structure_constants.items()):
-        for k, c in sorted(terms.items()):
-            if c != 0:
-                rows.append([int(i), int(j), int(k), io.number_to_str(c)])
-    return rows
 
 
 # --------------------------------------------------------------------------- the verb
