@@ -48,6 +48,10 @@ _EXPORTS = {
     "RationalizationError": "liealg.errors",
     "CertificationError": "liealg.errors",
     "IdentificationError": "liealg.errors",
+    "OptionError": "liealg.errors",
+    "ResourceError": "liealg.errors",
+    "InputFileError": "liealg.errors",
+    "NotALieAlgebraError": "liealg.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -68,8 +72,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from liealg.algebra import LieAlgebra
-    from liealg.errors import (CertificationError, ConvergenceError, IdentificationError, LieAlgError,
-                               OracleError, RationalizationError)
+    from liealg.errors import (CertificationError, ConvergenceError, IdentificationError, InputFileError,
+                               LieAlgError, NotALieAlgebraError, OptionError, OracleError,
+                               RationalizationError, ResourceError)
     from liealg.exact import certify, rationalize, solve_symmetries
     from liealg.identification import Identification, identify
     from liealg.exact.polyfields import polynomial_symmetries

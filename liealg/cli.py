@@ -187,13 +187,14 @@ def _progress(args: argparse.Namespace, total: int | None, desc: str):
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse an unwritable --json path or a --plot path that is a file before training."""
-    from liealg.io import ResultFileError, check_writable
+    from liealg.errors import InputFileError
+    from liealg.io import check_writable
 
     if getattr(args, "json", None):
         check_writable(args.json)
     plot = getattr(args, "plot", None)
     if plot and Path(plot).exists() and not Path(plot).is_dir():
-        raise ResultFileError(f"{plot!r} is a file; --plot needs a folder for the figures")
+        raise InputFileError(f"{plot!r} is a file; --plot needs a folder for the figures")
 
 
 def _dtype(args: argparse.Namespace):

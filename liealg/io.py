@@ -14,12 +14,11 @@ from typing import Any, Sequence
 
 import sympy as sp
 
-from liealg.errors import LieAlgError
+from liealg.errors import InputFileError
 
 __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
-    "ResultFileError",
     "write_json_atomic",
     "read_json",
     "number_to_str",
@@ -32,8 +31,6 @@ SCHEMA = "liealg.discovery"
 SCHEMA_VERSION = 1
 
 
-class ResultFileError(LieAlgError, ValueError):
-    """A saved result file is missing, truncated, edited into nonsense, or of another schema."""
 
 
 def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
@@ -49,7 +46,7 @@ def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
     except OSError as exc:
-        raise ResultFileError(f"cannot write {str(path)!r}: {exc.strerror}; give a writable file path") from None
+        raise InputFileError(f"cannot write {str(path)!r}: {exc.strerror}; give a writable file path") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -62,7 +59,7 @@ def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
             os.unlink(tmp)
         except OSError:
             pass
-        raise ResultFileError(f"cannot write {str(path)!r}: {exc.strerror}; give a writable file path") from None
+        raise InputFileError(f"cannot write {str(path)!r}: {exc.strerror}; give a writable file path") from None
     except BaseException:
         try:
             os.unlink(tmp)
@@ -75,35 +72,35 @@ def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
 def check_writable(path: str | os.PathLike) -> Path:
     """Refuse, before any work is done, an output path that cannot become a file.
 
-    Creates missing parent folders. Raises :class:`ResultFileError` for a folder or an
+    Creates missing parent folders. Raises :class:`InputFileError` for a folder or an
     unwritable location, with the fix in the message.
     """
     path = Path(path)
     if path.is_dir():
-        raise ResultFileError(f"{str(path)!r} is a folder; give a file path such as {str(path / 'result.json')!r}")
+        raise InputFileError(f"{str(path)!r} is a folder; give a file path such as {str(path / 'result.json')!r}")
     parent = path.parent if str(path.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ResultFileError(f"cannot create the folder {str(parent)!r}: {exc.strerror}") from None
+        raise InputFileError(f"cannot create the folder {str(parent)!r}: {exc.strerror}") from None
     if not os.access(parent, os.W_OK):
-        raise ResultFileError(f"cannot write into {str(parent)!r} (permission denied); choose another path")
+        raise InputFileError(f"cannot write into {str(parent)!r} (permission denied); choose another path")
     return path
 
 
 def read_json(path: str | os.PathLike, *, what: str = "result file") -> Any:
-    """Read a JSON file; any problem becomes a :class:`ResultFileError` that says what it was."""
+    """Read a JSON file; any problem becomes a :class:`InputFileError` that says what it was."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ResultFileError(f"{what} {str(path)!r} does not exist") from None
+        raise InputFileError(f"{what} {str(path)!r} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ResultFileError(f"cannot read {what} {str(path)!r}: {exc}") from None
+        raise InputFileError(f"cannot read {what} {str(path)!r}: {exc}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ResultFileError(
+        raise InputFileError(
             f"{what} {str(path)!r} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "it may be truncated or edited by hand"
         ) from None
@@ -128,13 +125,13 @@ def str_to_number(text: Any, *, where: str = "") -> sp.Expr:
     from liealg.errors import OracleError
 
     if isinstance(text, bool) or not isinstance(text, (str, int)):
-        raise ResultFileError(f"{where}: expected a number written as a string, got {text!r}")
+        raise InputFileError(f"{where}: expected a number written as a string, got {text!r}")
     try:
         expr = parse_formula(str(text))
     except OracleError as exc:
-        raise ResultFileError(f"{where}: {text!r} is not a number: {exc}") from None
+        raise InputFileError(f"{where}: {text!r} is not a number: {exc}") from None
     if expr.free_symbols:
-        raise ResultFileError(f"{where}: {text!r} is not a number (it contains {sorted(map(str, expr.free_symbols))})")
+        raise InputFileError(f"{where}: {text!r} is not a number (it contains {sorted(map(str, expr.free_symbols))})")
     return expr
 
 
@@ -146,10 +143,10 @@ def matrix_to_json(m: sp.MatrixBase) -> list[list[str]]:
 def matrix_from_json(rows: Any, *, where: str = "matrix") -> sp.Matrix:
     """Inverse of :func:`matrix_to_json`, with a clear error on malformed input."""
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
-        raise ResultFileError(f"{where}: expected a non-empty list of rows")
+        raise InputFileError(f"{where}: expected a non-empty list of rows")
     width = len(rows[0])
     if any(len(r) != width for r in rows):
-        raise ResultFileError(f"{where}: rows have different lengths")
+        raise InputFileError(f"{where}: rows have different lengths")
     return sp.Matrix([[str_to_number(v, where=f"{where}[{i}][{j}]") for j, v in enumerate(r)]
                       for i, r in enumerate(rows)])
 

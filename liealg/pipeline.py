@@ -19,7 +19,7 @@ import sympy as sp
 import torch
 
 from liealg import io
-from liealg.errors import (ConvergenceError, IdentificationError, LieAlgError, OracleError,
+from liealg.errors import (ConvergenceError, IdentificationError, InputFileError, LieAlgError, OracleError,
                            RationalizationError)
 from liealg.losses import LossWeights
 from liealg.oracle import Oracle
@@ -175,7 +175,7 @@ class Discovery:
 
         Raises
         ------
-        liealg.io.ResultFileError
+        liealg.InputFileError
             If the file is missing, not JSON, of another schema or version, or malformed.
         """
         data = io.read_json(path)
@@ -184,10 +184,10 @@ class Discovery:
     @classmethod
     def from_json(cls, data: Any, *, where: str = "result") -> "Discovery":
         if not isinstance(data, dict) or data.get("schema") != io.SCHEMA:
-            raise io.ResultFileError(f"{where} is not a liealg result (missing 'schema': '{io.SCHEMA}')")
+            raise InputFileError(f"{where} is not a liealg result (missing 'schema': '{io.SCHEMA}')")
         version = data.get("schema_version")
         if version != io.SCHEMA_VERSION:
-            raise io.ResultFileError(
+            raise InputFileError(
                 f"{where} has schema version {version!r}; this liealg reads version {io.SCHEMA_VERSION}"
             )
         try:
@@ -203,7 +203,7 @@ class Discovery:
                 generators = tuple(io.matrix_from_json(m, where=f"{where}: generators[{i}]")
                                    for i, m in enumerate(data["generators"]))
                 if len(generators) != dimension:
-                    raise io.ResultFileError(
+                    raise InputFileError(
                         f"{where}: 'dimension' is {dimension} but {len(generators)} generators are stored"
                     )
             learned = None
@@ -216,7 +216,7 @@ class Discovery:
                 algebra = LieAlgebra.from_matrices(list(generators))
                 stored = data["structure_constants"]
                 if algebra.to_json()["brackets"] != stored:
-                    raise io.ResultFileError(
+                    raise InputFileError(
                         f"{where}: the stored structure constants do not match the stored generators"
                     )
             return cls(
@@ -238,12 +238,12 @@ class Discovery:
                 saved_oracle=oracle_json,
                 certificate=_SavedCertificate.from_json(data.get("certificate")),
             )
-        except io.ResultFileError:
+        except InputFileError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-            raise io.ResultFileError(f"{where} is malformed: {type(exc).__name__}: {exc}") from None
+            raise InputFileError(f"{where} is malformed: {type(exc).__name__}: {exc}") from None
         except LieAlgError as exc:
-            raise io.ResultFileError(f"{where} holds an inconsistent result: {exc}") from None
+            raise InputFileError(f"{where} holds an inconsistent result: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ class _SavedCertificate:
         if data is None:
             return None
         if not isinstance(data, dict):
-            raise io.ResultFileError("the 'certificate' entry must be an object")
+            raise InputFileError("the 'certificate' entry must be an object")
         return cls(dict(data))
 
 

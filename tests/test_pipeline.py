@@ -10,8 +10,7 @@ import sympy as sp
 
 import liealg
 from liealg import cli
-from liealg.errors import OracleError
-from liealg.io import ResultFileError
+from liealg.errors import InputFileError, OracleError
 from liealg.pipeline import Discovery, discover
 
 LORENTZ = "x1**2 + x2**2 + x3**2 - x4**2"
@@ -54,19 +53,19 @@ def test_damaged_result_files_are_clear_errors(lorentz, tmp_path):
     path = lorentz.save(tmp_path / "r.json")
     text = path.read_text()
     (tmp_path / "trunc.json").write_text(text[: len(text) // 2])
-    with pytest.raises(ResultFileError, match="not valid JSON"):
+    with pytest.raises(InputFileError, match="not valid JSON"):
         Discovery.load(tmp_path / "trunc.json")
     data = json.loads(text)
     data["generators"][0][0][1] = "__import__('os')"
     (tmp_path / "evil.json").write_text(json.dumps(data))
-    with pytest.raises(ResultFileError, match="not a number"):
+    with pytest.raises(InputFileError, match="not a number"):
         Discovery.load(tmp_path / "evil.json")
     data = json.loads(text)
     data["schema_version"] = 99
     (tmp_path / "v.json").write_text(json.dumps(data))
-    with pytest.raises(ResultFileError, match="version"):
+    with pytest.raises(InputFileError, match="version"):
         Discovery.load(tmp_path / "v.json")
-    with pytest.raises(ResultFileError, match="does not exist"):
+    with pytest.raises(InputFileError, match="does not exist"):
         Discovery.load(tmp_path / "missing.json")
 
 
