@@ -22,7 +22,8 @@ import torch
 
 from liealg.exact.polyfields import polynomial_symmetries
 from liealg.flows import digits_flows
-from liealg.nonlinear import discover_nonlinear
+from liealg.config import TrainConfig
+from liealg.nonlinear import FieldLosses, discover_nonlinear
 from liealg.oracle import Oracle
 
 REFERENCE_EPOCHS = "20,000-40,000"
@@ -79,10 +80,10 @@ def main() -> None:
         field_case("squeeze x1*x2", Oracle(x1 * x2), 1e-4, 60),
         field_case("L1 norm |x1|+|x2|", Oracle(sp.Abs(x1) + sp.Abs(x2)), 1e-4, 60),
         field_case("L1 norm, |v| = 1 pointwise", Oracle(sp.Abs(x1) + sp.Abs(x2)), 1e-4, 60,
-                   normalization="pointwise", epochs=60),
+                   losses=FieldLosses(normalization_mode="pointwise"), training=TrainConfig(epochs=60)),
         # Kinks on the diagonals: a unit-speed field must turn there; the loss stalls near 3e-4.
         field_case("max(|x1|,|x2|), |v| = 1", Oracle(sp.Max(sp.Abs(x1), sp.Abs(x2))), 1e-3, 60,
-                   normalization="pointwise", epochs=60),
+                   losses=FieldLosses(normalization_mode="pointwise"), training=TrainConfig(epochs=60)),
         field_case("sphere, 2 fields", Oracle(x1**2 + x2**2 + x3**2), 1e-4, 60, n_fields=2),
         exact_case("exact x1*x2, degree 6", Oracle(x1 * x2), 6),
         exact_case("exact sphere R^3, degree 4", Oracle(x1**2 + x2**2 + x3**2), 4),

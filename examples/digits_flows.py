@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 
+from liealg.config import TrainConfig
 from liealg.flows import digits_flows, report_flows
+from liealg.nonlinear import FieldNetwork
 
 
 def main() -> None:
@@ -22,7 +24,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny networks and few epochs, for a smoke test")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    budget = dict(epochs=5, field_epochs=5, hidden=(16,)) if args.quick else {}
+    budget = (dict(fit_epochs=5, training=TrainConfig(epochs=5), network=FieldNetwork(hidden=(16,)))
+              if args.quick else {})
     for latent, classes in ((2, 2), (3, 2), (16, 10)):
         report = digits_flows(latent=latent, classes=classes, seed=args.seed, plot_dir=args.out, **budget)
         print(report_flows(report))

@@ -23,7 +23,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from liealg.exact.polyfields import certify_field  # noqa: E402
-from liealg.nonlinear import discover_nonlinear, plot_vector_field, report_nonlinear  # noqa: E402
+from liealg.config import Sampling, TrainConfig  # noqa: E402
+from liealg.nonlinear import (FieldLosses, FieldNetwork, discover_nonlinear, plot_vector_field,  # noqa: E402
+                              report_nonlinear)
 from liealg.oracle import Oracle  # noqa: E402
 
 
@@ -32,7 +34,7 @@ def main() -> None:
     parser.add_argument("--out", default="docs/img", help="folder for the PNG (default docs/img)")
     parser.add_argument("--quick", action="store_true", help="smaller networks, for a smoke test")
     args = parser.parse_args()
-    size = dict(hidden=(32, 32), n_samples=256, epochs=40) if args.quick else {}
+    quick = args.quick
 
     x1, x2 = sp.symbols("x1 x2", real=True)
     l1 = Oracle(sp.Abs(x1) + sp.Abs(x2))
@@ -40,13 +42,16 @@ def main() -> None:
     # normalization "mean" (mean |v|^2 = 1) converges to 1e-6 but may leave the field tiny in
     # places; "pointwise" (|v| = 1 everywhere) gives the talk's uniform flow around the square,
     # at a loss that stalls near 1e-5: the unit field must jump on the axes, a network cannot.
-    runs = [("L1 norm, mean |v|^2 = 1", l1, "mean", {}),
-            ("L1 norm, |v| = 1", l1, "pointwise", {"epochs": 60}),
-            ("max(|x1|, |x2|), |v| = 1", linf, "pointwise", {"epochs": 60})]
+    runs = [("L1 norm, mean |v|^2 = 1", l1, "mean", None),
+            ("L1 norm, |v| = 1", l1, "pointwise", 60),
+            ("max(|x1|, |x2|), |v| = 1", linf, "pointwise", 60)]
     fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.9))
-    for ax, (name, phi, norm, extra) in zip(axes, runs):
+    for ax, (name, phi, norm, epochs) in zip(axes, runs):
         start = time.perf_counter()
-        result = discover_nonlinear(phi, seed=0, normalization=norm, **{**extra, **size})
+        result = discover_nonlinear(phi, seed=0, losses=FieldLosses(normalization_mode=norm),
+                                    network=FieldNetwork(hidden=(32, 32)) if quick else None,
+                                    sampling=Sampling(n=256) if quick else None,
+                                    training=TrainConfig(epochs=40 if quick else epochs))
         print(f"== {name}: {time.perf_counter() - start:.1f} s ==")
         print(report_nonlinear(result, fit_degree=None))
         print()

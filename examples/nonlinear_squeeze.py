@@ -23,7 +23,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from liealg.exact.polyfields import fit_polynomial_field, polynomial_symmetries, report_polynomial  # noqa: E402
-from liealg.nonlinear import discover_nonlinear, plot_vector_field, report_nonlinear  # noqa: E402
+from liealg.config import Sampling  # noqa: E402
+from liealg.nonlinear import (FieldLosses, FieldNetwork, discover_nonlinear, plot_vector_field,  # noqa: E402
+                              report_nonlinear)
 from liealg.oracle import Oracle  # noqa: E402
 
 
@@ -32,7 +34,7 @@ def main() -> None:
     parser.add_argument("--out", default="docs/img", help="folder for the PNG (default docs/img)")
     parser.add_argument("--quick", action="store_true", help="smaller networks, for a smoke test")
     args = parser.parse_args()
-    size = dict(hidden=(32, 32), n_samples=256) if args.quick else {}
+    size = dict(network=FieldNetwork(hidden=(32, 32)), sampling=Sampling(n=256)) if args.quick else {}
 
     x1, x2 = sp.symbols("x1 x2", real=True)
     phi = Oracle(x1 * x2)
@@ -41,7 +43,7 @@ def main() -> None:
     print("== learned field (invariance + normalization) ==")
     print(report_nonlinear(plain, fit_degree=None))
 
-    smooth = discover_nonlinear(phi, seed=0, weights={"curvature": 1e-2}, **size)
+    smooth = discover_nonlinear(phi, seed=0, losses=FieldLosses(curvature=1e-2), **size)
     exact = fit_polynomial_field(smooth.field(0), phi, degree=1, samples=smooth.samples)
     print("\n== with a curvature penalty: the affine representative ==")
     print(report_nonlinear(smooth, fit_degree=None))

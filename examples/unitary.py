@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:6s} {result.dimension:3d}  {ident.name:24s} {str(ident.killing_signature):15s} "
               f"{ident.cartan_type:4s} {str(result.certified):9s} {result.timings['total']:6.2f}")
 
-    su3 = liealg.discover(catalog.get("su(3)").oracle(), seed=args.seed, basis="orthonormal")
+    su3 = liealg.discover(catalog.get("su(3)").oracle(), seed=args.seed,
+                           exact=liealg.ExactConfig(basis="orthonormal"))
     gens = list(su3.generators)
     gram = sp.Matrix(len(gens), len(gens), lambda a, b: inner(gens[a], gens[b]))
     print("\nsu(3), basis='orthonormal' (Re tr(A B^dagger) = 2 delta_ab:",

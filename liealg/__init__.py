@@ -30,7 +30,12 @@ _EXPORTS = {
     "scan": "liealg.training",
     "TrainingResult": "liealg.training",
     "ScanResult": "liealg.training",
-    "LossWeights": "liealg.losses",
+    "LinearLosses": "liealg.losses",
+    "FieldLosses": "liealg.nonlinear",
+    "FieldNetwork": "liealg.nonlinear",
+    "Sampling": "liealg.config",
+    "TrainConfig": "liealg.config",
+    "ExactConfig": "liealg.config",
     "rationalize": "liealg.exact",
     "certify": "liealg.exact",
     "solve_symmetries": "liealg.exact",
@@ -79,8 +84,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from liealg.identification import Identification, identify
     from liealg.exact.polyfields import polynomial_symmetries
     from liealg.flows import digits_flows
-    from liealg.losses import LossWeights
-    from liealg.nonlinear import NonlinearDiscovery, discover_nonlinear, integrate_flow
+    from liealg.config import ExactConfig, Sampling, TrainConfig
+    from liealg.losses import LinearLosses
+    from liealg.nonlinear import FieldLosses, FieldNetwork, NonlinearDiscovery, discover_nonlinear, integrate_flow
     from liealg.oracle import Oracle, sample_points
     from liealg.pipeline import Discovery, discover
     from liealg.training import ScanResult, TrainingResult, fit, scan

@@ -197,35 +197,39 @@ def _check_outputs(args: argparse.Namespace) -> None:
         raise InputFileError(f"{plot!r} is a file; --plot needs a folder for the figures")
 
 
-def _dtype(args: argparse.Namespace):
-    import torch
+def _sampling(args: argparse.Namespace) -> Any:
+    from liealg.config import Sampling
 
-    return torch.float64 if args.dtype == "float64" else torch.float32
+    return Sampling(n=args.samples, distribution=args.distribution, low=args.low, high=args.high)
+
+
+def _training(args: argparse.Namespace, **extra: Any) -> Any:
+    from liealg.config import TrainConfig
+
+    return TrainConfig(optimizer=args.optimizer, epochs=args.epochs, dtype=args.dtype, device=args.device, **extra)
+
+
+def _linear_losses(args: argparse.Namespace) -> Any:
+    from liealg.losses import LinearLosses
+
+    return LinearLosses(sparsity=args.sparsity, closure=args.closure)
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:
-    from liealg.losses import LossWeights
+    from liealg.config import ExactConfig
     from liealg.pipeline import discover
 
     oracle = _make_oracle(args)
     _check_outputs(args)
     if args.nonlinear:
         return _cmd_discover_nonlinear(args, oracle)
-    try:
-        weights = LossWeights(sparsity=args.sparsity, closure=args.closure)
-    except ValueError as exc:
-        from liealg.errors import OracleError
-
-        raise OracleError(str(exc)) from None
+    sampling, losses = _sampling(args), _linear_losses(args)
+    training = _training(args, checkpoint=args.checkpoint, resume=args.resume)
+    exact = ExactConfig(rationalize=not args.no_exact, basis=args.basis, identify=not args.no_identify)
     bar, update = _progress(args, args.epochs, "training")
     try:
-        result = discover(
-            oracle, n_generators=args.generators, method=args.method, seed=args.seed, weights=weights,
-            n_samples=args.samples, distribution=args.distribution, low=args.low, high=args.high,
-            optimizer=args.optimizer, epochs=args.epochs, dtype=_dtype(args), device=args.device,
-            basis=args.basis, exact=not args.no_exact, identify=not args.no_identify, progress=update,
-            checkpoint=args.checkpoint, resume=args.resume,
-        )
+        result = discover(oracle, n_generators=args.generators, method=args.method, seed=args.seed,
+                          sampling=sampling, training=training, losses=losses, exact=exact, progress=update)
     finally:
         if bar is not None:
             bar.close()
@@ -258,13 +262,13 @@ def _cmd_discover_nonlinear(args: argparse.Namespace, oracle: Any) -> int:
         from liealg.exact import polyfields
 
         res = polyfields.polynomial_symmetries(oracle, degree=args.degree)
-        print(polyfields.report_polynomial(res) if hasattr(polyfields, "report_polynomial") else repr(res))
+        print(polyfields.report_polynomial(res))
         return EXIT_OK
-    result = nonlinear.discover_nonlinear(
-        oracle, n_fields=args.fields, seed=args.seed, dtype=_dtype(args), device=args.device, epochs=args.epochs,
-        optimizer=args.optimizer, n_samples=args.samples or 1024, distribution=args.distribution, low=args.low,
-        high=args.high,
-    )
+    sampling = _sampling(args)
+    if sampling.n is None:
+        sampling = sampling.replace(n=1024)
+    result = nonlinear.discover_nonlinear(oracle, args.fields, seed=args.seed, sampling=sampling,
+                                          training=_training(args))
     print(nonlinear.report_nonlinear(result))
     if args.json:
         from liealg import io
@@ -281,19 +285,12 @@ def _cmd_discover_nonlinear(args: argparse.Namespace, oracle: Any) -> int:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from liealg import io
-    from liealg.losses import LossWeights
     from liealg.training import scan
 
     oracle = _make_oracle(args)
     _check_outputs(args)
-    try:
-        weights = LossWeights(sparsity=args.sparsity, closure=args.closure)
-    except ValueError as exc:
-        from liealg.errors import OracleError
-
-        raise OracleError(str(exc)) from None
-    result = scan(oracle, args.max_generators, weights=weights, seed=args.seed, dtype=_dtype(args),
-                  device=args.device, optimizer=args.optimizer, epochs=args.epochs)
+    result = scan(oracle, args.max_generators, seed=args.seed, sampling=_sampling(args), training=_training(args),
+                  losses=_linear_losses(args))
     print(f"Oracle: {oracle.formula_text()}")
     print(" N_g   total       invariance  normaliz.   orthogon.   closure     found")
     for idx, n in enumerate(result.n_generators):

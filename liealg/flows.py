@@ -32,15 +32,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from liealg.errors import OracleError
-from liealg.nonlinear import (NORMALIZATION_MODES, FlowDrift, NonlinearDiscovery, discover_nonlinear, integrate_flow,
-                              oracle_drift, torch_threads)
+from liealg.config import Sampling, TrainConfig, check_positive_int
+from liealg.engine import torch_threads, train
+from liealg.errors import OptionError
+from liealg.nonlinear import (FieldLosses, FieldNetwork, FlowDrift, NonlinearDiscovery, discover_nonlinear,
+                              integrate_flow, oracle_drift)
 from liealg.oracle import Oracle
 
 __all__ = ["digits_flows", "FlowsReport", "report_flows", "flows_to_json", "CLASS_CHOICES", "load_digits_data"]
@@ -187,27 +190,31 @@ def _predict(logits: torch.Tensor) -> torch.Tensor:
     return (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(1)
 
 
-def _train(model: nn.Module, loss_fn: Callable[[torch.Tensor], torch.Tensor], n: int, epochs: int, batch: int,
-           lr: float, gen: torch.Generator, stage: str, report: Callable | None, weight_decay: float = 0.0) -> float:
-    """Minibatch Adam over ``n`` training rows; ``loss_fn(indices)`` returns the batch loss."""
-    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, epochs))
-    last = math.nan
-    for epoch in range(1, epochs + 1):
-        perm = torch.randperm(n, generator=gen)
-        total = 0.0
-        for start in range(0, n, batch):
-            idx = perm[start:start + batch]
-            opt.zero_grad()
-            loss = loss_fn(idx)
-            loss.backward()
-            opt.step()
-            total += float(loss.detach()) * len(idx)
-        sched.step()
-        last = total / n
-        if report is not None:
-            report(stage, epoch, {"total": last})
-    return last
+class _Network:
+    """An ``nn.Module`` seen as a :class:`~liealg.engine.Trainable`."""
+
+    def __init__(self, module: nn.Module) -> None:
+        self.module = module
+
+    def parameters(self) -> Iterator[torch.Tensor]:
+        return self.module.parameters()
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.module.state_dict().items()}
+
+    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.module.load_state_dict(dict(state))
+
+
+def _fit_network(model: nn.Module, loss_fn: Callable[[torch.Tensor], torch.Tensor], n: int, epochs: int,
+                 seed: int, stage: str, report: Callable | None, weight_decay: float = 0.0) -> float:
+    """Minibatch Adam (batches of 64, learning rate 3e-3, cosine schedule) over ``n`` rows, on the
+    one training engine; ``loss_fn(indices)`` returns the batch loss. Returns the last epoch's loss."""
+    config = TrainConfig(optimizer="adam", lr=3e-3, batch_size=64, weight_decay=weight_decay, num_threads=None)
+    progress = None if report is None else (lambda epoch, losses: report(stage, epoch, losses))
+    run = train(_Network(model), lambda active, batch: {"total": loss_fn(batch)}, config, terms=("total",),
+                tol=0.0, epochs=epochs, n_rows=n, seed=seed, keep="last", progress=progress)
+    return float(run.history.terms["total"][-1])
 
 
 # --------------------------------------------------------------------------- the pipeline
@@ -217,17 +224,16 @@ def digits_flows(
     classes: int = 10,
     n_fields: int | None = None,
     seed: int = 0,
-    epochs: int = 100,
-    field_epochs: int = 150,
-    hidden: Sequence[int] = (32, 32),
+    fit_epochs: int = 100,
+    network: FieldNetwork | None = None,
+    losses: FieldLosses | None = None,
+    training: TrainConfig | None = None,
     T: float | None = None,
     steps: int = 40,
     unit_speed: bool = True,
-    normalization: str = "pointwise",
     n_rows: int = 10,
-    num_threads: int | None = 1,
     plot_dir: str | Path | None = None,
-    progress: Callable[[str, int, Mapping[str, float]], None] | str | None = None,
+    progress: Callable[[str, int, Mapping[str, float]], None] | None = None,
 ) -> FlowsReport:
     """Learn oracle-preserving flows on the latent space of the digits, and measure them.
 
@@ -242,22 +248,23 @@ def digits_flows(
         ``outputs`` logits have ``latent - outputs`` dimensions).
     seed : int
         Seeds the split, the networks, the fields and the control directions.
-    epochs : int
+    fit_epochs : int
         Passes over the training images for the autoencoder (the classifier gets the same).
-    field_epochs : int
-        L-BFGS steps for the fields (:func:`~liealg.nonlinear.discover_nonlinear`).
-    hidden : sequence of int
-        Hidden widths of each field's MLP.
+    network : FieldNetwork, optional
+        Each field's MLP (default hidden widths ``(32, 32)``).
+    losses : FieldLosses, optional
+        The fields' loss. Default: pointwise normalization, ``|v| = 1`` at every training code,
+        so every code has a direction the invariance term has pinned down; with ``"mean"`` the
+        field may be tiny at some codes, where its direction is loosely constrained and a
+        unit-speed flow drifts more.
+    training : TrainConfig, optional
+        How the fields train (default 150 L-BFGS steps) and the torch threads of the whole run
+        (default 1: minibatches of 64 digits gain nothing from more; None keeps torch's setting).
     T : float, optional
         Flow time. Default: half the RMS spread of the training codes (at unit speed, the codes
         move half the data's spread).
     steps : int
         RK4 steps from 0 to ``T``.
-    normalization : {"pointwise", "mean"}
-        The fields' normalization (:func:`~liealg.nonlinear.normalization_loss`). Pointwise
-        (default) asks ``|v| = 1`` at every training code, so every code has a direction the
-        invariance term has pinned down; with ``"mean"`` the field may be tiny at some codes,
-        where its direction is loosely constrained and a unit-speed flow drifts more.
     unit_speed : bool
         Flow along ``v / |v|`` (default) rather than ``v``. Both preserve the oracle (``g(x) v``
         is a symmetry whenever ``v`` is), but a learned field's speed varies from code to code;
@@ -265,14 +272,11 @@ def digits_flows(
         which makes the comparison with the random-direction control fair.
     n_rows : int
         Digits shown in the figure (spread over the classes).
-    num_threads : int or None
-        Torch threads for the whole run (default 1: minibatches of 64 digits gain nothing from
-        more; see :func:`liealg.nonlinear.torch_threads`). ``None`` keeps torch's setting.
     plot_dir : str or Path, optional
         Where to save ``digits_flows_latent{latent}_classes{classes}.png``; no figure otherwise.
-    progress : callable or "tqdm", optional
+    progress : callable, optional
         ``progress(stage, epoch, losses)`` with stage ``"autoencoder"``, ``"classifier"`` or
-        ``"fields"``; ``"tqdm"`` shows bars. Silent by default.
+        ``"fields"``. Silent by default.
 
     Returns
     -------
@@ -285,73 +289,48 @@ def digits_flows(
 
     Examples
     --------
-    >>> report = digits_flows(latent=2, classes=2, epochs=5, field_epochs=5, hidden=(16,))  # doctest: +SKIP
+    >>> report = digits_flows(latent=2, classes=2, fit_epochs=5, training=TrainConfig(epochs=5))  # doctest: +SKIP
     >>> 0 <= report.fraction_unchanged[0] <= 1                                               # doctest: +SKIP
     True
     """
     if classes not in CLASS_CHOICES:
-        raise OracleError(f"classes must be one of {', '.join(map(str, CLASS_CHOICES))} "
+        raise OptionError(f"classes must be one of {', '.join(map(str, CLASS_CHOICES))} "
                           f"(2 = digits {TWO_CLASS_DIGITS[0]} vs {TWO_CLASS_DIGITS[1]}), got {classes!r}")
     if not isinstance(latent, int) or isinstance(latent, bool) or not 2 <= latent <= 32:
-        raise OracleError(f"latent must be an integer from 2 to 32, got {latent!r}")
+        raise OptionError(f"latent must be an integer from 2 to 32, got {latent!r}")
     outputs = 1 if classes == 2 else classes
     free = latent - outputs
     if free < 1:
-        raise OracleError(
+        raise OptionError(
             f"a latent space of dimension {latent} has no direction that preserves {outputs} logits; "
             f"use latent >= {outputs + 1} for {classes} classes"
         )
     if n_fields is None:
         n_fields = min(3, free)
     if not isinstance(n_fields, int) or isinstance(n_fields, bool) or not 1 <= n_fields <= free:
-        raise OracleError(
+        raise OptionError(
             f"n_fields must be an integer from 1 to {free} (= latent - {outputs} logits), got {n_fields!r}"
         )
-    for name, value in (("epochs", epochs), ("field_epochs", field_epochs), ("steps", steps), ("n_rows", n_rows)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise OracleError(f"{name} must be a positive integer, got {value!r}")
+    for name, value in (("fit_epochs", fit_epochs), ("steps", steps), ("n_rows", n_rows)):
+        check_positive_int(name, value)
     if T is not None and not (isinstance(T, (int, float)) and T > 0 and math.isfinite(T)):
-        raise OracleError(f"T must be a positive number, got {T!r}")
-    if normalization not in NORMALIZATION_MODES:  # checked now, not after the autoencoder trained
-        raise OracleError(
-            f"unknown normalization mode {normalization!r}; choose one of: {', '.join(NORMALIZATION_MODES)}"
-        )
-    report, close = _stage_progress(progress)
+        raise OptionError(f"T must be a positive number, got {T!r}")
+    if progress is not None and not callable(progress):
+        raise OptionError(f"progress must be None or a callable progress(stage, epoch, losses), got {progress!r}")
+    network = network or FieldNetwork(hidden=(32, 32))
+    losses = losses or FieldLosses(normalization_mode="pointwise")
+    training = training or TrainConfig(epochs=150, num_threads=1)
     times: dict[str, float] = {}
     t_all = time.perf_counter()
-    try:
-        with torch_threads(num_threads):
-            return _run(latent, classes, outputs, n_fields, seed, epochs, field_epochs, tuple(hidden), T, steps,
-                        unit_speed, normalization, n_rows, plot_dir, report, times, t_all)
-    finally:
-        close()
+    threads = 1 if training.num_threads == "auto" else training.num_threads
+    with torch_threads(threads):
+        return _run(latent, classes, outputs, n_fields, seed, fit_epochs, network, losses,
+                    training.replace(num_threads=None), T, steps, unit_speed, n_rows, plot_dir, progress, times, t_all)
 
 
-def _stage_progress(progress: Any) -> tuple[Callable | None, Callable[[], None]]:
-    if progress is None:
-        return None, lambda: None
-    if progress == "tqdm":
-        from tqdm.auto import tqdm
-
-        bars: dict[str, Any] = {}
-
-        def update(stage: str, epoch: int, losses: Mapping[str, float]) -> None:
-            bar = bars.get(stage)
-            if bar is None:
-                bar = bars[stage] = tqdm(desc=stage, leave=False)
-            bar.update(epoch - bar.n)
-            bar.set_postfix(loss=f"{losses['total']:.2e}", refresh=False)
-
-        return update, lambda: [b.close() for b in bars.values()]
-    if callable(progress):
-        return progress, lambda: None
-    raise OracleError(f"progress must be None, a callable progress(stage, epoch, losses), or 'tqdm'; got {progress!r}")
-
-
-def _run(latent: int, classes: int, outputs: int, n_fields: int, seed: int, epochs: int, field_epochs: int,
-         hidden: tuple[int, ...], T: float | None, steps: int, unit_speed: bool, normalization: str, n_rows: int,
-         plot_dir: str | Path | None,
-         report: Callable | None, times: dict[str, float], t_all: float) -> FlowsReport:
+def _run(latent: int, classes: int, outputs: int, n_fields: int, seed: int, epochs: int, network: FieldNetwork,
+         losses: FieldLosses, training: TrainConfig, T: float | None, steps: int, unit_speed: bool, n_rows: int,
+         plot_dir: str | Path | None, report: Callable | None, times: dict[str, float], t_all: float) -> FlowsReport:
     from sklearn.model_selection import train_test_split
 
     dtype = torch.float64  # small nets: float64 keeps the oracle's gradients clean for the fields
@@ -371,8 +350,8 @@ def _run(latent: int, classes: int, outputs: int, n_fields: int, seed: int, epoc
 
     # --- 2. autoencoder
     t0 = time.perf_counter()
-    _train(ae, lambda i: (ae(x_train[i]) - x_train[i]).pow(2).mean(), len(x_train), epochs, 64, 3e-3, gen,
-           "autoencoder", report)
+    _fit_network(ae, lambda i: (ae(x_train[i]) - x_train[i]).pow(2).mean(), len(x_train), epochs, seed,
+                 "autoencoder", report)
     ae.eval().requires_grad_(False)
     with torch.no_grad():
         z_train = ae.encoder(x_train)
@@ -391,7 +370,7 @@ def _run(latent: int, classes: int, outputs: int, n_fields: int, seed: int, epoc
     else:
         loss_fn = lambda i: nn.functional.cross_entropy(clf(z_train[i]), y_train[i])  # noqa: E731
     # Weight decay keeps the logits smooth, so their level sets are not needlessly wiggly.
-    _train(clf, loss_fn, len(z_train), epochs, 64, 3e-3, gen, "classifier", report, weight_decay=1e-4)
+    _fit_network(clf, loss_fn, len(z_train), epochs, seed + 1, "classifier", report, weight_decay=1e-4)
     clf.eval().requires_grad_(False)
     with torch.no_grad():
         pred_test = _predict(clf(z_test))
@@ -402,9 +381,9 @@ def _run(latent: int, classes: int, outputs: int, n_fields: int, seed: int, epoc
     # --- 4. fields that preserve the logits (the machinery of liealg.nonlinear)
     t0 = time.perf_counter()
     field_report = None if report is None else (lambda epoch, losses: report("fields", epoch, losses))
-    discovery = discover_nonlinear(oracle, n_fields=n_fields, hidden=hidden, samples=z_train, epochs=field_epochs,
-                                   normalization=normalization, seed=seed, progress=field_report,
-                                   num_threads=None)  # already set above
+    discovery = discover_nonlinear(oracle, n_fields, seed=seed, network=network, losses=losses,
+                                   sampling=Sampling(points=z_train.numpy()), training=training,
+                                   progress=field_report)
     times["fields"] = time.perf_counter() - t0
 
     # --- 5. flow the held-out codes, decode, measure

@@ -11,15 +11,19 @@ the device of its inputs.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import torch
 
-from liealg.errors import OracleError
+from liealg.config import check_choice
+from liealg.errors import OptionError
+from liealg.generators.fields import NeuralVectorFields
 
 __all__ = [
-    "LossWeights",
+    "LinearLosses",
+    "INVARIANCE_MODES",
+    "STRUCTURE_CONSTANT_MODES",
     "TERMS",
     "invariance_quadratic",
     "invariance_factored",
@@ -29,23 +33,53 @@ __all__ = [
     "closure",
     "sparsity",
     "commutators",
+    "projected_structure_constants",
+    "FIELD_NORMALIZATIONS",
+    "FIELD_ORTHOGONALITIES",
+    "lie_derivatives",
+    "field_invariance",
+    "field_normalization",
+    "field_orthogonality",
+    "field_brackets",
+    "field_closure",
+    "flow_invariance",
+    "field_curvature",
 ]
 
 TERMS = ("invariance", "normalization", "orthogonality", "closure", "sparsity")
 
 
+INVARIANCE_MODES = ("lie", "finite")
+STRUCTURE_CONSTANT_MODES = ("projected", "learned")
+
+
 @dataclass(frozen=True)
-class LossWeights:
-    """Weights ``h`` of the loss terms (the talk's ``h_inv``, ``h_norm``, ...).
+class LinearLosses:
+    """The loss for linear generators: the weight ``h`` of each term, and how two are computed.
 
     Defaults work for every oracle in the catalog: invariance is measured relative to the
     oracle's own gradient scale (see :func:`invariance_quadratic`), so one set of weights fits
     all. Set ``closure=0`` to drop the closure term, ``sparsity>0`` to push toward sparse
     generators (the method used 0.05 for U(n)).
 
+    Parameters
+    ----------
+    invariance, normalization, orthogonality, closure, sparsity : float
+        The talk's ``h_inv``, ``h_norm``, ``h_orth``, ``h_clos``, ``h_sp``.
+    invariance_mode : {"lie", "finite"}
+        The eps -> 0 Lie derivative (default; exact, a precomputed quadratic form), or the
+        talk's finite-eps eq. (4) at step ``eps``.
+    eps : float
+    structure_constants : {"projected", "learned"}
+        ``"projected"`` (default) recomputes the optimal ``f_ab^c`` in closed form at every step
+        (each bracket projected onto the span of the generators, one batched solve);
+        ``"learned"`` trains ``f`` as a parameter tensor, as the method's reference code did.
+        Both minimize the same closure loss; projected converged in 3 L-BFGS epochs on so(10)
+        where learned needed 13 (measured: 2.9 s vs 11.9 s).
+
     Examples
     --------
-    >>> LossWeights(sparsity=0.05).closure
+    >>> LinearLosses(sparsity=0.05).closure
     1.0
     """
 
@@ -54,15 +88,23 @@ class LossWeights:
     orthogonality: float = 1.0
     closure: float = 1.0
     sparsity: float = 0.0
+    invariance_mode: str = "lie"
+    eps: float = 1e-3
+    structure_constants: str = "projected"
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if not isinstance(v, (int, float)) or v < 0 or v != v:
-                raise OracleError(f"loss weight {f.name} must be a non-negative number, got {v!r}")
+        for name in TERMS:
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or v == float("inf"):
+                raise OptionError(f"loss weight {name} must be a finite non-negative number, got {v!r}")
+        check_choice("invariance mode", self.invariance_mode, INVARIANCE_MODES)
+        check_choice("structure_constants mode", self.structure_constants, STRUCTURE_CONSTANT_MODES)
+        if isinstance(self.eps, bool) or not isinstance(self.eps, (int, float)) or not self.eps > 0:
+            raise OptionError(f"eps must be a positive number, got {self.eps!r}")
 
-    def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+    def weights(self) -> dict[str, float]:
+        """The weight of every term of :data:`TERMS`, by name."""
+        return {name: float(getattr(self, name)) for name in TERMS}
 
 
 def invariance_quadratic(theta: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
@@ -191,3 +233,218 @@ def sparsity(theta: torch.Tensor) -> torch.Tensor:
     """
     sq = theta * theta
     return (sq.sum(-1).pow(2) - (sq * sq).sum(-1)).sum()
+
+
+# =========================================================================== vector fields
+# The same terms for neural vector fields ``v`` of shape (m, k, n): k fields at m samples.
+FIELD_NORMALIZATIONS = ("mean", "pointwise")
+FIELD_ORTHOGONALITIES = ("pointwise", "global")
+
+
+def lie_derivatives(v: torch.Tensor, grads: torch.Tensor) -> torch.Tensor:
+    """``L_{v_a} phi_j (x_i) = v_a(x_i) . grad phi_j(x_i)``.
+
+    Parameters
+    ----------
+    v : (m, k, n) field values; grads : (m, o, n) oracle gradients
+
+    Returns
+    -------
+    torch.Tensor, shape (m, k, o)
+    """
+    return torch.einsum("mkn,mon->mko", v, grads)
+
+
+def field_invariance(v: torch.Tensor, grads: torch.Tensor, scale: float = 1.0) -> torch.Tensor:
+    """Invariance: ``sum_a mean_i sum_j (v_a(x_i) . grad phi_j(x_i))^2 / scale``.
+
+    The ``eps -> 0`` limit of the talk's eq. 4 for ``x' = x + eps v(x)``. ``scale`` is the
+    oracle's mean squared gradient ``mean_i sum_j |grad phi_j|^2``, a constant: dividing by it
+    makes the loss free of the oracle's units (``phi`` and ``1000 phi`` train alike) without
+    moving the optimum. With the normalization ``mean |v|^2 = 1`` the result is then a relative
+    measure: 0 for a symmetry, about ``1/n`` for a random field.
+
+    Parameters
+    ----------
+    v : (m, k, n); grads : (m, o, n); scale : float > 0
+    """
+    return lie_derivatives(v, grads).pow(2).sum(-1).mean(0).sum() / scale
+
+
+def field_normalization(v: torch.Tensor, mode: str = "mean", target: float = 1.0) -> torch.Tensor:
+    """Normalization, which rules out the identity map.
+
+    * ``"mean"`` (default): ``sum_a (mean_i |v_a(x_i)|^2 - target)^2``. ``v = 0`` -- the
+      identity map ``x' = x``, which preserves every oracle -- scores ``target^2`` per field, so
+      a zero loss excludes it, as it excludes any field that is zero on almost every sample. It
+      also pins the overall scale, which the invariance condition leaves free, and leaves the
+      field free to be small in places (``(x1, -x2)`` vanishes at the origin).
+    * ``"pointwise"``: ``sum_a mean_i (|v_a(x_i)|^2 - target)^2``, unit speed at every sample. It
+      also rules out fields that are "identity-like" on most of the space (large on a few
+      samples, tiny elsewhere), at a price: where every symmetry must vanish or jump (the axes
+      of ``|x1| + |x2|``) the two terms compete and the loss cannot reach 0.
+
+    Parameters
+    ----------
+    v : (m, k, n)
+    mode : {"mean", "pointwise"}
+    """
+    check_choice("normalization mode", mode, FIELD_NORMALIZATIONS)
+    sq = v.pow(2).sum(-1)  # (m, k)
+    if mode == "mean":
+        return (sq.mean(0) - target).pow(2).sum()
+    return (sq - target).pow(2).mean(0).sum()
+
+
+def field_orthogonality(v: torch.Tensor, mode: str = "pointwise") -> torch.Tensor:
+    """Orthogonality between fields, ``sum_{a<b} G_ab`` with ``G`` normalized by the field sizes.
+
+    * ``"pointwise"``: ``G_ab = mean_i (v_a(x_i) . v_b(x_i))^2 / mean_i |v_a(x_i)|^2 |v_b(x_i)|^2``,
+      a weighted mean of the squared cosine: 0 iff the fields are perpendicular at every
+      sample, 1 iff they are parallel at every sample (Cauchy-Schwarz).
+    * ``"global"``: ``G_ab = (mean_i v_a(x_i) . v_b(x_i))^2 / (mean|v_a|^2 mean|v_b|^2)``, the
+      talk's eq. 6 with the trace inner product replaced by the inner product of fields over
+      the samples.
+
+    Why pointwise is the default for fields: ``v`` and ``g(x) v`` are both symmetries for any
+    function ``g``, and ``g`` can be chosen to make them globally orthogonal (for ``phi = x1 x2``
+    take ``g`` odd in ``x1``). With ``"global"``, ``k = 2`` fields on a 2-D oracle reach zero loss
+    while pointing along the same curves; with ``"pointwise"`` they must point in different
+    directions, so ``k`` is bounded by the dimension of the level sets, ``n - rank(grad phi)``.
+
+    Parameters
+    ----------
+    v : (m, k, n)
+    mode : {"pointwise", "global"}
+    """
+    check_choice("orthogonality mode", mode, FIELD_ORTHOGONALITIES)
+    k = v.shape[1]
+    if k < 2:
+        return v.new_zeros(())
+    dots = torch.einsum("mkn,mln->mkl", v, v)  # (m, k, k)
+    sq = torch.diagonal(dots, dim1=1, dim2=2)  # (m, k): |v_a(x_i)|^2
+    if mode == "pointwise":
+        num = dots.pow(2).mean(0)
+        den = torch.einsum("ma,mb->ab", sq, sq) / v.shape[0]
+    else:
+        num = dots.mean(0).pow(2)
+        norms = sq.mean(0)
+        den = norms[:, None] * norms[None, :]
+    g = num / den.clamp_min(1e-300)
+    iu = torch.triu_indices(k, k, offset=1, device=v.device)
+    return g[iu[0], iu[1]].sum()
+
+
+def field_brackets(fields: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """All Lie brackets of vector fields ``[v_a, v_b] = (J v_b) v_a - (J v_a) v_b`` at the samples.
+
+    ``(J v_b) v_a`` is the derivative of ``v_b`` along ``v_a``: one forward-mode
+    Jacobian-vector product (``torch.func.jvp``) per ``a`` gives it for every ``b`` at once, so
+    the cost is ``k`` forward passes, with no ``(n, n)`` Jacobian ever formed. Differentiable
+    with respect to the fields' parameters.
+
+    With this sign, linear fields ``v_a = W_a x`` give ``[v_a, v_b] = [W_b, W_a] x``, the usual
+    anti-homomorphism between matrices and their vector fields.
+
+    Parameters
+    ----------
+    fields : callable, ``(m, n) -> (m, k, n)`` (point-wise: row ``i`` depends on ``x_i`` only)
+    x : (m, n)
+
+    Returns
+    -------
+    v : torch.Tensor, shape (m, k, n)
+    brackets : torch.Tensor, shape (m, k, k, n)
+        ``brackets[i, a, b] = [v_a, v_b](x_i)``.
+
+    Examples
+    --------
+    >>> f = lambda x: torch.stack([torch.stack([x[:, 0], -x[:, 1]], -1), torch.stack([x[:, 1], 0 * x[:, 1]], -1)], 1)
+    >>> _, br = field_brackets(f, torch.tensor([[1.0, 2.0]]))
+    >>> br[0, 0, 1].tolist()  # [x1 d1 - x2 d2, x2 d1] = -2 x2 d1
+    [-4.0, 0.0]
+    """
+    if isinstance(fields, NeuralVectorFields):
+        # Two passes: the fields, then all their derivatives along every field at once.
+        v = fields(x)
+        _, j = fields.forward_and_jvp(x, v)  # j[:, a, b] = (J v_b) v_a
+        return v, j - j.transpose(1, 2)
+    v = fields(x)
+    k = v.shape[1]
+    jv = []
+    for a in range(k):
+        _, d = torch.func.jvp(fields, (x,), (v[:, a, :],))  # d[:, b] = (J v_b) v_a
+        jv.append(d)
+    j = torch.stack(jv, 1)  # (m, a, b, n)
+    return v, j - j.transpose(1, 2)
+
+
+def field_closure(v: torch.Tensor, brackets: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
+    """Closure: ``sum_{a<b} mean_i |[v_a, v_b](x_i) - sum_c f_ab^c v_c(x_i)|^2`` (squared once).
+
+    Note that the brackets of fields tangent to the level sets are always tangent to them (a
+    symmetry's bracket is a symmetry): what closure adds for fields is that the *coefficients*
+    ``f_ab^c`` are constants, i.e. the fields span a finite-dimensional Lie algebra.
+
+    Parameters
+    ----------
+    v : (m, k, n); brackets : (m, k, k, n); f : (k, k, k), antisymmetric in its first two indices
+    """
+    k = v.shape[1]
+    if k < 2:
+        return v.new_zeros(())
+    resid = brackets - torch.einsum("abc,mcn->mabn", f, v)
+    per_pair = resid.pow(2).sum(-1).mean(0)
+    iu = torch.triu_indices(k, k, offset=1, device=v.device)
+    return per_pair[iu[0], iu[1]].sum()
+
+
+def flow_invariance(
+    oracle: Callable[[torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    y: torch.Tensor,
+    v: torch.Tensor,
+    eps: float,
+    scale: float = 1.0,
+) -> torch.Tensor:
+    """Invariance of the finite step: ``sum_a mean_i |phi(x_i + eps v_a(x_i)) - phi(x_i)|^2 / eps^2 / scale``.
+
+    The talk's eq. 4 applied to a field. It tends to :func:`field_invariance` as ``eps -> 0``;
+    at finite ``eps`` it also penalizes the second-order drift ``eps/2 v^T H v``, which matters
+    when the flow is integrated to large times.
+
+    Parameters
+    ----------
+    x : (m, n) samples; y : (m, o) the oracle there; v : (m, k, n) fields there
+    """
+    m, k, n = v.shape
+    moved = (x.unsqueeze(1) + eps * v).reshape(m * k, n)
+    out = oracle(moved)
+    if out.ndim == 1:
+        out = out[:, None]
+    diff = out.to(v.dtype).reshape(m, k, -1) - y.unsqueeze(1)
+    return diff.pow(2).sum(-1).mean(0).sum() / (eps * eps) / scale
+
+
+def field_curvature(
+    fields: Callable[[torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    directions: torch.Tensor,
+    h: float,
+    v: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Curvature: ``sum_a mean_i |v_a(x_i + h u_i) - 2 v_a(x_i) + v_a(x_i - h u_i)|^2 / h^4``.
+
+    A central second difference along fixed random unit directions ``u_i``: zero for affine
+    fields, so with a small weight it selects, among the many symmetric fields ``g(x) v(x)``,
+    the least curved one -- the affine symmetry when there is one.
+
+    Parameters
+    ----------
+    fields : ``(m, n) -> (m, k, n)``; x : (m, n); directions : (m, n) unit vectors; h : step
+    v : (m, k, n), optional -- ``fields(x)`` if already computed
+    """
+    if v is None:
+        v = fields(x)
+    second = fields(x + h * directions) - 2 * v + fields(x - h * directions)
+    return second.pow(2).sum(-1).mean(0).sum() / h**4

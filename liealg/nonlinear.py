@@ -35,22 +35,24 @@ of transformation vectors over the oracle's contours, with flow lines) and
 
 from __future__ import annotations
 
-import copy
 import logging
 import math
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
-from torch import nn
 
-from liealg._util import check_choice, torch_threads
-from liealg.errors import OracleError
-from liealg.oracle import Oracle, check_finite, sample_points
+from liealg import losses as L
+from liealg.config import Sampling, TrainConfig, check_choice
+from liealg.engine import resolve_device, threads_for, torch_dtype, torch_threads, train
+from liealg.errors import OptionError, OracleError
+from liealg.generators.fields import ACTIVATIONS, NeuralVectorFields, SingleField
+from liealg.oracle import Oracle, oracle_gradients, points_for
 
 if TYPE_CHECKING:  # matplotlib is imported lazily, only by the plotting function
     from matplotlib.axes import Axes
@@ -58,23 +60,9 @@ if TYPE_CHECKING:  # matplotlib is imported lazily, only by the plotting functio
 __all__ = [
     "discover_nonlinear",
     "NonlinearDiscovery",
-    "NeuralVectorFields",
+    "FieldLosses",
+    "FieldNetwork",
     "NONLINEAR_TERMS",
-    "DEFAULT_WEIGHTS",
-    "ACTIVATIONS",
-    "OPTIMIZERS",
-    "ORTHOGONALITY_MODES",
-    "NORMALIZATION_MODES",
-    "INTEGRATORS",
-    "oracle_gradients",
-    "lie_derivatives",
-    "invariance_loss",
-    "normalization_loss",
-    "orthogonality_loss",
-    "lie_brackets",
-    "closure_loss",
-    "flow_invariance_loss",
-    "curvature_loss",
     "integrate_flow",
     "oracle_drift",
     "FlowDrift",
@@ -84,440 +72,92 @@ __all__ = [
     "save_field_plots",
     "report_nonlinear",
     "nonlinear_to_json",
-    "torch_threads",
+    "INTEGRATORS",
 ]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 #: The loss terms, in the order they are reported.
 NONLINEAR_TERMS = ("invariance", "normalization", "orthogonality", "closure", "flow", "curvature")
-#: Default weights. ``closure`` only counts when ``discover_nonlinear(..., closure=True)``;
-#: ``flow`` and ``curvature`` are off unless given a positive weight.
-DEFAULT_WEIGHTS = MappingProxyType(
-    {"invariance": 1.0, "normalization": 1.0, "orthogonality": 1.0, "closure": 1.0, "flow": 0.0, "curvature": 0.0}
-)
-ACTIVATIONS: Mapping[str, Callable[[], nn.Module]] = MappingProxyType(
-    {"tanh": nn.Tanh, "silu": nn.SiLU, "gelu": nn.GELU, "softplus": nn.Softplus, "relu": nn.ReLU}
-)
-
-def _dsilu(z: torch.Tensor) -> torch.Tensor:
-    s = torch.sigmoid(z)
-    return s * (1 + z * (1 - s))
 
 
-def _dgelu(z: torch.Tensor) -> torch.Tensor:  # nn.GELU's exact (erf) form
-    return 0.5 * (1 + torch.erf(z / math.sqrt(2))) + z * torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-
-
-# act'(z) for the hand-written forward-mode pass of NeuralVectorFields.forward_and_jvp.
-_ACTIVATION_DERIVATIVES: Mapping[str, Callable[[torch.Tensor], torch.Tensor]] = MappingProxyType({
-    "tanh": lambda z: 1 - torch.tanh(z).pow(2),
-    "silu": _dsilu,
-    "gelu": _dgelu,
-    "softplus": torch.sigmoid,
-    "relu": lambda z: (z > 0).to(z.dtype),
-})
-OPTIMIZERS = ("lbfgs", "adam")
-ORTHOGONALITY_MODES = ("pointwise", "global")
-NORMALIZATION_MODES = ("mean", "pointwise")
-
-
-# =========================================================================== the model
-class NeuralVectorFields(nn.Module):
-    """``k`` vector fields ``v_a: R^n -> R^n``, one small MLP each, evaluated in one batch.
-
-    The ``k`` MLPs have their own weights (no shared features, so one field cannot borrow
-    another's), stored as stacked ``(k, d_in, d_out)`` tensors and evaluated with batched
-    matrix products: one call costs about as much as one MLP ``k`` times as wide.
-
-    Inputs are standardized with fixed statistics of the training samples (``center``,
-    ``scale``), so the same defaults work for points of any spread (latent codes, say).
+@dataclass(frozen=True)
+class FieldNetwork:
+    """The shape of each field's MLP.
 
     Parameters
     ----------
-    n : int
-        Dimension of the space.
-    k : int
-        Number of fields.
-    hidden : sequence of int
-        Hidden layer widths; ``()`` gives affine fields ``v(x) = A x + b``.
+    hidden : tuple of int
+        Hidden widths; ``()`` gives affine fields ``v(x) = A x + b``.
     activation : {"tanh", "silu", "gelu", "softplus", "relu"}
-    center, scale : torch.Tensor, shape (n,), optional
-        Input standardization ``(x - center) / scale``; default 0 and 1.
-    generator : torch.Generator, optional
-        Seeds the initial weights.
+        Smooth activations suit the Jacobian-vector products of closure and curvature.
+    """
+
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "tanh"
+
+    def __post_init__(self) -> None:
+        try:
+            hidden = tuple(int(h) for h in self.hidden)
+        except (TypeError, ValueError):
+            raise OptionError(f"hidden must be a sequence of layer widths like (64, 64), got {self.hidden!r}") from None
+        if any(h < 1 for h in hidden):
+            raise OptionError(f"hidden layer widths must be positive, got {hidden}")
+        object.__setattr__(self, "hidden", hidden)
+        check_choice("activation", self.activation, tuple(ACTIVATIONS))
+
+
+@dataclass(frozen=True)
+class FieldLosses:
+    """Weights and forms of the loss terms for vector fields (:data:`NONLINEAR_TERMS`).
+
+    Parameters
+    ----------
+    invariance, normalization, orthogonality : float
+        Weights of the always-on terms (see :mod:`liealg.losses`).
+    closure : float
+        Weight of the closure term, with learned structure constants; 0 (default) is off.
+    flow : float
+        Weight of the finite-step invariance (eq. 4 at ``eps``); 0 is off.
+    curvature : float
+        Weight of the curvature term, which prefers the least-curved field (an affine one
+        when it exists); 0 is off.
+    normalization_mode : {"mean", "pointwise"}
+        ``mean |v|^2 = 1`` (default) or ``|v| = 1`` at every sample.
+    orthogonality_mode : {"pointwise", "global"}
+    eps : float
+        Step of the ``flow`` term.
 
     Examples
     --------
-    >>> fields = NeuralVectorFields(2, 3, hidden=(16,), generator=torch.Generator().manual_seed(0))
-    >>> tuple(fields(torch.zeros(5, 2, dtype=torch.float64)).shape)
-    (5, 3, 2)
-    >>> tuple(fields.field(1)(torch.zeros(5, 2, dtype=torch.float64)).shape)
-    (5, 2)
+    >>> FieldLosses(curvature=1e-3).weights()["curvature"]
+    0.001
     """
 
-    def __init__(
-        self,
-        n: int,
-        k: int,
-        *,
-        hidden: Sequence[int] = (64, 64),
-        activation: str = "tanh",
-        center: torch.Tensor | None = None,
-        scale: torch.Tensor | None = None,
-        dtype: torch.dtype = torch.float64,
-        device: str | torch.device = "cpu",
-        generator: torch.Generator | None = None,
-    ) -> None:
-        super().__init__()
-        check_choice("activation", activation, tuple(ACTIVATIONS))
-        self.n, self.k = int(n), int(k)
-        self.hidden = tuple(int(h) for h in hidden)
-        self.activation_name = activation
-        self.act = ACTIVATIONS[activation]()
-        widths = (self.n, *self.hidden, self.n)
-        self.weights = nn.ParameterList()
-        self.biases = nn.ParameterList()
-        for d_in, d_out in zip(widths[:-1], widths[1:]):
-            # nn.Linear's default initialization, drawn from the seeded generator on the CPU
-            # (then moved), so a seed gives the same fields on every device.
-            bound = 1.0 / math.sqrt(d_in)
-            w = (torch.rand(self.k, d_in, d_out, generator=generator, dtype=torch.float64) * 2 - 1) * bound
-            b = (torch.rand(self.k, 1, d_out, generator=generator, dtype=torch.float64) * 2 - 1) * bound
-            self.weights.append(nn.Parameter(w.to(device=device, dtype=dtype)))
-            self.biases.append(nn.Parameter(b.to(device=device, dtype=dtype)))
-        c = torch.zeros(self.n) if center is None else torch.as_tensor(center).reshape(self.n)
-        s = torch.ones(self.n) if scale is None else torch.as_tensor(scale).reshape(self.n)
-        self.register_buffer("center", c.to(device=device, dtype=dtype))
-        self.register_buffer("scale", s.to(device=device, dtype=dtype))
+    invariance: float = 1.0
+    normalization: float = 1.0
+    orthogonality: float = 1.0
+    closure: float = 0.0
+    flow: float = 0.0
+    curvature: float = 0.0
+    normalization_mode: str = "mean"
+    orthogonality_mode: str = "pointwise"
+    eps: float = 0.1
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Evaluate all fields.
+    def __post_init__(self) -> None:
+        for name in NONLINEAR_TERMS:
+            value = getattr(self, name)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not number or not value >= 0 or not math.isfinite(value):
+                raise OptionError(f"weight {name!r} must be a finite non-negative number, got {value!r}")
+        check_choice("normalization mode", self.normalization_mode, L.FIELD_NORMALIZATIONS)
+        check_choice("orthogonality mode", self.orthogonality_mode, L.FIELD_ORTHOGONALITIES)
+        if not (isinstance(self.eps, (int, float)) and self.eps > 0 and math.isfinite(self.eps)):
+            raise OptionError(f"eps must be positive, got {self.eps!r}")
 
-        Parameters
-        ----------
-        x : torch.Tensor, shape (m, n)
-
-        Returns
-        -------
-        torch.Tensor, shape (m, k, n)
-            ``out[i, a]`` is ``v_a(x_i)``.
-        """
-        if x.ndim != 2 or x.shape[1] != self.n:
-            raise OracleError(f"vector fields on R^{self.n} take a batch of shape (m, {self.n}), got {tuple(x.shape)}")
-        h = ((x.to(self.center.dtype) - self.center) / self.scale).unsqueeze(0).expand(self.k, -1, -1)
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = torch.baddbmm(b, h, w)
-            if i < last:
-                h = self.act(h)
-        return h.transpose(0, 1)
-
-    def forward_and_jvp(self, x: torch.Tensor, tangents: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """All fields and their derivatives along given directions, in one pass.
-
-        Forward-mode differentiation written out layer by layer (``dz = dh W``,
-        ``dh' = act'(z) dz``): about twice the cost of :meth:`forward` per direction, and
-        differentiable by ordinary autograd -- several times faster than ``torch.func.jvp``
-        for these small batched MLPs.
-
-        Parameters
-        ----------
-        x : torch.Tensor, shape (m, n)
-        tangents : torch.Tensor, shape (m, A, n)
-            ``A`` directions at each point (e.g. the fields themselves).
-
-        Returns
-        -------
-        v : torch.Tensor, shape (m, k, n)
-        jv : torch.Tensor, shape (m, A, k, n)
-            ``jv[i, a, b] = J_{v_b}(x_i) tangents[i, a]``.
-        """
-        m, A = tangents.shape[0], tangents.shape[1]
-        h = ((x.to(self.center.dtype) - self.center) / self.scale).unsqueeze(0).expand(self.k, -1, -1)
-        # Tangents of the standardized input, for every field: (k, A*m, n).
-        dh = (tangents / self.scale).transpose(0, 1).reshape(1, A * m, self.n).expand(self.k, -1, -1)
-        last = len(self.weights) - 1
-        dact = _ACTIVATION_DERIVATIVES[self.activation_name]
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = torch.baddbmm(b, h, w)
-            dz = torch.bmm(dh, w)
-            if i < last:
-                h = self.act(z)
-                dh = (dz.reshape(self.k, A, m, -1) * dact(z).unsqueeze(1)).reshape(self.k, A * m, -1)
-            else:
-                h, dh = z, dz
-        v = h.transpose(0, 1)
-        jv = dh.reshape(self.k, A, m, self.n).permute(2, 1, 0, 3)
-        return v, jv
-
-    def field(self, a: int) -> "SingleField":
-        """The ``a``-th field alone, as a callable ``(m, n) -> (m, n)``."""
-        if not 0 <= a < self.k:
-            raise IndexError(f"field index {a} out of range: there are {self.k} field(s), 0..{self.k - 1}")
-        return SingleField(self, a)
-
-    def extra_repr(self) -> str:
-        return f"n={self.n}, k={self.k}, hidden={self.hidden}, activation={self.activation_name!r}"
-
-
-class SingleField:
-    """One field of a :class:`NeuralVectorFields`, callable on a batch ``(m, n) -> (m, n)``."""
-
-    def __init__(self, fields: NeuralVectorFields, index: int) -> None:
-        self.fields = fields
-        self.index = index
-
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fields(x)[:, self.index, :]
-
-    def __repr__(self) -> str:
-        return f"SingleField(index={self.index}, {self.fields.extra_repr()})"
-
-
-# =========================================================================== loss terms
-def oracle_gradients(
-    oracle: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Values and gradients of every oracle component at the samples (autograd, once).
-
-    Parameters
-    ----------
-    oracle : callable, ``(m, n) -> (m, o)``
-    x : torch.Tensor, shape (m, n)
-
-    Returns
-    -------
-    values : torch.Tensor, shape (m, o)
-    grads : torch.Tensor, shape (m, o, n)
-        ``grads[i, j]`` is ``grad phi_j(x_i)``.
-
-    Examples
-    --------
-    >>> y, g = oracle_gradients(lambda x: (x[:, :1] * x[:, 1:]), torch.tensor([[2.0, 3.0]]))
-    >>> g.tolist()
-    [[[3.0, 2.0]]]
-    """
-    xg = x.detach().clone().requires_grad_(True)
-    with torch.enable_grad():
-        y = oracle(xg)
-        if y.ndim == 1:
-            y = y[:, None]
-        grads = []
-        for j in range(y.shape[1]):
-            (g,) = torch.autograd.grad(y[:, j].sum(), xg, retain_graph=j + 1 < y.shape[1], allow_unused=True)
-            grads.append(torch.zeros_like(xg) if g is None else g)
-    return y.detach().to(x.dtype), torch.stack(grads, 1).detach().to(x.dtype)
-
-
-def lie_derivatives(v: torch.Tensor, grads: torch.Tensor) -> torch.Tensor:
-    """``L_{v_a} phi_j (x_i) = v_a(x_i) . grad phi_j(x_i)``.
-
-    Parameters
-    ----------
-    v : (m, k, n) field values; grads : (m, o, n) oracle gradients
-
-    Returns
-    -------
-    torch.Tensor, shape (m, k, o)
-    """
-    return torch.einsum("mkn,mon->mko", v, grads)
-
-
-def invariance_loss(v: torch.Tensor, grads: torch.Tensor, scale: float = 1.0) -> torch.Tensor:
-    """Invariance: ``sum_a mean_i sum_j (v_a(x_i) . grad phi_j(x_i))^2 / scale``.
-
-    The ``eps -> 0`` limit of the talk's eq. 4 for ``x' = x + eps v(x)``. ``scale`` is the
-    oracle's mean squared gradient ``mean_i sum_j |grad phi_j|^2``, a constant: dividing by it
-    makes the loss free of the oracle's units (``phi`` and ``1000 phi`` train alike) without
-    moving the optimum. With the normalization ``mean |v|^2 = 1`` the result is then a relative
-    measure: 0 for a symmetry, about ``1/n`` for a random field.
-
-    Parameters
-    ----------
-    v : (m, k, n); grads : (m, o, n); scale : float > 0
-    """
-    return lie_derivatives(v, grads).pow(2).sum(-1).mean(0).sum() / scale
-
-
-def normalization_loss(v: torch.Tensor, mode: str = "mean", target: float = 1.0) -> torch.Tensor:
-    """Normalization, which rules out the identity map.
-
-    * ``"mean"`` (default): ``sum_a (mean_i |v_a(x_i)|^2 - target)^2``. ``v = 0`` -- the
-      identity map ``x' = x``, which preserves every oracle -- scores ``target^2`` per field, so
-      a zero loss excludes it, as it excludes any field that is zero on almost every sample. It
-      also pins the overall scale, which the invariance condition leaves free, and leaves the
-      field free to be small in places (``(x1, -x2)`` vanishes at the origin).
-    * ``"pointwise"``: ``sum_a mean_i (|v_a(x_i)|^2 - target)^2``, unit speed at every sample. It
-      also rules out fields that are "identity-like" on most of the space (large on a few
-      samples, tiny elsewhere), at a price: where every symmetry must vanish or jump (the axes
-      of ``|x1| + |x2|``) the two terms compete and the loss cannot reach 0.
-
-    Parameters
-    ----------
-    v : (m, k, n)
-    mode : {"mean", "pointwise"}
-    """
-    check_choice("normalization mode", mode, NORMALIZATION_MODES)
-    sq = v.pow(2).sum(-1)  # (m, k)
-    if mode == "mean":
-        return (sq.mean(0) - target).pow(2).sum()
-    return (sq - target).pow(2).mean(0).sum()
-
-
-def orthogonality_loss(v: torch.Tensor, mode: str = "pointwise") -> torch.Tensor:
-    """Orthogonality between fields, ``sum_{a<b} G_ab`` with ``G`` normalized by the field sizes.
-
-    * ``"pointwise"``: ``G_ab = mean_i (v_a(x_i) . v_b(x_i))^2 / mean_i |v_a(x_i)|^2 |v_b(x_i)|^2``,
-      a weighted mean of the squared cosine: 0 iff the fields are perpendicular at every
-      sample, 1 iff they are parallel at every sample (Cauchy-Schwarz).
-    * ``"global"``: ``G_ab = (mean_i v_a(x_i) . v_b(x_i))^2 / (mean|v_a|^2 mean|v_b|^2)``, the
-      talk's eq. 6 with the trace inner product replaced by the inner product of fields over
-      the samples.
-
-    Why pointwise is the default for fields: ``v`` and ``g(x) v`` are both symmetries for any
-    function ``g``, and ``g`` can be chosen to make them globally orthogonal (for ``phi = x1 x2``
-    take ``g`` odd in ``x1``). With ``"global"``, ``k = 2`` fields on a 2-D oracle reach zero loss
-    while pointing along the same curves; with ``"pointwise"`` they must point in different
-    directions, so ``k`` is bounded by the dimension of the level sets, ``n - rank(grad phi)``.
-
-    Parameters
-    ----------
-    v : (m, k, n)
-    mode : {"pointwise", "global"}
-    """
-    check_choice("orthogonality mode", mode, ORTHOGONALITY_MODES)
-    k = v.shape[1]
-    if k < 2:
-        return v.new_zeros(())
-    dots = torch.einsum("mkn,mln->mkl", v, v)  # (m, k, k)
-    sq = torch.diagonal(dots, dim1=1, dim2=2)  # (m, k): |v_a(x_i)|^2
-    if mode == "pointwise":
-        num = dots.pow(2).mean(0)
-        den = torch.einsum("ma,mb->ab", sq, sq) / v.shape[0]
-    else:
-        num = dots.mean(0).pow(2)
-        norms = sq.mean(0)
-        den = norms[:, None] * norms[None, :]
-    g = num / den.clamp_min(1e-300)
-    iu = torch.triu_indices(k, k, offset=1, device=v.device)
-    return g[iu[0], iu[1]].sum()
-
-
-def lie_brackets(fields: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """All Lie brackets of vector fields ``[v_a, v_b] = (J v_b) v_a - (J v_a) v_b`` at the samples.
-
-    ``(J v_b) v_a`` is the derivative of ``v_b`` along ``v_a``: one forward-mode
-    Jacobian-vector product (``torch.func.jvp``) per ``a`` gives it for every ``b`` at once, so
-    the cost is ``k`` forward passes, with no ``(n, n)`` Jacobian ever formed. Differentiable
-    with respect to the fields' parameters.
-
-    With this sign, linear fields ``v_a = W_a x`` give ``[v_a, v_b] = [W_b, W_a] x``, the usual
-    anti-homomorphism between matrices and their vector fields.
-
-    Parameters
-    ----------
-    fields : callable, ``(m, n) -> (m, k, n)`` (point-wise: row ``i`` depends on ``x_i`` only)
-    x : (m, n)
-
-    Returns
-    -------
-    v : torch.Tensor, shape (m, k, n)
-    brackets : torch.Tensor, shape (m, k, k, n)
-        ``brackets[i, a, b] = [v_a, v_b](x_i)``.
-
-    Examples
-    --------
-    >>> f = lambda x: torch.stack([torch.stack([x[:, 0], -x[:, 1]], -1), torch.stack([x[:, 1], 0 * x[:, 1]], -1)], 1)
-    >>> _, br = lie_brackets(f, torch.tensor([[1.0, 2.0]]))
-    >>> br[0, 0, 1].tolist()  # [x1 d1 - x2 d2, x2 d1] = -2 x2 d1
-    [-4.0, 0.0]
-    """
-    if isinstance(fields, NeuralVectorFields):
-        # Two passes: the fields, then all their derivatives along every field at once.
-        v = fields(x)
-        _, j = fields.forward_and_jvp(x, v)  # j[:, a, b] = (J v_b) v_a
-        return v, j - j.transpose(1, 2)
-    v = fields(x)
-    k = v.shape[1]
-    jv = []
-    for a in range(k):
-        _, d = torch.func.jvp(fields, (x,), (v[:, a, :],))  # d[:, b] = (J v_b) v_a
-        jv.append(d)
-    j = torch.stack(jv, 1)  # (m, a, b, n)
-    return v, j - j.transpose(1, 2)
-
-
-def closure_loss(v: torch.Tensor, brackets: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
-    """Closure: ``sum_{a<b} mean_i |[v_a, v_b](x_i) - sum_c f_ab^c v_c(x_i)|^2`` (squared once).
-
-    Note that the brackets of fields tangent to the level sets are always tangent to them (a
-    symmetry's bracket is a symmetry): what closure adds for fields is that the *coefficients*
-    ``f_ab^c`` are constants, i.e. the fields span a finite-dimensional Lie algebra.
-
-    Parameters
-    ----------
-    v : (m, k, n); brackets : (m, k, k, n); f : (k, k, k), antisymmetric in its first two indices
-    """
-    k = v.shape[1]
-    if k < 2:
-        return v.new_zeros(())
-    resid = brackets - torch.einsum("abc,mcn->mabn", f, v)
-    per_pair = resid.pow(2).sum(-1).mean(0)
-    iu = torch.triu_indices(k, k, offset=1, device=v.device)
-    return per_pair[iu[0], iu[1]].sum()
-
-
-def flow_invariance_loss(
-    oracle: Callable[[torch.Tensor], torch.Tensor],
-    x: torch.Tensor,
-    y: torch.Tensor,
-    v: torch.Tensor,
-    eps: float,
-    scale: float = 1.0,
-) -> torch.Tensor:
-    """Invariance of the finite step: ``sum_a mean_i |phi(x_i + eps v_a(x_i)) - phi(x_i)|^2 / eps^2 / scale``.
-
-    The talk's eq. 4 applied to a field. It tends to :func:`invariance_loss` as ``eps -> 0``;
-    at finite ``eps`` it also penalizes the second-order drift ``eps/2 v^T H v``, which matters
-    when the flow is integrated to large times.
-
-    Parameters
-    ----------
-    x : (m, n) samples; y : (m, o) the oracle there; v : (m, k, n) fields there
-    """
-    m, k, n = v.shape
-    moved = (x.unsqueeze(1) + eps * v).reshape(m * k, n)
-    out = oracle(moved)
-    if out.ndim == 1:
-        out = out[:, None]
-    diff = out.to(v.dtype).reshape(m, k, -1) - y.unsqueeze(1)
-    return diff.pow(2).sum(-1).mean(0).sum() / (eps * eps) / scale
-
-
-def curvature_loss(
-    fields: Callable[[torch.Tensor], torch.Tensor],
-    x: torch.Tensor,
-    directions: torch.Tensor,
-    h: float,
-    v: torch.Tensor | None = None,
-) -> torch.Tensor:
-    """Curvature: ``sum_a mean_i |v_a(x_i + h u_i) - 2 v_a(x_i) + v_a(x_i - h u_i)|^2 / h^4``.
-
-    A central second difference along fixed random unit directions ``u_i``: zero for affine
-    fields, so with a small weight it selects, among the many symmetric fields ``g(x) v(x)``,
-    the least curved one -- the affine symmetry when there is one.
-
-    Parameters
-    ----------
-    fields : ``(m, n) -> (m, k, n)``; x : (m, n); directions : (m, n) unit vectors; h : step
-    v : (m, k, n), optional -- ``fields(x)`` if already computed
-    """
-    if v is None:
-        v = fields(x)
-    second = fields(x + h * directions) - 2 * v + fields(x - h * directions)
-    return second.pow(2).sum(-1).mean(0).sum() / h**4
+    def weights(self) -> dict[str, float]:
+        """The weight of every term, by name."""
+        return {name: float(getattr(self, name)) for name in NONLINEAR_TERMS}
 
 
 # =========================================================================== results
@@ -532,7 +172,7 @@ class NonlinearDiscovery:
         The best fields found (not the last): ``fields(x)`` has shape ``(m, k, n)``;
         ``fields.field(a)`` is field ``a`` alone. Frozen (no gradients), in eval mode.
     structure_constants : numpy.ndarray, shape (k, k, k), or None
-        Learned ``f_ab^c`` with ``[v_a, v_b] ~ f_ab^c v_c`` when ``closure=True``.
+        Learned ``f_ab^c`` with ``[v_a, v_b] ~ f_ab^c v_c`` when closure is on.
     losses : mapping of str to float
         Each weighted term of :data:`NONLINEAR_TERMS` and ``"total"``, for the kept model.
     history : mapping of str to tuple of float
@@ -547,13 +187,13 @@ class NonlinearDiscovery:
     seconds : float
     seed : int
     weights : mapping of str to float
-        The weights used (``closure`` is 0 unless closure was on).
+        The weights used.
     samples : torch.Tensor, shape (m, n)
         The training points.
     invariance_scale : float
         ``mean_i sum_j |grad phi_j(x_i)|^2`` on the samples (the invariance term divides by it).
-    interrupted : bool
-        Training was stopped with Ctrl-C; the best fields so far are returned.
+    stop_reason : str
+        Why training ended (see :data:`liealg.engine.STOP_REASONS`).
     """
 
     oracle: Oracle
@@ -570,7 +210,12 @@ class NonlinearDiscovery:
     weights: Mapping[str, float]
     samples: torch.Tensor = field(repr=False)
     invariance_scale: float
-    interrupted: bool = False
+    stop_reason: str = "converged"
+
+    @property
+    def interrupted(self) -> bool:
+        """Training was stopped with Ctrl-C; the best fields so far are kept."""
+        return self.stop_reason == "interrupted"
 
     @property
     def n_fields(self) -> int:
@@ -586,77 +231,22 @@ class NonlinearDiscovery:
 
 
 # =========================================================================== training
-def _default_tol(dtype: torch.dtype) -> float:
+def _default_tol(dtype: str) -> float:
     # Loss at which training stops: 1e-6 in float64 (a hundred times below the 1e-4 at which
     # finite flows are visibly invariant), 1e-4 in float32 (near its noise floor for these sums).
-    return 1e-6 if dtype == torch.float64 else 1e-4
-
-
-def _resolve_weights(weights: Mapping[str, float] | None, closure: bool) -> dict[str, float]:
-    out = dict(DEFAULT_WEIGHTS)
-    if weights is not None:
-        if not isinstance(weights, Mapping):
-            raise OracleError(f"weights must be a mapping like {{'invariance': 1.0}}, got {type(weights).__name__}")
-        unknown = [key for key in weights if key not in DEFAULT_WEIGHTS]
-        if unknown:
-            raise OracleError(f"unknown loss term {unknown[0]!r} in weights; valid terms: {', '.join(NONLINEAR_TERMS)}")
-        for key, value in weights.items():
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not number or not value >= 0 or not math.isfinite(value):
-                raise OracleError(f"weight {key!r} must be a finite non-negative number, got {value!r}")
-            out[key] = float(value)
-    if not closure:
-        out["closure"] = 0.0
-    return out
-
-
-def _make_progress(
-    progress: Any, total: int
-) -> tuple[Callable[[int, dict[str, float]], None] | None, Callable[[], None]]:
-    """An injected progress callable, or a tqdm bar only when asked for by name."""
-    if progress is None:
-        return None, lambda: None
-    if progress == "tqdm":
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=total, desc="fields", leave=False)
-
-        def update(epoch: int, losses: dict[str, float]) -> None:
-            bar.update(epoch - bar.n)
-            bar.set_postfix(loss=f"{losses['total']:.2e}", refresh=False)
-
-        return update, bar.close
-    if callable(progress):
-        return progress, lambda: None
-    raise OracleError(f"progress must be None, a callable progress(epoch, losses), or 'tqdm'; got {progress!r}")
+    return 1e-6 if dtype == "float64" else 1e-4
 
 
 def discover_nonlinear(
     oracle: Oracle,
-    *,
     n_fields: int = 1,
-    hidden: Sequence[int] = (64, 64),
-    activation: str = "tanh",
-    epochs: int | None = None,
-    lr: float | None = None,
-    optimizer: str = "lbfgs",
-    weights: Mapping[str, float] | None = None,
-    closure: bool = False,
-    orthogonality: str = "pointwise",
-    normalization: str = "mean",
-    samples: torch.Tensor | None = None,
-    n_samples: int = 1024,
-    distribution: str = "normal",
-    low: float = -1.0,
-    high: float = 1.0,
-    eps: float = 0.1,
+    *,
     seed: int = 0,
-    dtype: torch.dtype = torch.float64,
-    device: str | torch.device = "cpu",
-    tol: float | None = None,
-    patience: int = 50,
-    num_threads: int | None = 1,
-    progress: Callable[[int, dict[str, float]], None] | str | None = None,
+    network: FieldNetwork | None = None,
+    losses: FieldLosses | None = None,
+    sampling: Sampling | None = None,
+    training: TrainConfig | None = None,
+    progress: Callable[[int, Mapping[str, float]], None] | None = None,
 ) -> NonlinearDiscovery:
     """Learn ``n_fields`` non-linear vector fields that preserve ``oracle``.
 
@@ -666,45 +256,21 @@ def discover_nonlinear(
         A formula or callable oracle on ``n = oracle.n_inputs`` real coordinates.
     n_fields : int
         ``k``, the number of fields learned together.
-    hidden : sequence of int
-        Hidden widths of each field's MLP; ``()`` for affine fields.
-    activation : {"tanh", "silu", "gelu", "softplus", "relu"}
-        Smooth activations suit the Jacobian-vector products of closure and curvature.
-    epochs : int, optional
-        Optimizer steps: default 300 for L-BFGS (each up to 20 inner iterations), 5000 for Adam.
-    lr : float, optional
-        Learning rate (default 1 for L-BFGS, 1e-3 for Adam).
-    optimizer : {"lbfgs", "adam"}
-        Full-batch L-BFGS (default: the 2-D oracles converge in tens of steps instead of the
-        reference code's 20,000-40,000 Adam epochs) or Adam.
-    weights : mapping, optional
-        Weights of the terms in :data:`NONLINEAR_TERMS`; missing ones take
-        :data:`DEFAULT_WEIGHTS`. E.g. ``{"curvature": 1e-3}`` to prefer affine fields,
-        ``{"flow": 1.0}`` for finite-step invariance.
-    closure : bool
-        Add the closure term with learned structure constants.
-    orthogonality : {"pointwise", "global"}
-        See :func:`orthogonality_loss`.
-    normalization : {"mean", "pointwise"}
-        ``mean |v|^2 = 1`` (default) or ``|v| = 1`` at every sample; see :func:`normalization_loss`.
-    samples : torch.Tensor, shape (m, n), optional
-        Training points (e.g. the latent codes of a data set); otherwise ``n_samples`` seeded
-        points from ``distribution`` (``"normal"`` or ``"uniform"`` in ``[low, high]^n``).
-    eps : float
-        Step of the ``flow`` term.
     seed : int
-        Seeds the samples and the initial fields.
-    dtype, device
-        Training precision and device (float64 on the CPU by default).
-    tol : float, optional
-        Stop once the total loss is at most ``tol`` (default 1e-6 in float64, 1e-4 in float32).
-    patience : int
-        Stop after this many epochs without a 1e-3 relative improvement of the best loss.
-    num_threads : int or None
-        Torch threads while training (default 1, see :func:`torch_threads`; restored after).
-        ``None`` keeps torch's setting, e.g. for large batches on a GPU or a quiet many-core CPU.
-    progress : callable or "tqdm", optional
-        ``progress(epoch, losses)`` after every epoch; ``"tqdm"`` shows a bar. Silent by default.
+        Seeds the samples (unless ``sampling.seed`` is set) and the initial fields.
+    network : FieldNetwork, optional
+        Hidden widths and activation of each field's MLP (default ``(64, 64)``, tanh).
+    losses : FieldLosses, optional
+        Weights and forms of the loss terms.
+    sampling : Sampling, optional
+        Training points: ``Sampling(points=...)`` for your own (e.g. the latent codes of a data
+        set); otherwise ``n`` (default 1024) seeded points.
+    training : TrainConfig, optional
+        Defaults for fields: 300 L-BFGS steps (5000 for Adam, learning rate 1e-3), tol 1e-6 in
+        float64 (1e-4 in float32), stop after 50 epochs without a 1e-3 relative improvement,
+        one CPU thread.
+    progress : callable, optional
+        ``progress(epoch, losses)`` after every epoch. Silent by default.
 
     Returns
     -------
@@ -712,96 +278,53 @@ def discover_nonlinear(
 
     Raises
     ------
+    OptionError
+        For an unknown option (the message lists the valid ones).
     OracleError
-        For an unknown option (the message lists the valid ones), bad samples, or an oracle
-        that is not finite on them.
+        For bad samples, or an oracle that is not finite on them.
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> x1, x2 = sp.symbols("x1 x2", real=True)
-    >>> result = discover_nonlinear(Oracle(x1 * x2), hidden=(32, 32), n_samples=256, seed=0)
+    >>> result = discover_nonlinear(Oracle("x1*x2"), network=FieldNetwork(hidden=(32, 32)),
+    ...                             sampling=Sampling(n=256), seed=0)
     >>> result.converged, result.losses["invariance"] < 1e-5
     (True, True)
     """
-    # Every option but the thread count goes through unchanged to the training proper.
-    options = {k_: v_ for k_, v_ in locals().items() if k_ not in ("oracle", "num_threads")}
-    with torch_threads(num_threads):
-        return _discover(oracle, **options)
-
-
-def _discover(
-    oracle: Oracle,
-    *,
-    n_fields: int,
-    hidden: Sequence[int],
-    activation: str,
-    epochs: int | None,
-    lr: float | None,
-    optimizer: str,
-    weights: Mapping[str, float] | None,
-    closure: bool,
-    orthogonality: str,
-    normalization: str,
-    samples: torch.Tensor | None,
-    n_samples: int,
-    distribution: str,
-    low: float,
-    high: float,
-    eps: float,
-    seed: int,
-    dtype: torch.dtype,
-    device: str | torch.device,
-    tol: float | None,
-    patience: int,
-    progress: Callable[[int, dict[str, float]], None] | str | None,
-) -> NonlinearDiscovery:
-    check_choice("optimizer", optimizer, OPTIMIZERS)
-    check_choice("activation", activation, tuple(ACTIVATIONS))
-    check_choice("orthogonality mode", orthogonality, ORTHOGONALITY_MODES)
-    check_choice("normalization mode", normalization, NORMALIZATION_MODES)
+    network = network or FieldNetwork()
+    losses = losses or FieldLosses()
+    sampling = sampling or Sampling()
+    training = training or TrainConfig()
     if not isinstance(oracle, Oracle):
         raise OracleError(
             f"discover_nonlinear needs an Oracle, got {type(oracle).__name__}; wrap a formula with Oracle(...) "
             "or a torch function with Oracle.from_callable(f, n)"
         )
-    if dtype not in (torch.float32, torch.float64):
-        raise OracleError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+    if isinstance(n_fields, bool) or not isinstance(n_fields, int) or not 1 <= n_fields <= 64:
+        raise OptionError(f"n_fields must be an integer from 1 to 64, got {n_fields!r}")
+    if progress is not None and not callable(progress):
+        raise OptionError(f"progress must be None or a callable progress(epoch, losses), got {progress!r}")
+    device = resolve_device(training.device)
+    threads = 1 if training.num_threads == "auto" and device.type == "cpu" else threads_for(training, 0, device)
+    with torch_threads(threads):
+        return _discover(oracle, n_fields, seed, network, losses, sampling, training, device, progress)
+
+
+def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, losses: FieldLosses,
+              sampling: Sampling, training: TrainConfig, device: torch.device,
+              progress: Callable[[int, Mapping[str, float]], None] | None) -> NonlinearDiscovery:
     n = oracle.n_inputs
-    if not isinstance(n_fields, int) or isinstance(n_fields, bool) or not 1 <= n_fields <= 64:
-        raise OracleError(f"n_fields must be an integer from 1 to 64, got {n_fields!r}")
-    try:
-        hidden = tuple(int(h) for h in hidden)
-    except (TypeError, ValueError):
-        raise OracleError(f"hidden must be a sequence of layer widths like (64, 64), got {hidden!r}") from None
-    if any(h < 1 for h in hidden):
-        raise OracleError(f"hidden layer widths must be positive, got {hidden}")
-    if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
-        raise OracleError(f"epochs must be a positive integer, got {epochs!r}")
-    if not eps > 0:
-        raise OracleError(f"eps must be positive, got {eps!r}")
-    w = _resolve_weights(weights, closure)
-    tol = _default_tol(dtype) if tol is None else float(tol)
-    device = torch.device(device)
+    dtype = torch_dtype(training.dtype)
+    tol = _default_tol(training.dtype) if training.tol is None else float(training.tol)
+    w = losses.weights()
     start = time.perf_counter()
 
     # --- samples, the oracle and its gradient there (computed once: phi is fixed)
-    if samples is None:
-        x = sample_points(oracle, n_samples, distribution=distribution, low=low, high=high, seed=seed,
-                          dtype=torch.float64, device=device)
-    else:
-        x = torch.as_tensor(samples).detach().to(device=device, dtype=torch.float64)
-        if x.ndim != 2 or x.shape[1] != n or x.shape[0] < 2:
-            raise OracleError(
-                f"samples must have shape (m, {n}) with m >= 2 for variables {oracle.real_variables_text}; "
-                f"got {tuple(x.shape)}"
-            )
-        check_finite(oracle, x)
+    x = points_for(oracle, sampling, seed=seed, default_n=1024, device=device)
     y, grads = oracle_gradients(oracle, x)
     if not torch.isfinite(grads).all():
         raise OracleError(
             f"the gradient of {oracle.formula_text()} is not finite on the samples; sample where the oracle "
-            "is differentiable (e.g. distribution='uniform' with low > 0)"
+            "is differentiable (e.g. Sampling(distribution='uniform', low=0.5, high=2))"
         )
     gscale = float(grads.pow(2).sum((1, 2)).mean())
     if gscale == 0.0:
@@ -809,124 +332,100 @@ def _discover(
         gscale = 1.0
     x, y, grads = x.to(dtype), y.to(dtype), grads.to(dtype)
 
-    # --- the model, seeded; structure constants as one tensor
+    # --- the model, seeded; learned structure constants as one tensor
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     center = x.mean(0)
     spread = x.std(0).clamp_min(1e-12) if x.shape[0] > 1 else torch.ones_like(center)
-    model = NeuralVectorFields(n, n_fields, hidden=hidden, activation=activation, center=center, scale=spread,
-                               dtype=dtype, device=device, generator=gen)
-    params: list[torch.Tensor] = list(model.parameters())
-    f_param = None
-    if w["closure"] > 0 and n_fields > 1:
-        f_param = torch.zeros(n_fields, n_fields, n_fields, dtype=dtype, device=device, requires_grad=True)
-        params.append(f_param)
+    model = _FieldModel(NeuralVectorFields(n, n_fields, hidden=network.hidden, activation=network.activation,
+                                           center=center, scale=spread, dtype=dtype, device=device, generator=gen),
+                        learn_structure_constants=w["closure"] > 0 and n_fields > 1)
     directions = None
     h = 0.0
     if w["curvature"] > 0:
         u = torch.randn(x.shape[0], n, generator=gen, dtype=torch.float64).to(device=device, dtype=dtype)
         directions = u / u.norm(dim=1, keepdim=True).clamp_min(1e-12)
         h = 0.05 * float(spread.mean())  # a step small against the samples' spread
+    fields = model.fields
 
-    def terms() -> dict[str, torch.Tensor]:
+    def loss(active: frozenset[str], batch: torch.Tensor | None) -> dict[str, torch.Tensor]:
         out: dict[str, torch.Tensor] = {}
-        if w["closure"] > 0 and n_fields > 1:
-            v, br = lie_brackets(model, x)
-            f = 0.5 * (f_param - f_param.transpose(0, 1))
-            out["closure"] = w["closure"] * closure_loss(v, br, f)
+        if model.f is not None and "closure" in active:
+            v, br = L.field_brackets(fields, x)
+            out["closure"] = w["closure"] * L.field_closure(v, br, model.structure_constants())
         else:
-            v = model(x)
-            out["closure"] = v.new_zeros(())
-        out["invariance"] = w["invariance"] * invariance_loss(v, grads, gscale)
-        out["normalization"] = w["normalization"] * normalization_loss(v, normalization)
-        out["orthogonality"] = w["orthogonality"] * orthogonality_loss(v, orthogonality)
-        out["flow"] = (w["flow"] * flow_invariance_loss(oracle, x, y, v, eps, gscale)
-                       if w["flow"] > 0 else v.new_zeros(()))
-        out["curvature"] = (w["curvature"] * curvature_loss(model, x, directions, h, v)
-                            if w["curvature"] > 0 else v.new_zeros(()))
-        return {t: out[t] for t in NONLINEAR_TERMS}
+            v = fields(x)
+        out["invariance"] = w["invariance"] * L.field_invariance(v, grads, gscale)
+        out["normalization"] = w["normalization"] * L.field_normalization(v, losses.normalization_mode)
+        out["orthogonality"] = w["orthogonality"] * L.field_orthogonality(v, losses.orthogonality_mode)
+        if w["flow"] > 0:
+            out["flow"] = w["flow"] * L.flow_invariance(oracle, x, y, v, losses.eps, gscale)
+        if w["curvature"] > 0:
+            assert directions is not None
+            out["curvature"] = w["curvature"] * L.field_curvature(fields, x, directions, h, v)
+        return out
 
-    n_epochs = epochs if epochs is not None else (300 if optimizer == "lbfgs" else 5000)
-    if optimizer == "lbfgs":
-        opt: torch.optim.Optimizer = torch.optim.LBFGS(
-            params, lr=lr or 1.0, max_iter=20, history_size=50, tolerance_grad=1e-300,
-            tolerance_change=1e-300, line_search_fn="strong_wolfe")
-    else:
-        opt = torch.optim.Adam(params, lr=lr or 1e-3)
-    report, close_bar = _make_progress(progress, n_epochs)
-
-    history: dict[str, list[float]] = {t: [] for t in (*NONLINEAR_TERMS, "total")}
-    best_total = math.inf
-    best_state = (copy.deepcopy(model.state_dict()), None if f_param is None else f_param.detach().clone())
-    best_losses: dict[str, float] = {}
-    best_epoch = 0
-    last_improvement = 0
-    interrupted = False
-    epoch = 0
-    try:
-        for epoch in range(1, n_epochs + 1):
-            def step() -> torch.Tensor:
-                opt.zero_grad()
-                total = torch.stack(list(terms().values())).sum()
-                total.backward()
-                return total
-
-            opt.step(step)
-            with torch.no_grad():  # forward-mode jvp (closure) still works without autograd
-                current = {t: float(val) for t, val in terms().items()}
-            total = sum(current.values())
-            current["total"] = total
-            for t, val in current.items():
-                history[t].append(val)
-            if not math.isfinite(total):
-                log.warning("loss became %s at epoch %d; keeping the best fields so far", total, epoch)
-                break
-            if total < best_total:
-                if total < best_total * (1 - 1e-3):
-                    last_improvement = epoch
-                # Keep the best model for real: copies of the tensors, not references to them.
-                best_total, best_epoch, best_losses = total, epoch, current
-                best_state = ({k_: t_.detach().clone() for k_, t_ in model.state_dict().items()},
-                              None if f_param is None else f_param.detach().clone())
-            if report is not None:
-                report(epoch, current)
-            if total <= tol:
-                break
-            if epoch - last_improvement >= patience:
-                log.info("no progress for %d epochs; stopping at epoch %d", patience, epoch)
-                break
-    except KeyboardInterrupt:
-        interrupted = True
-        log.warning("training interrupted at epoch %d; returning the best fields so far", epoch)
-    finally:
-        close_bar()
-
-    model.load_state_dict(best_state[0])
-    model.eval()
-    model.requires_grad_(False)
+    epochs = training.epochs or (300 if training.optimizer == "lbfgs" else 5000)
+    run = train(model, loss, training, terms=NONLINEAR_TERMS, tol=tol, epochs=epochs,
+                patience=training.patience or 50, default_lr=1e-3,
+                deadline=None if training.max_seconds is None else start + training.max_seconds,
+                progress=progress)
+    fields.eval()
+    fields.requires_grad_(False)
     f_np = None
-    if best_state[1] is not None:
-        f_np = (0.5 * (best_state[1] - best_state[1].transpose(0, 1))).cpu().double().numpy()
-    if not best_losses:
-        best_losses = {t: math.nan for t in (*NONLINEAR_TERMS, "total")}
+    if model.f is not None:
+        f_np = model.structure_constants().detach().cpu().double().numpy()
     seconds = time.perf_counter() - start
-    log.info("learned %d field(s) in %d epochs, %.1f s; loss %.3e", n_fields, epoch, seconds, best_losses["total"])
+    log.info("learned %d field(s) in %d epochs, %.1f s; loss %.3e", n_fields, run.epochs, seconds,
+             run.losses["total"])
     return NonlinearDiscovery(
         oracle=oracle,
-        fields=model,
+        fields=fields,
         structure_constants=f_np,
-        losses=MappingProxyType(dict(best_losses)),
-        history=MappingProxyType({t: tuple(vals) for t, vals in history.items()}),
-        converged=bool(best_losses["total"] <= tol),
+        losses=run.losses,
+        history=run.history.terms,
+        converged=run.converged,
         tol=tol,
-        epochs=epoch,
-        best_epoch=best_epoch,
+        epochs=run.epochs,
+        best_epoch=run.best_epoch,
         seconds=seconds,
         seed=seed,
         weights=MappingProxyType(w),
         samples=x.detach(),
         invariance_scale=gscale,
-        interrupted=interrupted,
+        stop_reason=run.stop_reason,
     )
+
+
+class _FieldModel:
+    """The fields plus, with closure on, their learned structure constants: one :class:`Trainable`."""
+
+    def __init__(self, fields: NeuralVectorFields, *, learn_structure_constants: bool) -> None:
+        self.fields = fields
+        k = fields.k
+        p = next(fields.parameters())
+        self.f = (torch.zeros(k, k, k, dtype=p.dtype, device=p.device, requires_grad=True)
+                  if learn_structure_constants else None)
+
+    def parameters(self) -> Any:
+        yield from self.fields.parameters()
+        if self.f is not None:
+            yield self.f
+
+    def structure_constants(self) -> torch.Tensor:
+        assert self.f is not None
+        return 0.5 * (self.f - self.f.transpose(0, 1))
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        state = {f"fields.{k}": v for k, v in self.fields.snapshot().items()}
+        if self.f is not None:
+            state["f"] = self.f.detach().clone()
+        return state
+
+    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.fields.restore({k.removeprefix("fields."): v for k, v in state.items() if k.startswith("fields.")})
+        if self.f is not None:
+            with torch.no_grad():
+                self.f.copy_(state["f"])
 
 
 # =========================================================================== flows
@@ -955,10 +454,10 @@ def _as_field(field: Any, n: int | None = None) -> Callable[[torch.Tensor], torc
         field = field.fields
     if isinstance(field, NeuralVectorFields):
         if field.k != 1:
-            raise OracleError(f"these are {field.k} fields; pick one, e.g. result.field(0)")
+            raise OptionError(f"these are {field.k} fields; pick one, e.g. result.field(0)")
         return field.field(0)
     if not callable(field):
-        raise OracleError(f"a field must be a callable (m, n) -> (m, n), got {type(field).__name__}")
+        raise OptionError(f"a field must be a callable (m, n) -> (m, n), got {type(field).__name__}")
     return field
 
 
@@ -998,11 +497,11 @@ def integrate_flow(
     """
     check_choice("integration method", method, tuple(INTEGRATORS))
     if not isinstance(steps, int) or steps < 1:
-        raise OracleError(f"steps must be a positive integer, got {steps!r}")
+        raise OptionError(f"steps must be a positive integer, got {steps!r}")
     f = _as_field(field)
     x = torch.as_tensor(x0).detach()
     if x.ndim != 2:
-        raise OracleError(f"x0 must be a batch of shape (m, n), got {tuple(x.shape)}")
+        raise OptionError(f"x0 must be a batch of shape (m, n), got {tuple(x.shape)}")
     stepper = INTEGRATORS[method]
     dt = float(t) / steps
     path = [x]
@@ -1314,7 +813,7 @@ def report_nonlinear(result: NonlinearDiscovery, *, fit_degree: int | None = 3) 
         fa = result.field(a)
         with torch.no_grad():
             va = fa(x).double()
-        inv = float(lie_derivatives(va[:, None, :], g).pow(2).sum(-1).mean() / gscale)
+        inv = float(L.lie_derivatives(va[:, None, :], g).pow(2).sum(-1).mean() / gscale)
         drift = oracle_drift(oracle, fa, x[:256], 1.0, steps=50)
         line = (f"field {a + 1}: relative invariance {inv:.2e}; flow to t=1: oracle drift mean "
                 f"{drift.mean_abs:.2e} (relative {drift.relative:.1e}), max {drift.max_abs:.2e}, points moved "
@@ -1349,6 +848,6 @@ def report_nonlinear(result: NonlinearDiscovery, *, fit_degree: int | None = 3) 
                              f"{fitted.text()}  ~ learned / {fitted.scale:.4g}")
             else:
                 lines.append(f"  no exact polynomial field of degree <= {fit_degree} fits it ({last_err.split(';')[0]}); "
-                             "expected: g(x) v is a symmetry for any g, and weights={'curvature': 1e-2} "
+                             "expected: g(x) v is a symmetry for any g, and FieldLosses(curvature=1e-2) "
                              "selects the affine one when it exists")
     return "\n".join(lines)

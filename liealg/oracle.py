@@ -15,16 +15,18 @@ Complex variables are handled by working in real coordinates: each complex vecto
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import sympy as sp
 import torch
 
+from liealg.config import Sampling
 from liealg.errors import OracleError
 from liealg.parsing import natural_sort_key, parse_formula, parse_variables
 
-__all__ = ["Oracle", "sample_points", "check_finite"]
+__all__ = ["Oracle", "sample_points", "points_for", "check_finite", "oracle_gradients"]
 
 FormulaLike = "sp.Expr | str"
 
@@ -332,7 +334,7 @@ class Oracle:
         assert self._callable is not None
         try:
             out = self._callable(x)
-        except RuntimeError as exc:
+        except RuntimeError:
             # A float32 module given float64 samples: retry in the module's dtype.
             params = list(getattr(self._callable, "parameters", lambda: [])())
             if params and params[0].dtype != x.dtype:
@@ -534,3 +536,70 @@ def check_finite(oracle: Oracle, x: torch.Tensor) -> torch.Tensor:
             "or pass your own points"
         )
     return y
+
+
+def oracle_gradients(
+    oracle: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Values and gradients of every oracle component at the samples (autograd, once).
+
+    Parameters
+    ----------
+    oracle : callable, ``(m, n) -> (m, o)``
+    x : torch.Tensor, shape (m, n)
+
+    Returns
+    -------
+    values : torch.Tensor, shape (m, o)
+    grads : torch.Tensor, shape (m, o, n)
+        ``grads[i, j]`` is ``grad phi_j(x_i)``.
+
+    Examples
+    --------
+    >>> y, g = oracle_gradients(lambda x: (x[:, :1] * x[:, 1:]), torch.tensor([[2.0, 3.0]]))
+    >>> g.tolist()
+    [[[3.0, 2.0]]]
+    """
+    xg = x.detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        y = oracle(xg)
+        if y.ndim == 1:
+            y = y[:, None]
+        grads = []
+        for j in range(y.shape[1]):
+            (g,) = torch.autograd.grad(y[:, j].sum(), xg, retain_graph=j + 1 < y.shape[1], allow_unused=True)
+            grads.append(torch.zeros_like(xg) if g is None else g)
+    return y.detach().to(x.dtype), torch.stack(grads, 1).detach().to(x.dtype)
+
+
+def points_for(oracle: Oracle, sampling: Sampling, *, seed: int, default_n: int,
+               device: str | torch.device = "cpu") -> torch.Tensor:
+    """The points a :class:`~liealg.config.Sampling` asks for: float64, on ``device``, checked finite.
+
+    Parameters
+    ----------
+    sampling : Sampling
+        Its own ``points``, or ``n`` (default ``default_n``) seeded points; its ``seed``, or
+        the run's ``seed`` when it has none.
+
+    Returns
+    -------
+    torch.Tensor, shape (m, oracle.n_inputs)
+
+    Examples
+    --------
+    >>> tuple(points_for(Oracle("x1*x2"), Sampling(n=8), seed=0, default_n=100).shape)
+    (8, 2)
+    """
+    if sampling.points is not None:
+        x = torch.as_tensor(np.array(sampling.points), dtype=torch.float64, device=device)
+        if x.shape[1] != oracle.n_inputs:
+            raise OracleError(
+                f"samples must have shape (m, {oracle.n_inputs}) for variables {oracle.real_variables_text}; "
+                f"got {tuple(x.shape)}"
+            )
+        check_finite(oracle, x)
+        return x
+    return sample_points(oracle, sampling.n or default_n, distribution=sampling.distribution, low=sampling.low,
+                         high=sampling.high, seed=seed if sampling.seed is None else sampling.seed,
+                         dtype=torch.float64, device=device)

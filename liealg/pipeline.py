@@ -7,29 +7,34 @@ the earlier stages produced: the result keeps it and says, in ``notes``, what fa
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
-import torch
 
 from liealg import io
-from liealg.errors import (ConvergenceError, IdentificationError, InputFileError, LieAlgError, OracleError,
-                           RationalizationError)
-from liealg.losses import LossWeights
+from liealg.config import ExactConfig, Sampling, TrainConfig, check_choice
+from liealg.errors import IdentificationError, InputFileError, LieAlgError, OptionError, OracleError, RationalizationError
+from liealg.losses import LinearLosses
 from liealg.oracle import Oracle
 
-__all__ = ["discover", "Discovery", "METHODS", "BASES"]
+if TYPE_CHECKING:
+    from liealg.algebra import LieAlgebra
+    from liealg.exact import Certificate, Rationalization
+    from liealg.identification import Identification
+    from liealg.training import TrainingResult
+
+__all__ = ["discover", "Discovery", "METHODS"]
 
 log = logging.getLogger(__name__)
 
 METHODS = ("train", "exact")
-BASES = ("rref", "orthonormal")
 
 
 @dataclass(frozen=True)
@@ -67,23 +72,37 @@ class Discovery:
     oracle: Oracle | None
     method: str
     dimension: int
-    generators: tuple[sp.Matrix, ...] | None
+    generators: tuple[sp.ImmutableMatrix, ...] | None
     learned: np.ndarray | None = None
-    rationalization: Any = None
-    certificate: Any = None
-    algebra: Any = None
-    identification: Any = None
+    rationalization: Rationalization | None = None
+    certificate: Certificate | SavedCertificate | None = None
+    algebra: LieAlgebra | None = None
+    identification: Identification | None = None
     matches_exact: bool | None = None
     span_error: float | None = None
-    loss: dict[str, float] = field(default_factory=dict)
+    loss: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     converged: bool = True
     interrupted: bool = False
-    training: Any = field(default=None, repr=False)
+    training: TrainingResult | None = field(default=None, repr=False)
     seed: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     notes: tuple[str, ...] = ()
-    saved_algebra: dict | None = field(default=None, repr=False)
-    saved_oracle: dict | None = field(default=None, repr=False)
+    saved_algebra: Mapping[str, Any] | None = field(default=None, repr=False)
+    saved_oracle: Mapping[str, Any] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Immutable all the way down: exact matrices, read-only arrays, read-only mappings.
+        if self.generators is not None:
+            object.__setattr__(self, "generators", tuple(sp.ImmutableMatrix(m) for m in self.generators))
+        if self.learned is not None:
+            learned = np.array(self.learned)
+            learned.setflags(write=False)
+            object.__setattr__(self, "learned", learned)
+        for name in ("loss", "timings", "saved_algebra", "saved_oracle"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
+        object.__setattr__(self, "notes", tuple(self.notes))
 
     # ------------------------------------------------------------------ convenience
     @property
@@ -121,7 +140,7 @@ class Discovery:
         if self.identification is not None:
             algebra_json = self.identification.to_json()
         elif self.saved_algebra is not None:
-            algebra_json = self.saved_algebra
+            algebra_json = dict(self.saved_algebra)
         if self.generators is not None:
             generators = [io.matrix_to_json(m) for m in self.generators]
         elif self.learned is not None:
@@ -156,7 +175,7 @@ class Discovery:
 
     def _oracle_json(self) -> dict[str, Any]:
         if self.oracle is None:
-            return self.saved_oracle or {}
+            return dict(self.saved_oracle or {})
         o = self.oracle
         return {
             "formulas": None if o.exprs is None else [sp.sstr(e) for e in o.exprs],
@@ -236,7 +255,7 @@ class Discovery:
                 notes=tuple(data.get("notes") or ()),
                 saved_algebra=data.get("algebra"),
                 saved_oracle=oracle_json,
-                certificate=_SavedCertificate.from_json(data.get("certificate")),
+                certificate=SavedCertificate.from_json(data.get("certificate")),
             )
         except InputFileError:
             raise
@@ -247,10 +266,10 @@ class Discovery:
 
 
 @dataclass(frozen=True)
-class _SavedCertificate:
+class SavedCertificate:
     """The certificate part of a loaded result (its statuses, as saved)."""
 
-    data: dict
+    data: Mapping[str, Any]
 
     @property
     def certified(self) -> bool:
@@ -260,7 +279,7 @@ class _SavedCertificate:
         return dict(self.data)
 
     @classmethod
-    def from_json(cls, data: Any) -> "_SavedCertificate | None":
+    def from_json(cls, data: Any) -> "SavedCertificate | None":
         if data is None:
             return None
         if not isinstance(data, dict):
@@ -270,34 +289,19 @@ class _SavedCertificate:
 
 # --------------------------------------------------------------------------- the verb
 def discover(
-    oracle: Oracle | str | sp.Expr | Sequence,
+    oracle: Oracle | str | sp.Expr | Sequence[str | sp.Expr],
     *,
     n_generators: int | str = "auto",
     method: str = "train",
     seed: int = 0,
-    weights: LossWeights | None = None,
-    samples: torch.Tensor | None = None,
-    n_samples: int | None = None,
-    distribution: str = "normal",
-    low: float = -1.0,
-    high: float = 1.0,
-    optimizer: str = "lbfgs",
-    epochs: int | None = None,
-    tol: float | None = None,
-    invariance: str = "lie",
-    dtype: torch.dtype = torch.float64,
-    device: str | torch.device = "cpu",
-    basis: str = "rref",
-    exact: bool = True,
-    compare_exact: bool = True,
-    identify: bool = True,
-    max_denominator: int = 1000,
-    progress: Callable[[int, dict[str, float]], None] | None = None,
-    checkpoint: str | Path | None = None,
-    resume: bool = False,
-    variables: Any = None,
-    vectors: Any = None,
-    complex: bool = False,
+    sampling: Sampling | None = None,
+    training: TrainConfig | None = None,
+    losses: LinearLosses | None = None,
+    exact: ExactConfig | None = None,
+    variables: str | Sequence[str] | None = None,
+    vectors: str | Sequence[Sequence[str]] | None = None,
+    is_complex: bool = False,
+    progress: Callable[[int, Mapping[str, float]], None] | None = None,
 ) -> Discovery:
     """Find the linear symmetries of an oracle, make them exact, and name their Lie algebra.
 
@@ -305,7 +309,7 @@ def discover(
     ----------
     oracle : Oracle, str, sympy expression, or list of them
         Strings and expressions are wrapped in :class:`Oracle` (with ``variables``, ``vectors``
-        and ``complex`` passed on).
+        and ``is_complex`` passed on).
     n_generators : int or "auto"
         How many generators to learn; ``"auto"`` finds the dimension of the whole symmetry
         algebra from the spectrum of the invariance form.
@@ -314,21 +318,16 @@ def discover(
         (polynomial oracles only).
     seed : int
         Seeds samples and initial generators: the same seed gives the same result.
-    basis : {"rref", "orthonormal"}
-        Canonical exact basis: the reduced row echelon form of the span (so(n) as
-        ``E_ij - E_ji``), or its Gram-Schmidt orthonormalization with ``tr(W W^dagger) = 2``
-        (Gell-Mann-like for su(n)).
-    exact : bool
-        Rationalize and certify (default). ``False`` stops after training.
-    compare_exact : bool
-        For polynomial oracles, also run the exact solver and report ``matches_exact``.
-    identify : bool
-        Name the algebra.
+    sampling : Sampling, optional
+        Where the oracle is evaluated.
+    training : TrainConfig, optional
+        How training runs (optimizer, epochs, tol, dtype, device, time budget, checkpoints).
+    losses : LinearLosses, optional
+        Weights and forms of the loss terms.
+    exact : ExactConfig, optional
+        Rationalize and certify, which basis, compare with the exact solver, identify.
     progress : callable, optional
         ``progress(epoch, losses)`` during training.
-    checkpoint, resume :
-        Save training state periodically to ``checkpoint``; with ``resume=True`` continue from
-        it (see :func:`liealg.training.fit`).
 
     Returns
     -------
@@ -342,22 +341,21 @@ def discover(
     """
     from liealg.training import fit, fit_auto
 
-    if method not in METHODS:
-        raise OracleError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
-    if basis not in BASES:
-        raise OracleError(f"unknown basis {basis!r}; choose one of: {', '.join(BASES)}")
+    check_choice("method", method, METHODS)
+    exact = exact or ExactConfig()
+    training = training or TrainConfig()
     if not isinstance(oracle, Oracle):
-        oracle = Oracle(oracle, variables=variables, vectors=vectors, complex=complex)
-    elif variables is not None or vectors is not None or complex:
-        raise OracleError("variables, vectors and complex describe a formula; an Oracle already has them")
+        oracle = Oracle(oracle, variables=variables, vectors=vectors, complex=is_complex)
+    elif variables is not None or vectors is not None or is_complex:
+        raise OptionError("variables, vectors and is_complex describe a formula; an Oracle already has them")
     if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):
-        raise OracleError(f"n_generators must be a positive integer or 'auto', got {n_generators!r}")
+        raise OptionError(f"n_generators must be a positive integer or 'auto', got {n_generators!r}")
 
     timings: dict[str, float] = {}
     notes: list[str] = []
     learned = None
-    training = None
-    loss: dict[str, float] = {}
+    trained = None
+    loss: Mapping[str, float] = {}
     converged = True
     interrupted = False
     generators: tuple[sp.Matrix, ...] | None = None
@@ -374,46 +372,44 @@ def discover(
                 f"{oracle.formula_text()} is not one. Use method='train' (the default)."
             )
         generators = tuple(solve_symmetries(oracle))
-        if basis == "orthonormal" and generators:
+        if exact.basis == "orthonormal" and generators:
             from liealg.exact import orthonormal_basis
 
             generators = tuple(orthonormal_basis(generators))
         exact_generators = generators
         timings["solve"] = time.perf_counter() - t0
     else:
-        fit_options = dict(weights=weights, optimizer=optimizer, epochs=epochs, tol=tol, invariance=invariance,
-                           dtype=dtype, progress=progress, checkpoint=checkpoint, resume=resume)
         if n_generators == "auto":
-            training, dim, _ = fit_auto(oracle, seed=seed, samples=samples, n_samples=n_samples,
-                                        distribution=distribution, low=low, high=high, device=device,
-                                        **fit_options)
+            trained, _, _ = fit_auto(oracle, seed=seed, sampling=sampling, training=training, losses=losses,
+                                     progress=progress)
         else:
-            training = fit(oracle, n_generators, seed=seed, samples=samples, n_samples=n_samples,
-                           distribution=distribution, low=low, high=high, device=device, **fit_options)
+            assert isinstance(n_generators, int)
+            trained = fit(oracle, n_generators, seed=seed, sampling=sampling, training=training, losses=losses,
+                          progress=progress)
         timings["train"] = time.perf_counter() - t0
-        if training is not None:
-            learned = training.generators
-            loss = dict(training.loss)
-            converged = training.converged
-            interrupted = training.interrupted
+        if trained is not None:
+            learned = trained.generators
+            loss = trained.loss
+            converged = trained.converged
+            interrupted = trained.interrupted
             if interrupted:
                 notes.append("training was interrupted; these are the best generators found before that")
             if not converged:
                 notes.append(
-                    f"training stopped at total loss {loss['total']:.3g} above the tolerance {training.tol:.3g}; "
+                    f"training stopped at total loss {loss['total']:.3g} above the tolerance {trained.tol:.3g}; "
                     "try more epochs, another seed, more samples, or fewer generators"
                 )
-        if training is not None and exact:
+        if trained is not None and exact.rationalize:
             t1 = time.perf_counter()
             from liealg.exact import rationalize
 
             try:
-                rationalization = rationalize(learned, max_denominator=max_denominator, basis=basis)
+                rationalization = rationalize(learned, max_denominator=exact.max_denominator, basis=exact.basis)
                 generators = tuple(rationalization.matrices)
             except RationalizationError as exc:
                 notes.append(f"the learned generators could not be made exact: {exc}")
             timings["rationalize"] = time.perf_counter() - t1
-        elif training is None:
+        elif trained is None:
             generators = ()
 
     dimension = len(generators) if generators is not None else (0 if learned is None else int(learned.shape[0]))
@@ -421,14 +417,15 @@ def discover(
     # Compare with the exact algebra where the exact solver applies.
     matches_exact = None
     span_error = None
-    if method == "train" and compare_exact and exact and oracle.is_polynomial:
+    if method == "train" and exact.compare and exact.rationalize and oracle.is_polynomial:
         t1 = time.perf_counter()
         from liealg.exact import principal_angles, same_span, solve_symmetries
 
         exact_generators = tuple(solve_symmetries(oracle))
         timings["exact_solve"] = time.perf_counter() - t1
         if learned is not None and exact_generators:
-            angles = principal_angles(learned, exact_generators, pad=False) if len(exact_generators) >= len(learned) else None
+            angles = (principal_angles(learned, exact_generators, pad=False)
+                      if len(exact_generators) >= len(learned) else None)
             span_error = float(np.max(angles)) if angles is not None and len(angles) else None
         if generators is not None:
             matches_exact = bool(len(generators) == len(exact_generators)
@@ -454,12 +451,12 @@ def discover(
         except LieAlgError as exc:
             notes.append(f"the generators do not form a Lie algebra: {exc}")
         timings["algebra"] = time.perf_counter() - t1
-        if algebra is not None and identify:
+        if algebra is not None and exact.identify:
             t1 = time.perf_counter()
-            from liealg.identification import identify as identify_algebra
+            from liealg.identification import identify
 
             try:
-                identification = identify_algebra(algebra)
+                identification = identify(algebra)
             except IdentificationError as exc:
                 notes.append(f"the algebra could not be named: {exc}")
             timings["identify"] = time.perf_counter() - t1
@@ -482,14 +479,14 @@ def discover(
         loss=loss,
         converged=converged,
         interrupted=interrupted,
-        training=training,
+        training=trained,
         seed=seed,
         timings=timings,
         notes=tuple(notes),
     )
 
 
-def _certify(oracle: Oracle, generators: Sequence[sp.Matrix], notes: list[str]):
+def _certify(oracle: Oracle, generators: Sequence[sp.Matrix], notes: list[str]) -> Certificate | None:
     from liealg.exact import certify
 
     if not oracle.is_symbolic:

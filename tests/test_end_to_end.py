@@ -134,7 +134,7 @@ def gell_mann() -> list[sp.Matrix]:
 
 
 def test_su3_orthonormal_basis_is_gell_mann():
-    result = liealg.discover(catalog.get("su(3)").oracle(), seed=0, basis="orthonormal")
+    result = liealg.discover(catalog.get("su(3)").oracle(), seed=0, exact=liealg.ExactConfig(basis="orthonormal"))
     assert failure("su(3)", result) is None, failure("su(3)", result)
     gens = result.generators
     gram = sp.Matrix(8, 8, lambda a, b: sp.nsimplify(sp.re(sp.expand((gens[a] * gens[b].H).trace()))))
@@ -167,7 +167,7 @@ def test_same_seed_same_result(key):
 # ------------------------------------------------------------------------ float32
 @pytest.mark.parametrize("key", ["so(3)", "so(3,1)"])
 def test_float32_still_exact(key):
-    result = liealg.discover(catalog.get(key).oracle(), seed=0, dtype=torch.float32)
+    result = liealg.discover(catalog.get(key).oracle(), seed=0, training=liealg.TrainConfig(dtype="float32"))
     assert result.training.tol == default_tol(torch.float32)
     assert result.converged
     assert failure(key, result) is None, failure(key, result)

@@ -84,7 +84,7 @@ CLI_CASES = [
     CliCase("NaN oracle", ("discover", "log(x1)"), ("is not finite", "--distribution uniform --low 0.5")),
     CliCase("--catalog with a formula", ("discover", FORMULA, "--catalog", "so(3)"),
             ("--catalog names a complete oracle", "do not also give formulas")),
-    CliCase("bad --catalog key", ("discover", "--catalog", "e7"), ("unknown catalog key 'e7'", "valid keys")),
+    CliCase("bad --catalog key", ("discover", "--catalog", "e9"), ("unknown catalog key 'e9'", "valid keys")),
     # --- options
     CliCase("--generators 0", ("discover", FORMULA, "--generators", "0"),
             ("argument --generators", "positive integer or 'auto'")),
@@ -145,7 +145,7 @@ CLI_CASES = [
 
 # ------------------------------------------------------------------------------------ API cases
 def _api_cases() -> list[ApiCase]:
-    from liealg import LieAlgebra, Oracle, discover
+    from liealg import ExactConfig, LieAlgebra, Oracle, Sampling, TrainConfig, discover
     from liealg.catalog import oracles as catalog
     from liealg.pipeline import Discovery
 
@@ -172,13 +172,15 @@ def _api_cases() -> list[ApiCase]:
                 ("needs a polynomial oracle", "method='train'")),
         ApiCase("unknown method", lambda: discover(FORMULA, method="magic"),
                 ("unknown method 'magic'", "train, exact")),
-        ApiCase("unknown basis", lambda: discover(FORMULA, basis="gellmann"), ("unknown basis", "rref, orthonormal")),
-        ApiCase("unknown optimizer", lambda: discover(FORMULA, optimizer="sgd"), ("unknown optimizer 'sgd'", "lbfgs")),
-        ApiCase("dtype float16", lambda: discover(FORMULA, dtype=torch.float16),
-                ("dtype must be torch.float32 or torch.float64", "float16")),
+        ApiCase("unknown basis", lambda: discover(FORMULA, exact=ExactConfig(basis="gellmann")),
+                ("unknown basis", "rref, orthonormal")),
+        ApiCase("unknown optimizer", lambda: discover(FORMULA, training=TrainConfig(optimizer="sgd")),
+                ("unknown optimizer 'sgd'", "lbfgs")),
+        ApiCase("dtype float16", lambda: discover(FORMULA, training=TrainConfig(dtype=torch.float16)),
+                ("dtype must be one of: float64, float32", "float16")),
         ApiCase("NaN callable oracle", lambda: discover(Oracle.from_callable(lambda x: torch.log(x[:, 0]), 2)),
                 ("is not finite", "distribution='uniform'")),
-        ApiCase("samples of the wrong shape", lambda: discover(FORMULA, samples=torch.zeros(10, 5)),
+        ApiCase("samples of the wrong shape", lambda: discover(FORMULA, sampling=Sampling(points=torch.zeros(10, 5))),
                 ("samples must have shape (m, 2)", "got (10, 5)")),
         ApiCase("variables with an Oracle", lambda: discover(Oracle(FORMULA), variables="x1 x2"),
                 ("an Oracle already has them",)),
@@ -192,14 +194,14 @@ def _api_cases() -> list[ApiCase]:
                 ("floating-point value 0.1 refused", "give exact numbers")),
         ApiCase("matrices that do not close", lambda: LieAlgebra.from_matrices([E12, E23]),
                 ("do not close", "add the missing generators")),
-        ApiCase("unknown catalog key", lambda: catalog.get("e7"), ("unknown catalog key 'e7'", "valid keys")),
+        ApiCase("unknown catalog key", lambda: catalog.get("e9"), ("unknown catalog key 'e9'", "valid keys")),
         ApiCase("missing result file", lambda: Discovery.load(ROOT / "no-such-result.json"), ("does not exist",)),
-        ApiCase("device 'nonsense'", lambda: discover(FORMULA, device="nonsense"),
+        ApiCase("device 'nonsense'", lambda: discover(FORMULA, training=TrainConfig(device="nonsense")),
                 ("unknown device 'nonsense'", "use 'cpu'")),
-        ApiCase("epochs = 0", lambda: discover(FORMULA, epochs=0), ("epochs must be a positive integer", "got 0")),
-        ApiCase("negative tol", lambda: discover(FORMULA, tol=-1.0), ("tol must be a positive number", "-1.0")),
-        ApiCase("n_samples = 0", lambda: discover(FORMULA, n_samples=0),
-                ("n_samples must be an integer of at least 2",)),
+        ApiCase("epochs = 0", lambda: TrainConfig(epochs=0), ("epochs must be an integer of at least 1", "got 0")),
+        ApiCase("negative tol", lambda: TrainConfig(tol=-1.0), ("tol must be a positive number", "-1.0")),
+        ApiCase("n_samples = 0", lambda: Sampling(n=0),
+                ("the number of samples must be an integer of at least 2",)),
     ]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from liealg.errors import OracleError
 import json
 
+from liealg.config import TrainConfig
+from liealg.errors import OptionError
 from liealg.flows import digits_flows, flows_to_json, load_digits_data, report_flows
+from liealg.nonlinear import FieldNetwork
 
 
 def test_two_class_subset_is_digits_0_and_1():
@@ -18,7 +20,8 @@ def test_two_class_subset_is_digits_0_and_1():
 
 def test_tiny_digits_run_writes_the_figure(tmp_path):
     stages = set()
-    report = digits_flows(latent=2, classes=2, epochs=5, field_epochs=5, hidden=(16,), steps=10, n_rows=4,
+    report = digits_flows(latent=2, classes=2, fit_epochs=5, training=TrainConfig(epochs=5),
+                          network=FieldNetwork(hidden=(16,)), steps=10, n_rows=4,
                           plot_dir=tmp_path, progress=lambda stage, epoch, losses: stages.add(stage))
     assert stages == {"autoencoder", "classifier", "fields"}
     assert report.n_fields == 1  # one logit in a 2-D latent space leaves one direction
@@ -36,16 +39,16 @@ def test_tiny_digits_run_writes_the_figure(tmp_path):
 
 
 def test_bad_options_are_clear():
-    with pytest.raises(OracleError, match="classes must be one of 2, 10"):
+    with pytest.raises(OptionError, match="classes must be one of 2, 10"):
         digits_flows(classes=3)
-    with pytest.raises(ValueError, match="latent must be an integer from 2 to 32"):
+    with pytest.raises(OptionError, match="latent must be an integer from 2 to 32"):
         digits_flows(latent=1)
-    with pytest.raises(OracleError, match="use latent >= 11"):
+    with pytest.raises(OptionError, match="use latent >= 11"):
         digits_flows(latent=8, classes=10)
-    with pytest.raises(OracleError, match=r"n_fields must be an integer from 1 to 1"):
+    with pytest.raises(OptionError, match=r"n_fields must be an integer from 1 to 1"):
         digits_flows(latent=2, classes=2, n_fields=2)
-    with pytest.raises(OracleError, match="'tqdm'"):
-        digits_flows(latent=2, classes=2, epochs=1, field_epochs=1, progress=42)
+    with pytest.raises(OptionError, match="progress"):
+        digits_flows(latent=2, classes=2, fit_epochs=1, progress=42)  # type: ignore[arg-type]
 
 
 @pytest.mark.slow

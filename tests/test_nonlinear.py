@@ -9,28 +9,28 @@ import pytest
 import sympy as sp
 import torch
 
-from liealg.errors import OracleError
+from liealg.config import Sampling, TrainConfig
+from liealg.errors import OptionError, OracleError
 from liealg.exact.polyfields import fit_polynomial_field
+from liealg.generators import NeuralVectorFields
+from liealg.losses import (field_brackets, field_closure, field_invariance, field_normalization,
+                           field_orthogonality)
 from liealg.nonlinear import (
-    NeuralVectorFields,
+    FieldLosses,
+    FieldNetwork,
     alignment,
-    closure_loss,
     discover_nonlinear,
     hamiltonian_field,
     integrate_flow,
-    invariance_loss,
-    lie_brackets,
     nonlinear_to_json,
-    normalization_loss,
     oracle_drift,
-    orthogonality_loss,
     report_nonlinear,
     save_field_plots,
 )
 from liealg.oracle import Oracle, sample_points
 
 x1, x2, x3 = sp.symbols("x1 x2 x3", real=True)
-SMALL = dict(hidden=(32, 32), n_samples=256)
+SMALL = dict(network=FieldNetwork(hidden=(32, 32)), sampling=Sampling(n=256))
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +80,16 @@ def test_plots_and_json(squeeze, tmp_path):
 
 
 def test_reproducible_with_seed():
-    a = discover_nonlinear(Oracle(x1 * x2), seed=3, epochs=3, hidden=(8,), n_samples=64)
-    b = discover_nonlinear(Oracle(x1 * x2), seed=3, epochs=3, hidden=(8,), n_samples=64)
+    tiny = dict(training=TrainConfig(epochs=3), network=FieldNetwork(hidden=(8,)), sampling=Sampling(n=64))
+    a = discover_nonlinear(Oracle(x1 * x2), seed=3, **tiny)
+    b = discover_nonlinear(Oracle(x1 * x2), seed=3, **tiny)
     assert a.history["total"] == b.history["total"]
 
 
 def test_curvature_picks_the_linear_field_which_fits_and_certifies():
     # Among the fields g(x) (x1, -x2), a curvature penalty selects the affine one.
-    result = discover_nonlinear(Oracle(x1 * x2), seed=0, weights={"curvature": 1e-2}, epochs=40, **SMALL)
+    result = discover_nonlinear(Oracle(x1 * x2), seed=0, losses=FieldLosses(curvature=1e-2),
+                                training=TrainConfig(epochs=40), **SMALL)
     fitted = fit_polynomial_field(result.field(0), result.oracle, degree=1, samples=result.samples)
     assert fitted.exprs in ((x1, -x2), (-x1, x2))
     assert fitted.certified and fitted.fit_residual < 1e-2
@@ -113,13 +115,13 @@ def test_lie_brackets_of_linear_fields():
     W = torch.randn(3, 3, 3, dtype=torch.float64, generator=g)
     x = torch.randn(10, 3, dtype=torch.float64, generator=g)
     fields = lambda z: torch.einsum("aij,mj->mai", W, z)  # noqa: E731
-    v, br = lie_brackets(fields, x)
+    v, br = field_brackets(fields, x)
     expect = torch.einsum("abij,mj->mabi", torch.einsum("bij,ajk->abik", W, W) - torch.einsum("aij,bjk->abik", W, W), x)
     assert torch.allclose(br, expect, atol=1e-12)
     # The hand-written forward mode of NeuralVectorFields agrees with torch.func.
     net = NeuralVectorFields(3, 2, hidden=(5,), activation="silu", generator=g)
-    _, br_fast = lie_brackets(net, x)
-    _, br_ref = lie_brackets(lambda z: net(z), x)
+    _, br_fast = field_brackets(net, x)
+    _, br_ref = field_brackets(lambda z: net(z), x)
     assert torch.allclose(br_fast, br_ref, atol=1e-12)
 
 
@@ -127,16 +129,16 @@ def test_loss_terms():
     v = torch.tensor([[[1.0, 0.0], [0.0, 2.0]], [[1.0, 0.0], [0.0, 0.0]]], dtype=torch.float64)  # (m=2, k=2, n=2)
     grads = torch.tensor([[[0.0, 1.0]], [[1.0, 0.0]]], dtype=torch.float64)
     # field 0: v.grad = 0, 1; field 1: 2, 0 -> means 0.5 and 2
-    assert float(invariance_loss(v, grads)) == pytest.approx(2.5)
-    assert float(normalization_loss(torch.zeros(4, 1, 2))) == 1.0  # v = 0 is ruled out
+    assert float(field_invariance(v, grads)) == pytest.approx(2.5)
+    assert float(field_normalization(torch.zeros(4, 1, 2))) == 1.0  # v = 0 is ruled out
     spiky = torch.tensor([[[2.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]]])  # mean |v|^2 = 1
-    assert float(normalization_loss(spiky, "mean")) == 0.0
-    assert float(normalization_loss(spiky, "pointwise")) == pytest.approx((9 + 3) / 4)  # ruled out
-    assert float(orthogonality_loss(v, "pointwise")) == 0.0
+    assert float(field_normalization(spiky, "mean")) == 0.0
+    assert float(field_normalization(spiky, "pointwise")) == pytest.approx((9 + 3) / 4)  # ruled out
+    assert float(field_orthogonality(v, "pointwise")) == 0.0
     same = torch.cat([v[:, :1], v[:, :1]], 1)
-    assert float(orthogonality_loss(same, "pointwise")) == pytest.approx(1.0)
+    assert float(field_orthogonality(same, "pointwise")) == pytest.approx(1.0)
     f = torch.zeros(2, 2, 2, dtype=torch.float64)
-    assert float(closure_loss(v, torch.zeros(2, 2, 2, 2, dtype=torch.float64), f)) == 0.0
+    assert float(field_closure(v, torch.zeros(2, 2, 2, 2, dtype=torch.float64), f)) == 0.0
 
 
 def test_global_orthogonality_allows_function_multiples():
@@ -144,13 +146,14 @@ def test_global_orthogonality_allows_function_multiples():
     x = torch.randn(1000, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     v = torch.stack([x[:, 0], -x[:, 1]], -1)
     both = torch.stack([v, torch.sign(x[:, :1]) * v], 1)
-    assert float(orthogonality_loss(both, "global")) < 0.01
-    assert float(orthogonality_loss(both, "pointwise")) == pytest.approx(1.0)
+    assert float(field_orthogonality(both, "global")) < 0.01
+    assert float(field_orthogonality(both, "pointwise")) == pytest.approx(1.0)
 
 
 def test_closure_run_records_structure_constants():
-    result = discover_nonlinear(Oracle(x3 + 0 * x1 + 0 * x2, variables="x1 x2 x3", allow_unused=True), n_fields=2,
-                                closure=True, epochs=5, hidden=(16,), n_samples=128)
+    result = discover_nonlinear(Oracle(x3 + 0 * x1 + 0 * x2, variables="x1 x2 x3", allow_unused=True), 2,
+                                losses=FieldLosses(closure=1.0), training=TrainConfig(epochs=5),
+                                network=FieldNetwork(hidden=(16,)), sampling=Sampling(n=128))
     assert result.structure_constants.shape == (2, 2, 2)
     assert len(result.history["closure"]) == result.epochs
     assert all(math.isfinite(v) for v in result.losses.values())
@@ -158,7 +161,8 @@ def test_closure_run_records_structure_constants():
 
 def test_progress_callable_and_adam():
     seen = []
-    discover_nonlinear(Oracle(x1 * x2), optimizer="adam", epochs=4, hidden=(8,), n_samples=64,
+    discover_nonlinear(Oracle(x1 * x2), training=TrainConfig(optimizer="adam", epochs=4),
+                       network=FieldNetwork(hidden=(8,)), sampling=Sampling(n=64),
                        progress=lambda epoch, losses: seen.append((epoch, losses["total"])))
     assert [e for e, _ in seen] == [1, 2, 3, 4]
 
@@ -171,27 +175,29 @@ def test_hamiltonian_field_of_l1_norm():
 
 def test_bad_options_list_valid_values():
     phi = Oracle(x1 * x2)
-    with pytest.raises(OracleError, match="lbfgs, adam"):
-        discover_nonlinear(phi, optimizer="sgd")
-    with pytest.raises(ValueError, match="valid terms: invariance"):
-        discover_nonlinear(phi, weights={"invariant": 1.0})
-    with pytest.raises(OracleError, match="tanh"):
-        discover_nonlinear(phi, activation="sigmoid")
-    with pytest.raises(OracleError, match="pointwise, global"):
-        discover_nonlinear(phi, orthogonality="local")
-    with pytest.raises(OracleError, match="mean, pointwise"):
-        discover_nonlinear(phi, normalization="unit")
-    with pytest.raises(OracleError, match="num_threads"):
-        discover_nonlinear(phi, num_threads=0)
-    with pytest.raises(OracleError, match="n_fields"):
+    with pytest.raises(OptionError, match="lbfgs, adam"):
+        TrainConfig(optimizer="sgd")
+    with pytest.raises(TypeError, match="invariant"):
+        FieldLosses(invariant=1.0)  # type: ignore[call-arg]
+    with pytest.raises(OptionError, match="must be a finite non-negative number"):
+        FieldLosses(curvature=-1.0)
+    with pytest.raises(OptionError, match="tanh"):
+        FieldNetwork(activation="sigmoid")
+    with pytest.raises(OptionError, match="pointwise, global"):
+        FieldLosses(orthogonality_mode="local")
+    with pytest.raises(OptionError, match="mean, pointwise"):
+        FieldLosses(normalization_mode="unit")
+    with pytest.raises(OptionError, match="num_threads"):
+        TrainConfig(num_threads=0)
+    with pytest.raises(OptionError, match="n_fields"):
         discover_nonlinear(phi, n_fields=0)
     with pytest.raises(OracleError, match=r"shape \(m, 2\)"):
-        discover_nonlinear(phi, samples=torch.zeros(5, 3))
-    with pytest.raises(OracleError, match="'tqdm'"):
-        discover_nonlinear(phi, progress="bar")
-    with pytest.raises(OracleError, match="euler, midpoint, rk4"):
+        discover_nonlinear(phi, sampling=Sampling(points=torch.zeros(5, 3)))
+    with pytest.raises(OptionError, match="progress"):
+        discover_nonlinear(phi, progress="bar")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="euler, midpoint, rk4"):
         integrate_flow(lambda x: x, torch.zeros(1, 2), 1.0, method="rk45")
-    with pytest.raises(OracleError, match="pick one"):
+    with pytest.raises(OptionError, match="pick one"):
         integrate_flow(NeuralVectorFields(2, 2), torch.zeros(1, 2, dtype=torch.float64), 1.0)
 
 
@@ -203,14 +209,17 @@ def test_l1_norm_reaches_the_benchmark_target():
 
 @pytest.mark.slow
 def test_so3_fields_close_with_global_orthogonality():
-    result = discover_nonlinear(Oracle(x1**2 + x2**2 + x3**2), n_fields=3, closure=True, orthogonality="global",
-                                hidden=(32, 32), n_samples=512, epochs=150)
+    result = discover_nonlinear(Oracle(x1**2 + x2**2 + x3**2), 3,
+                                losses=FieldLosses(closure=1.0, orthogonality_mode="global"),
+                                network=FieldNetwork(hidden=(32, 32)), sampling=Sampling(n=512),
+                                training=TrainConfig(epochs=150))
     assert result.losses["invariance"] < 1e-3
     assert result.losses["closure"] < 1e-2
 
 
 def test_float32_training_and_report():
-    result = discover_nonlinear(Oracle(x1 * x2), dtype=torch.float32, epochs=5, hidden=(16,), n_samples=128)
+    result = discover_nonlinear(Oracle(x1 * x2), training=TrainConfig(dtype="float32", epochs=5),
+                                network=FieldNetwork(hidden=(16,)), sampling=Sampling(n=128))
     assert result.samples.dtype == torch.float32
     assert next(result.fields.parameters()).dtype == torch.float32
     assert all(math.isfinite(v) for v in result.losses.values())

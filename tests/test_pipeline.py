@@ -10,7 +10,7 @@ import sympy as sp
 
 import liealg
 from liealg import cli
-from liealg.errors import InputFileError, OracleError
+from liealg.errors import InputFileError, OptionError, OracleError
 from liealg.pipeline import Discovery, discover
 
 LORENTZ = "x1**2 + x2**2 + x3**2 - x4**2"
@@ -88,7 +88,7 @@ def test_public_api_is_explicit():
 
 
 def test_bad_options_list_valid_choices():
-    with pytest.raises(OracleError, match="train, exact"):
+    with pytest.raises(OptionError, match="train, exact"):
         discover(LORENTZ, method="magic")
     with pytest.raises(OracleError, match="polynomial"):
         discover("sqrt(x1**2 + x2**2)", method="exact")

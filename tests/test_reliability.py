@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from liealg.errors import OracleError
+from liealg.config import TrainConfig
+from liealg.errors import InputFileError, OptionError
 from liealg.io import write_json_atomic
 from liealg.oracle import Oracle
 from liealg.pipeline import discover
@@ -25,19 +26,21 @@ def test_ctrl_c_returns_the_best_result_so_far():
         if epoch == 50:
             raise KeyboardInterrupt
 
-    r = fit(LORENTZ, 6, seed=0, optimizer="adam", epochs=1000, progress=progress, restarts=0)
+    r = fit(LORENTZ, 6, seed=0, training=TrainConfig(optimizer="adam", epochs=1000, restarts=0), progress=progress)
     assert r.interrupted and not r.converged
     assert r.loss["total"] == pytest.approx(min(seen))
-    result = discover(LORENTZ, seed=0, optimizer="adam", epochs=1000, progress=progress)
+    result = discover(LORENTZ, seed=0, training=TrainConfig(optimizer="adam", epochs=1000), progress=progress)
     assert result.interrupted and any("interrupted" in n for n in result.notes)
 
 
 def test_checkpoint_resume_continues_the_same_run(tmp_path):
     path = tmp_path / "ck.pt"
-    first = fit(LORENTZ, 6, seed=0, optimizer="adam", epochs=100, checkpoint=path, checkpoint_every=25, restarts=0)
+    first = fit(LORENTZ, 6, seed=0, training=TrainConfig(optimizer="adam", epochs=100, checkpoint=path,
+                                                      checkpoint_every=25, restarts=0))
     assert path.exists()
-    resumed = fit(LORENTZ, 6, seed=0, optimizer="adam", epochs=300, checkpoint=path, resume=True, restarts=0)
-    straight = fit(LORENTZ, 6, seed=0, optimizer="adam", epochs=300, restarts=0)
+    resumed = fit(LORENTZ, 6, seed=0, training=TrainConfig(optimizer="adam", epochs=300, checkpoint=path, resume=True,
+                                                        restarts=0))
+    straight = fit(LORENTZ, 6, seed=0, training=TrainConfig(optimizer="adam", epochs=300, restarts=0))
     assert resumed.history.epochs == 300
     assert resumed.history.terms["total"][:100] == first.history.terms["total"]
     # Adam's moment estimates restart on resume, so the continuation is close, not identical.
@@ -47,11 +50,11 @@ def test_checkpoint_resume_continues_the_same_run(tmp_path):
 
 def test_checkpoint_of_another_run_is_refused(tmp_path):
     path = tmp_path / "ck.pt"
-    fit(LORENTZ, 6, seed=0, epochs=2, checkpoint=path, restarts=0)
-    with pytest.raises(OracleError, match="belongs to another run"):
-        fit(LORENTZ, 5, seed=0, checkpoint=path, resume=True)
-    with pytest.raises(OracleError, match="needs checkpoint"):
-        fit(LORENTZ, 6, resume=True)
+    fit(LORENTZ, 6, seed=0, training=TrainConfig(epochs=2, checkpoint=path, restarts=0))
+    with pytest.raises(InputFileError, match="belongs to another run"):
+        fit(LORENTZ, 5, seed=0, training=TrainConfig(checkpoint=path, resume=True))
+    with pytest.raises(OptionError, match="needs checkpoint"):
+        TrainConfig(resume=True)
 
 
 def test_checkpoint_with_code_is_refused(tmp_path):
@@ -62,8 +65,8 @@ def test_checkpoint_with_code_is_refused(tmp_path):
     path = tmp_path / "evil.pt"
     with open(path, "wb") as fh:
         pickle.dump({"liealg_checkpoint": 1, "x": Evil()}, fh)
-    with pytest.raises(OracleError, match="cannot read the checkpoint"):
-        fit(LORENTZ, 6, checkpoint=path, resume=True)
+    with pytest.raises(InputFileError, match="cannot read the checkpoint"):
+        fit(LORENTZ, 6, training=TrainConfig(checkpoint=path, resume=True))
     assert not (tmp_path / "pwned").exists()
 
 

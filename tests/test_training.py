@@ -8,7 +8,8 @@ import sympy as sp
 import torch
 
 from liealg import losses as L
-from liealg.errors import OracleError
+from liealg.config import Sampling, TrainConfig
+from liealg.errors import OptionError, OracleError
 from liealg.exact import principal_angles
 from liealg.catalog import algebras
 from liealg.generators.linear import MatrixSpace, lie_features
@@ -55,8 +56,8 @@ def test_loss_terms_on_known_values():
     assert float(L.closure(w)) == pytest.approx(0.0, abs=1e-20)
     bad = torch.tensor([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]], dtype=torch.float64)
     assert float(L.orthogonality(bad)) == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="non-negative"):
-        L.LossWeights(closure=-1.0)
+    with pytest.raises(OptionError, match="non-negative"):
+        L.LinearLosses(closure=-1.0)
 
 
 def test_finite_eps_invariance_approaches_lie_derivative():
@@ -93,7 +94,7 @@ def test_end_to_end_training_spans_the_known_algebra(p, q, name):
 
 def test_training_in_float32(dtype):
     phi = quadric(3)
-    result = fit(phi, 3, seed=0, dtype=dtype)
+    result = fit(phi, 3, seed=0, training=TrainConfig(dtype=dtype))
     assert result.converged and result.tol == default_tol(dtype)
     tol = 1e-6 if dtype == torch.float64 else 1e-3
     assert float(np.max(principal_angles(result.generators, algebras.so(3)))) < tol
@@ -110,11 +111,11 @@ def test_same_seed_same_result_and_history():
 
 def test_adam_and_finite_invariance_also_converge():
     phi = quadric(3)
-    r = fit(phi, 3, seed=0, optimizer="adam", epochs=3000, tol=1e-10)
+    r = fit(phi, 3, seed=0, training=TrainConfig(optimizer="adam", epochs=3000, tol=1e-10))
     assert r.loss["total"] < 1e-8
     # The finite-eps form (the talk's eq. 4) is biased: its minimizer carries a diagonal of about
     # -eps/2 relative to the generator's size, which the Lie-derivative default does not have.
-    r = fit(phi, 3, seed=0, invariance="finite", eps=1e-4)
+    r = fit(phi, 3, seed=0, losses=L.LinearLosses(invariance_mode="finite", eps=1e-4))
     angle = float(np.max(principal_angles(r.generators, algebras.so(3))))
     assert 1e-6 < angle < 1e-3
     diag = np.array([np.diag(w) for w in r.generators])
@@ -123,7 +124,7 @@ def test_adam_and_finite_invariance_also_converge():
 
 def test_best_model_is_kept_not_the_last():
     phi = quadric(3)
-    r = fit(phi, 3, seed=0, optimizer="adam", epochs=400, lr=0.05, restarts=0)
+    r = fit(phi, 3, seed=0, training=TrainConfig(optimizer="adam", epochs=400, lr=0.05, restarts=0))
     assert r.loss["total"] == pytest.approx(min(r.history.terms["total"]))
 
 
@@ -136,12 +137,12 @@ def test_scan_so3_succeeds_at_1_and_3_only():
 
 def test_bad_options_are_clear_errors():
     phi = quadric(3)
-    with pytest.raises(OracleError, match="optimizer"):
-        fit(phi, 3, optimizer="sgd")
-    with pytest.raises(OracleError, match="n_generators must be an integer from 1 to 9"):
+    with pytest.raises(OptionError, match="optimizer"):
+        fit(phi, 3, training=TrainConfig(optimizer="sgd"))
+    with pytest.raises(OptionError, match="n_generators must be an integer from 1 to 9"):
         fit(phi, 10)
     with pytest.raises(OracleError, match="samples must have shape"):
-        fit(phi, 3, samples=torch.zeros(10, 2))
+        fit(phi, 3, sampling=Sampling(points=torch.zeros(10, 2)))
 
 
 def test_no_symmetry_gives_zero_dimension():

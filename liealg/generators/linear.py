@@ -16,12 +16,17 @@ method's normalization and orthogonality losses use.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-__all__ = ["MatrixSpace", "lie_features"]
+from liealg.errors import OptionError
+from liealg.oracle import Oracle, oracle_gradients
+
+__all__ = ["MatrixSpace", "LinearGenerators", "lie_features"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class MatrixSpace:
         w = torch.as_tensor(matrices)
         if not self.complex:
             if w.is_complex():
-                raise ValueError("complex matrices given for a real generator space")
+                raise OptionError("complex matrices given for a real generator space")
             return w.reshape(*w.shape[:-2], self.d * self.d)
         w = w.to(torch.complex128) if not w.is_complex() else w
         flat = w.reshape(*w.shape[:-2], self.d * self.d)
@@ -104,7 +109,7 @@ class MatrixSpace:
         return torch.cat([ga.reshape(*g.shape[:-2], d * d), gb.reshape(*g.shape[:-2], d * d)], dim=-1)
 
 
-def lie_features(oracle, x: torch.Tensor, space: MatrixSpace) -> torch.Tensor:
+def lie_features(oracle: Oracle, x: torch.Tensor, space: MatrixSpace) -> torch.Tensor:
     """Coefficients of the Lie derivative of each oracle component, per sample.
 
     For a generator with parameters ``theta`` the infinitesimal change of component ``c`` of the
@@ -122,14 +127,7 @@ def lie_features(oracle, x: torch.Tensor, space: MatrixSpace) -> torch.Tensor:
     torch.Tensor, shape (m, n_outputs, p)
     """
     m = x.shape[0]
-    xr = x.detach().clone().requires_grad_(True)
-    with torch.enable_grad():
-        y = oracle(xr)
-        grads = []
-        for c in range(y.shape[1]):
-            (g,) = torch.autograd.grad(y[:, c].sum(), xr, retain_graph=c + 1 < y.shape[1], allow_unused=True)
-            grads.append(torch.zeros_like(xr) if g is None else g)
-    grad = torch.stack(grads, dim=1).detach()  # (m, n_out, n_inputs)
+    _, grad = oracle_gradients(oracle, x)  # (m, n_out, n_inputs)
     k = oracle.n_vectors
     D = space.real_size
     grad_v = grad.reshape(m, grad.shape[1], k, D)
@@ -137,3 +135,78 @@ def lie_features(oracle, x: torch.Tensor, space: MatrixSpace) -> torch.Tensor:
     # G[i, c, a, b] = sum_v dphi_c/dx_{v,a} x_{v,b}: one outer product per argument vector.
     outer = torch.einsum("icva,ivb->icab", grad_v, x_v)
     return space.features_from_outer(outer)
+
+
+class LinearGenerators:
+    """``k`` linear generators ``x' = (I + eps W_a) x``, real or complex: the matrix kind of
+    :class:`~liealg.generators.Generators`.
+
+    The parameters are one ``(k, p)`` tensor ``theta`` (see :class:`MatrixSpace`), drawn from a
+    seeded normal distribution and scaled to ``tr(W W^dagger) = 2``, the normalization the loss
+    asks for; optionally a ``(k, k, k)`` tensor of learned structure constants (the method's
+    reference code learned them; liealg projects them by default, see
+    :func:`liealg.losses.closure`).
+
+    Parameters
+    ----------
+    space : MatrixSpace
+    k : int
+    seed : int
+        Seeds ``theta`` (drawn on the CPU, then moved: a seed gives the same start everywhere).
+    dtype : torch.dtype
+    device : str or torch.device
+    learn_structure_constants : bool
+
+    Examples
+    --------
+    >>> gens = LinearGenerators(MatrixSpace(3), 2, seed=0)
+    >>> tuple(gens.matrices().shape), gens.n_generators
+    ((2, 3, 3), 2)
+    """
+
+    def __init__(self, space: MatrixSpace, k: int, *, seed: int = 0, dtype: torch.dtype = torch.float64,
+                 device: str | torch.device = "cpu", learn_structure_constants: bool = False) -> None:
+        self.space = space
+        gen = torch.Generator(device="cpu").manual_seed(int(seed))
+        theta0 = torch.randn(k, space.p, generator=gen, dtype=torch.float64)
+        theta0 = theta0 * math.sqrt(2.0) / theta0.norm(dim=1, keepdim=True)
+        self.theta = theta0.to(device=device, dtype=dtype).requires_grad_(True)
+        self.f: torch.Tensor | None = None
+        if learn_structure_constants:
+            self.f = torch.zeros(k, k, k, dtype=dtype, device=device, requires_grad=True)
+
+    @property
+    def n_generators(self) -> int:
+        return int(self.theta.shape[0])
+
+    def parameters(self) -> Iterator[torch.Tensor]:
+        yield self.theta
+        if self.f is not None:
+            yield self.f
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        state = {"theta": self.theta.detach().clone()}
+        if self.f is not None:
+            state["f"] = self.f.detach().clone()
+        return state
+
+    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
+        with torch.no_grad():
+            self.theta.copy_(state["theta"].to(self.theta))
+            if self.f is not None and "f" in state:
+                self.f.copy_(state["f"].to(self.f))
+
+    def matrices(self) -> torch.Tensor:
+        """The generators ``W``, shape ``(k, d, d)`` (complex dtype for complex generators)."""
+        return self.space.matrices(self.theta)
+
+    def structure_constants(self) -> torch.Tensor | None:
+        """The learned ``f_ab^c``, antisymmetrized in ``a, b``, or None when they are projected."""
+        return None if self.f is None else 0.5 * (self.f - self.f.transpose(0, 1))
+
+    def velocities(self, x: torch.Tensor) -> torch.Tensor:
+        """``R(W_a) x_i`` in real coordinates (every argument vector moved): shape ``(m, k, n)``."""
+        r = self.space.real_action(self.theta)  # (k, D, D)
+        m, n = x.shape
+        xv = x.reshape(m, n // r.shape[-1], r.shape[-1])
+        return torch.einsum("aij,mvj->mavi", r, xv).reshape(m, r.shape[0], n)
