@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--latent", type=_positive_int, default=16)
     f.add_argument("--classes", type=int, choices=(2, 10), default=None)
     f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--epochs", type=_positive_int, default=150, help="L-BFGS steps for the fields (default 150)")
+    f.add_argument("--fit-epochs", type=_positive_int, default=100,
+                   help="passes over the images for the autoencoder and the classifier (default 100)")
     f.add_argument("--plot", metavar="DIR")
     f.add_argument("--json", metavar="PATH")
     f.add_argument("--quiet", action="store_true")
@@ -375,7 +378,10 @@ def _cmd_flows(args: argparse.Namespace) -> int:
     # Ten classes need a latent space of more than ten dimensions (the flows move along the
     # level sets of ten logits); below that the two-class problem (digits 0 vs 1) is the default.
     classes = args.classes or (10 if args.latent > 10 else 2)
-    report = flows.digits_flows(latent=args.latent, classes=classes, seed=args.seed, plot_dir=args.plot)
+    from liealg.config import TrainConfig
+
+    report = flows.digits_flows(latent=args.latent, classes=classes, seed=args.seed, fit_epochs=args.fit_epochs,
+                                training=TrainConfig(epochs=args.epochs, num_threads=1), plot_dir=args.plot)
     print(flows.report_flows(report))
     if args.json:
         from liealg import io

@@ -1,9 +1,6 @@
 """discover() end to end, the saved JSON result, and the CLI."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import sympy as sp
@@ -95,13 +92,7 @@ def test_bad_options_list_valid_choices():
 
 
 # ------------------------------------------------------------------------------------------- CLI
-def run_cli(*args):
-    env = dict(os.environ, PYTHONPATH=os.getcwd())
-    return subprocess.run([sys.executable, "-m", "liealg.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=600)
-
-
-def test_cli_discover_json_and_identify_roundtrip(tmp_path):
+def test_cli_discover_json_and_identify_roundtrip(tmp_path, run_cli):
     out = tmp_path / "so3.json"
     r = run_cli("discover", "x1**2 + x2**2 + x3**2", "--json", str(out), "--latex", "--plot", str(tmp_path / "plots"))
     assert r.returncode == 0, r.stderr
@@ -115,7 +106,7 @@ def test_cli_discover_json_and_identify_roundtrip(tmp_path):
     assert json.loads((tmp_path / "id.json").read_text())["algebra"]["cartan_type"] == "A1"
 
 
-def test_cli_bad_input_is_one_line_not_a_traceback():
+def test_cli_bad_input_is_one_line_not_a_traceback(run_cli):
     r = run_cli("discover", "x1.__class__")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and r.stderr.startswith("error:")
@@ -123,7 +114,7 @@ def test_cli_bad_input_is_one_line_not_a_traceback():
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
-def test_cli_no_symmetry_exits_zero():
+def test_cli_no_symmetry_exits_zero(run_cli):
     r = run_cli("discover", "x1 + x2**2")
     assert r.returncode == 0, r.stderr
     assert "No continuous linear symmetry" in r.stdout
