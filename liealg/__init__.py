@@ -77,14 +77,23 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from liealg.algebra import LieAlgebra
-    from liealg.errors import (CertificationError, ConvergenceError, IdentificationError, InputFileError,
-                               LieAlgError, NotALieAlgebraError, OptionError, OracleError,
-                               RationalizationError, ResourceError)
+    from liealg.config import ExactConfig, Sampling, TrainConfig
+    from liealg.errors import (
+        CertificationError,
+        ConvergenceError,
+        IdentificationError,
+        InputFileError,
+        LieAlgError,
+        NotALieAlgebraError,
+        OptionError,
+        OracleError,
+        RationalizationError,
+        ResourceError,
+    )
     from liealg.exact import certify, rationalize, solve_symmetries
-    from liealg.identification import Identification, identify
     from liealg.exact.polyfields import polynomial_symmetries
     from liealg.flows import digits_flows
-    from liealg.config import ExactConfig, Sampling, TrainConfig
+    from liealg.identification import Identification, identify
     from liealg.losses import LinearLosses
     from liealg.nonlinear import FieldLosses, FieldNetwork, NonlinearDiscovery, discover_nonlinear, integrate_flow
     from liealg.oracle import Oracle, sample_points

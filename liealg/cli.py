@@ -15,8 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from liealg.oracle import Oracle
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -27,7 +31,7 @@ __all__ = ["main", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own errors: same exit code as ours
+    def error(self, message: str) -> NoReturn:  # argparse's own errors: same exit code as ours
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
 
@@ -75,7 +79,8 @@ def _add_oracle_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="liealg", description="Find the continuous symmetries of a formula, exactly, and name the Lie algebra.")
+    parser = _Parser(prog="liealg",
+                     description="Find the continuous symmetries of a formula, exactly, and name the Lie algebra.")
     from liealg import __version__
 
     parser.add_argument("--version", action="version", version=f"liealg {__version__}")
@@ -110,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("result", nargs="?", metavar="RESULT.json", help="a file written by `liealg discover --json`")
     i.add_argument("--structure-constants", metavar="FILE",
                    help='JSON {"dim": n, "brackets": [[i, j, k, "c"], ...]}')
-    i.add_argument("--matrices", metavar="FILE", help='JSON {"matrix_size": d, "count": n, "entries": [[m, i, j, "c"], ...]}')
+    i.add_argument("--matrices", metavar="FILE",
+                   help='JSON {"matrix_size": d, "count": n, "entries": [[m, i, j, "c"], ...]}')
     i.add_argument("--json", metavar="PATH")
     i.add_argument("--plot", metavar="DIR", help="save the Dynkin diagram(s) here")
 
@@ -155,25 +161,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # --------------------------------------------------------------------------- helpers
-def _make_oracle(args: argparse.Namespace):
-    from liealg.errors import OracleError
+def _make_oracle(args: argparse.Namespace) -> Oracle:
+    from liealg.errors import OptionError, OracleError
     from liealg.oracle import Oracle
 
     if args.catalog:
         if args.formulas or args.vars or args.vectors or args.complex:
-            raise OracleError("--catalog names a complete oracle; do not also give formulas, --vars, --vectors or --complex")
+            raise OptionError(
+                "--catalog names a complete oracle; do not also give formulas, --vars, --vectors or --complex")
         from liealg.catalog import oracles as catalog
 
         return catalog.get(args.catalog).oracle()
     if not args.formulas:
         raise OracleError('give a formula, e.g. liealg discover "x1**2 + x2**2 + x3**2 - x4**2", or --catalog KEY')
     if args.vars and args.vectors:
-        raise OracleError("give --vars or --vectors, not both (--vectors already lists the variables)")
+        raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
     return Oracle(list(args.formulas) if len(args.formulas) > 1 else args.formulas[0], variables=args.vars,
                   vectors=args.vectors, complex=args.complex, allow_unused=args.allow_unused)
 
 
-def _progress(args: argparse.Namespace, total: int | None, desc: str):
+def _progress(args: argparse.Namespace, total: int | None,
+              desc: str) -> tuple[Any, Callable[[int, Mapping[str, float]], None] | None]:
     """A tqdm bar on a terminal only (and never with --quiet); a no-op otherwise."""
     if args.quiet or not sys.stderr.isatty():
         return None, None
@@ -181,7 +189,7 @@ def _progress(args: argparse.Namespace, total: int | None, desc: str):
 
     bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
 
-    def update(epoch: int, losses: dict[str, float]) -> None:
+    def update(epoch: int, losses: Mapping[str, float]) -> None:
         bar.update(1)
         bar.set_postfix(loss=f"{losses['total']:.2e}", refresh=False)
 
@@ -321,19 +329,19 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg import io
     from liealg.algebra import LieAlgebra, load_matrices, load_structure_constants
-    from liealg.errors import OracleError
+    from liealg.errors import InputFileError, OptionError
     from liealg.identification import identify
     from liealg.report import identification_report
 
     given = [x for x in (args.result, args.structure_constants, args.matrices) if x]
     if len(given) != 1:
-        raise OracleError("give exactly one of RESULT.json, --structure-constants FILE, --matrices FILE")
+        raise OptionError("give exactly one of RESULT.json, --structure-constants FILE, --matrices FILE")
     if args.result:
         from liealg.pipeline import Discovery
 
         saved = Discovery.load(args.result)
         if saved.algebra is None:
-            raise OracleError(f"{args.result} holds no exact generators to identify (dimension {saved.dimension})")
+            raise InputFileError(f"{args.result} holds no exact generators to identify (dimension {saved.dimension})")
         algebra = saved.algebra
     elif args.structure_constants:
         algebra = load_structure_constants(args.structure_constants)
@@ -361,7 +369,8 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
     if args.key:
         entry = catalog.get(args.key)
         print(f"{entry.key}: {entry.title}")
-        print(f"  expected: {entry.name}, dimension {entry.dimension}, Killing signature {tuple(entry.killing_signature)}")
+        print(f"  expected: {entry.name}, dimension {entry.dimension}, "
+              f"Killing signature {tuple(entry.killing_signature)}")
         if entry.description:
             print(f"  {entry.description}")
         print(f"  run: liealg discover --catalog {entry.key}")

@@ -113,7 +113,7 @@ class Sampling:
         if self.points is not None:
             points = self.points
             if type(points).__module__.startswith("torch"):  # a tensor: through its own numpy view
-                points = points.detach().cpu().numpy()  # type: ignore[union-attr]
+                points = points.detach().cpu().numpy()  # type: ignore[attr-defined]
             try:
                 pts = np.array(points, dtype=np.float64)  # a copy: the caller's array stays theirs
             except (TypeError, ValueError):

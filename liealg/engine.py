@@ -390,12 +390,12 @@ def train(
                     running += float(value.detach()) * len(idx)
                 if scheduler is not None:
                     scheduler.step()
-                current = {t: math.nan for t in terms}
+                current = dict.fromkeys(terms, math.nan)
                 current["total"] = running / n_rows
             else:
-                def closure() -> torch.Tensor:
-                    opt.zero_grad()
-                    value = total_of(loss(active, None))
+                def closure(optimizer: torch.optim.Optimizer = opt, on: frozenset[str] = active) -> torch.Tensor:
+                    optimizer.zero_grad()
+                    value = total_of(loss(on, None))
                     value.backward()
                     return value
 
@@ -446,7 +446,7 @@ def train(
     save()
     model.restore(best_state)
     if not best_losses:
-        best_losses = {t: math.nan for t in (*terms, "total")}
+        best_losses = dict.fromkeys((*terms, "total"), math.nan)
     return EngineRun(
         state=MappingProxyType(best_state),
         losses=MappingProxyType(dict(best_losses)),

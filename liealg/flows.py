@@ -29,10 +29,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,8 +42,15 @@ from torch import nn
 from liealg.config import Sampling, TrainConfig, check_positive_int
 from liealg.engine import torch_threads, train
 from liealg.errors import OptionError
-from liealg.nonlinear import (FieldLosses, FieldNetwork, FlowDrift, NonlinearDiscovery, discover_nonlinear,
-                              integrate_flow, oracle_drift)
+from liealg.nonlinear import (
+    FieldLosses,
+    FieldNetwork,
+    FlowDrift,
+    NonlinearDiscovery,
+    discover_nonlinear,
+    integrate_flow,
+    oracle_drift,
+)
 from liealg.oracle import Oracle
 
 __all__ = ["digits_flows", "FlowsReport", "report_flows", "flows_to_json", "CLASS_CHOICES", "load_digits_data"]
@@ -162,6 +169,9 @@ class _Autoencoder(nn.Module):
 class _LatentClassifier(nn.Module):
     """Logits from a latent code; inputs standardized with the training codes' statistics."""
 
+    center: torch.Tensor
+    scale: torch.Tensor
+
     def __init__(self, latent: int, outputs: int, center: torch.Tensor, scale: torch.Tensor, width: int = 32) -> None:
         super().__init__()
         self.net = nn.Sequential(nn.Linear(latent, width), nn.Tanh(), nn.Linear(width, width), nn.Tanh(),
@@ -212,7 +222,12 @@ def _fit_network(model: nn.Module, loss_fn: Callable[[torch.Tensor], torch.Tenso
     one training engine; ``loss_fn(indices)`` returns the batch loss. Returns the last epoch's loss."""
     config = TrainConfig(optimizer="adam", lr=3e-3, batch_size=64, weight_decay=weight_decay, num_threads=None)
     progress = None if report is None else (lambda epoch, losses: report(stage, epoch, losses))
-    run = train(_Network(model), lambda active, batch: {"total": loss_fn(batch)}, config, terms=("total",),
+
+    def loss(active: frozenset[str], batch: torch.Tensor | None) -> dict[str, torch.Tensor]:
+        assert batch is not None  # minibatch mode: the engine always passes the rows
+        return {"total": loss_fn(batch)}
+
+    run = train(_Network(model), loss, config, terms=("total",),
                 tol=0.0, epochs=epochs, n_rows=n, seed=seed, keep="last", progress=progress)
     return float(run.history.terms["total"][-1])
 
@@ -477,7 +492,7 @@ def _figure(ae: _Autoencoder, flows: Sequence[Callable], z_test: torch.Tensor, y
             # columns at t = -T..T: pick the matching RK4 steps from the two trajectories
             cols = []
             for t in times_:
-                j = int(round(abs(t) / T * steps))
+                j = round(abs(t) / T * steps)
                 cols.append((fwd if t >= 0 else bwd)[j])
             imgs = torch.stack([ae.decoder(c) for c in cols], 1).reshape(len(rows), n_cols, 8, 8).numpy()
             canvas = np.ones((len(rows) * 9 + 1, n_cols * 9 + 1))

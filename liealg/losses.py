@@ -335,7 +335,8 @@ def field_orthogonality(v: torch.Tensor, mode: str = "pointwise") -> torch.Tenso
     return g[iu[0], iu[1]].sum()
 
 
-def field_brackets(fields: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def field_brackets(fields: Callable[[torch.Tensor], torch.Tensor],
+                   x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """All Lie brackets of vector fields ``[v_a, v_b] = (J v_b) v_a - (J v_a) v_b`` at the samples.
 
     ``(J v_b) v_a`` is the derivative of ``v_b`` along ``v_a``: one forward-mode
@@ -373,7 +374,7 @@ def field_brackets(fields: Callable[[torch.Tensor], torch.Tensor], x: torch.Tens
     k = v.shape[1]
     jv = []
     for a in range(k):
-        _, d = torch.func.jvp(fields, (x,), (v[:, a, :],))  # d[:, b] = (J v_b) v_a
+        d = torch.func.jvp(fields, (x,), (v[:, a, :],))[1]  # d[:, b] = (J v_b) v_a
         jv.append(d)
     j = torch.stack(jv, 1)  # (m, a, b, n)
     return v, j - j.transpose(1, 2)

@@ -640,14 +640,14 @@ def plot_vector_field(
     field: Callable[[torch.Tensor], torch.Tensor],
     oracle: Callable[[torch.Tensor], torch.Tensor],
     *,
-    ax: "Axes | None" = None,
+    ax: Axes | None = None,
     lim: float = 2.0,
     grid: int = 15,
     flow_lines: bool = True,
     contours: int = 15,
     title: str | None = None,
     path: str | Path | None = None,
-) -> "Axes":
+) -> Axes:
     """The talk's picture: transformation vectors on a grid, over the oracle's contours.
 
     Parameters
@@ -685,8 +685,8 @@ def plot_vector_field(
     gx, gy = torch.meshgrid(fine, fine, indexing="xy")
     pts = torch.stack([gx.reshape(-1), gy.reshape(-1)], -1)
     with torch.no_grad():
-        z = oracle(pts)
-        z = (z[:, 0] if z.ndim == 2 else z).reshape(gx.shape).double().numpy()
+        values = oracle(pts)
+        z = (values[:, 0] if values.ndim == 2 else values).reshape(gx.shape).double().numpy()
         ax.contour(gx.numpy(), gy.numpy(), z, levels=contours, cmap="coolwarm", linewidths=0.8)
         if flow_lines:
             sx, sy = torch.meshgrid(torch.linspace(-lim, lim, 41, dtype=dtype),
@@ -711,7 +711,8 @@ def plot_vector_field(
     if path is not None:
         import matplotlib.pyplot as plt
 
-        fig = ax.figure
+        fig = ax.get_figure(root=True)
+        assert fig is not None
         fig.tight_layout()
         fig.savefig(path, dpi=90)
         plt.close(fig)
@@ -804,7 +805,7 @@ def report_nonlinear(result: NonlinearDiscovery, *, fit_degree: int | None = 3) 
               if abs(f[a, b, c]) > 1e-3]
         text = ", ".join(f"f[{a},{b},{c}]={val:+.3f}" for a, b, c, val in nz[:12]) or "all ~0 (abelian)"
         lines.append(f"structure constants: {text}")
-    y, g = oracle_gradients(oracle, x)
+    _, g = oracle_gradients(oracle, x)
     gscale = float(g.pow(2).sum((1, 2)).mean()) or 1.0
     ham = None
     if oracle.n_inputs == 2 and oracle.n_outputs == 1:
@@ -837,7 +838,7 @@ def report_nonlinear(result: NonlinearDiscovery, *, fit_degree: int | None = 3) 
 
             fitted = None
             last_err = ""
-            for d in range(0, fit_degree + 1):
+            for d in range(fit_degree + 1):
                 try:
                     fitted = fit_polynomial_field(fa, oracle, degree=d, samples=x[:512])
                     break
@@ -847,7 +848,8 @@ def report_nonlinear(result: NonlinearDiscovery, *, fit_degree: int | None = 3) 
                 lines.append(f"  exact polynomial field (degree {fitted.degree}, certified): "
                              f"{fitted.text()}  ~ learned / {fitted.scale:.4g}")
             else:
-                lines.append(f"  no exact polynomial field of degree <= {fit_degree} fits it ({last_err.split(';')[0]}); "
+                reason = last_err.split(";")[0]
+                lines.append(f"  no exact polynomial field of degree <= {fit_degree} fits it ({reason}); "
                              "expected: g(x) v is a symmetry for any g, and FieldLosses(curvature=1e-2) "
                              "selects the affine one when it exists")
     return "\n".join(lines)

@@ -91,6 +91,19 @@ class Oracle:
     tensor([[4.]], dtype=torch.float64)
     """
 
+    is_complex: bool
+    name: str | None
+    exprs: tuple[sp.Expr, ...] | None
+    vectors: tuple[tuple[sp.Symbol, ...], ...]
+    real_vectors: tuple[tuple[sp.Symbol, ...], ...]
+    real_variables: tuple[sp.Symbol, ...]
+    _callable: Callable[[torch.Tensor], torch.Tensor] | None
+    _real_exprs: tuple[sp.Expr, ...] | None
+    _complex_subs: dict[sp.Symbol, sp.Expr] | None
+    _torch_fn: Callable[..., Any] | None
+    _output_parts: tuple[tuple[int, str], ...] | None
+    _n_outputs: int
+
     def __init__(
         self,
         expr: Any,
@@ -219,18 +232,19 @@ class Oracle:
         """Lambdify to torch. Complex formulas are evaluated unexpanded in complex arithmetic
         (z = a + ib substituted, nothing multiplied out), so a determinant of 720 terms stays
         720 terms; its real and imaginary parts become the real outputs."""
+        exprs = self.exprs or ()
         if not self.is_complex:
-            self._torch_fn = sp.lambdify(self.real_variables, list(self.exprs), modules="torch")
+            self._torch_fn = sp.lambdify(self.real_variables, list(exprs), modules="torch")
             self._output_parts = None
             return
-        complex_exprs = [e.xreplace(self._complex_subs) for e in self.exprs]
+        complex_exprs = [e.xreplace(self._complex_subs) for e in exprs]
         self._torch_fn = sp.lambdify(self.real_variables, complex_exprs, modules="torch")
         # Which real/imaginary parts are identically zero? Evaluate at seeded random points: a
         # nonzero polynomial (or analytic function) vanishes at random points with probability 0.
         probe = torch.randn(8, len(self.real_variables), dtype=torch.float64,
                             generator=torch.Generator().manual_seed(12345))
         vals = self._raw_outputs(probe)  # (8, n_exprs) complex
-        parts = []
+        parts: list[tuple[int, str]] = []
         for c in range(vals.shape[1]):
             col = vals[:, c]
             scale = float(col.abs().max()) or 1.0
@@ -242,6 +256,7 @@ class Oracle:
         self._output_parts = tuple(parts)
 
     def _raw_outputs(self, x: torch.Tensor) -> torch.Tensor:
+        assert self._torch_fn is not None
         outs = self._torch_fn(*x.unbind(-1))
         dtype = x.dtype
         if self.is_complex:
@@ -258,7 +273,7 @@ class Oracle:
         """Real-valued components in ``real_variables`` (for complex oracles: the real and
         imaginary parts that are not identically zero, expanded)."""
         if self._real_exprs is None:
-            parts = []
+            parts: list[sp.Expr] = []
             for e in self.exprs or ():
                 re_e, im_e = sp.expand(e.xreplace(self._complex_subs)).as_real_imag()
                 parts.extend(p for p in (sp.expand(re_e), sp.expand(im_e)) if p != 0)
@@ -274,7 +289,7 @@ class Oracle:
         n_vectors: int = 1,
         complex: bool = False,
         name: str | None = None,
-    ) -> "Oracle":
+    ) -> Oracle:
         """An oracle given as a torch function or ``nn.Module`` (e.g. a learned classifier).
 
         Parameters
@@ -336,7 +351,7 @@ class Oracle:
             out = self._callable(x)
         except RuntimeError:
             # A float32 module given float64 samples: retry in the module's dtype.
-            params = list(getattr(self._callable, "parameters", lambda: [])())
+            params = list(getattr(self._callable, "parameters", list)())
             if params and params[0].dtype != x.dtype:
                 out = self._callable(x.to(params[0].dtype))
             else:
@@ -380,7 +395,7 @@ class Oracle:
             return self._n_outputs
         if self._output_parts is not None:
             return len(self._output_parts)
-        return len(self.exprs)
+        return len(self.exprs or ())
 
     @property
     def is_symbolic(self) -> bool:

@@ -20,7 +20,14 @@ import sympy as sp
 
 from liealg import io
 from liealg.config import ExactConfig, Sampling, TrainConfig, check_choice
-from liealg.errors import IdentificationError, InputFileError, LieAlgError, OptionError, OracleError, RationalizationError
+from liealg.errors import (
+    IdentificationError,
+    InputFileError,
+    LieAlgError,
+    OptionError,
+    OracleError,
+    RationalizationError,
+)
 from liealg.losses import LinearLosses
 from liealg.oracle import Oracle
 
@@ -157,7 +164,7 @@ class Discovery:
             "dimension": self.dimension,
             "exact": self.exact,
             "generators": generators,
-            "learned": None if self.learned is None else io.floats_to_json(self.learned),
+            "learned": None if self.learned is None else io.floats_to_json(self.learned.tolist()),
             "max_rounding_error": (None if self.rationalization is None
                                    else float(self.rationalization.max_error)),
             "certified": self.certified,
@@ -189,7 +196,7 @@ class Discovery:
         return io.write_json_atomic(path, self.to_json())
 
     @classmethod
-    def load(cls, path: str | Path) -> "Discovery":
+    def load(cls, path: str | Path) -> Discovery:
         """Read a result written by :meth:`save`: exact matrices, structure constants and name.
 
         Raises
@@ -201,7 +208,7 @@ class Discovery:
         return cls.from_json(data, where=str(path))
 
     @classmethod
-    def from_json(cls, data: Any, *, where: str = "result") -> "Discovery":
+    def from_json(cls, data: Any, *, where: str = "result") -> Discovery:
         if not isinstance(data, dict) or data.get("schema") != io.SCHEMA:
             raise InputFileError(f"{where} is not a liealg result (missing 'schema': '{io.SCHEMA}')")
         version = data.get("schema_version")
@@ -279,7 +286,7 @@ class SavedCertificate:
         return dict(self.data)
 
     @classmethod
-    def from_json(cls, data: Any) -> "SavedCertificate | None":
+    def from_json(cls, data: Any) -> SavedCertificate | None:
         if data is None:
             return None
         if not isinstance(data, dict):

@@ -8,15 +8,21 @@ matplotlib is imported lazily (with the non-interactive Agg backend when no disp
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_generators", "plot_history", "plot_scan", "plot_dynkin", "save_all"]
 
 
-def _plt():
+def _plt() -> ModuleType:
     import matplotlib
 
     if not os.environ.get("DISPLAY"):
@@ -26,7 +32,7 @@ def _plt():
     return plt
 
 
-def _finish(fig, path):
+def _finish(fig: Figure, path: str | Path | None) -> Figure:
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +50,7 @@ def _as_float_arrays(generators: Sequence[Any]) -> list[np.ndarray]:
 
 
 def plot_generators(generators: Sequence[Any], *, title: str | None = None, path: str | Path | None = None,
-                    max_generators: int = 80):
+                    max_generators: int = 80) -> Figure:
     """Heat maps of generator matrices, one panel each (complex: real and imaginary rows).
 
     Parameters
@@ -78,7 +84,7 @@ def plot_generators(generators: Sequence[Any], *, title: str | None = None, path
     return _finish(fig, path)
 
 
-def plot_history(history: Any, *, path: str | Path | None = None):
+def plot_history(history: Any, *, path: str | Path | None = None) -> Figure:
     """Loss curves per term (log scale) and the pairwise angles between generators."""
     plt = _plt()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -104,7 +110,7 @@ def plot_history(history: Any, *, path: str | Path | None = None):
     return _finish(fig, path)
 
 
-def plot_scan(scan_result: Any, *, path: str | Path | None = None):
+def plot_scan(scan_result: Any, *, path: str | Path | None = None) -> Figure:
     """Final loss vs the number of generators, per term (the talk's "loss vs N_g")."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -131,7 +137,7 @@ def plot_scan(scan_result: Any, *, path: str | Path | None = None):
     return _finish(fig, path)
 
 
-def plot_dynkin(identification: Any, *, path: str | Path | None = None):
+def plot_dynkin(identification: Any, *, path: str | Path | None = None) -> Figure:
     """Dynkin diagrams of the simple ideals: nodes are simple roots, edges labelled by bond order."""
     import networkx as nx
 
@@ -159,7 +165,7 @@ def plot_dynkin(identification: Any, *, path: str | Path | None = None):
     return _finish(fig, path)
 
 
-def _dynkin_layout(graph) -> dict:
+def _dynkin_layout(graph: nx.Graph) -> dict[Any, np.ndarray]:
     """Nodes of a path (A, B, C, F, G) on a line in path order; branched diagrams (D, E) by
     Kamada-Kawai, which draws their trees without crossings."""
     import networkx as nx
@@ -171,7 +177,7 @@ def _dynkin_layout(graph) -> dict:
         start = next(n for n in nodes if graph.degree[n] <= 1)
         order = list(nx.dfs_preorder_nodes(graph, start))
         return {n: np.array([float(i), 0.0]) for i, n in enumerate(order)}
-    return nx.kamada_kawai_layout(graph)
+    return {n: np.asarray(p) for n, p in nx.kamada_kawai_layout(graph).items()}
 
 
 def save_all(result: Any, directory: str | Path) -> list[Path]:

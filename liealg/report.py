@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -78,8 +79,8 @@ def text_report(result: Any, *, max_generators: int = 12) -> str:
         parts = [f"{k} {result.loss[k]:.3g}" for k in order if k in result.loss]
         lines.append("Loss: " + ", ".join(parts) + ("" if result.converged else "  (NOT converged)"))
     if result.matches_exact is not None:
-        lines.append(f"Matches the exact solver: {'yes' if result.matches_exact else 'NO'}"
-                     + (f" (largest principal angle {result.span_error:.2g} rad)" if result.span_error is not None else ""))
+        angle = "" if result.span_error is None else f" (largest principal angle {result.span_error:.2g} rad)"
+        lines.append(f"Matches the exact solver: {'yes' if result.matches_exact else 'NO'}{angle}")
     if result.certified is not None:
         lines.append(f"Certified (each generator proved a symmetry): {'yes' if result.certified else 'NO'}")
     mats = result.generators if result.generators is not None else result.learned

@@ -7,6 +7,7 @@ Their losses are in :mod:`liealg.losses`, their training in :mod:`liealg.nonline
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -75,6 +76,9 @@ class NeuralVectorFields(nn.Module):
     (5, 2)
     """
 
+    center: torch.Tensor  # buffers: the inputs' standardization
+    scale: torch.Tensor
+
     def __init__(
         self,
         n: int,
@@ -97,7 +101,7 @@ class NeuralVectorFields(nn.Module):
         widths = (self.n, *self.hidden, self.n)
         self.weights = nn.ParameterList()
         self.biases = nn.ParameterList()
-        for d_in, d_out in zip(widths[:-1], widths[1:]):
+        for d_in, d_out in itertools.pairwise(widths):
             # nn.Linear's default initialization, drawn from the seeded generator on the CPU
             # (then moved), so a seed gives the same fields on every device.
             bound = 1.0 / math.sqrt(d_in)
