@@ -63,7 +63,6 @@ def _add_oracle_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--vectors", metavar="SPEC",
                    help='several argument vectors, one generator acting on each: "x1 x2 x3; y1 y2 y3"')
     p.add_argument("--complex", action="store_true", help="complex variables (use conjugate(z1)); complex generators")
-    p.add_argument("--allow-unused", action="store_true", help="accept listed variables the formula does not use")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--samples", type=_positive_int, metavar="M", help="number of sample points")
     p.add_argument("--distribution", choices=("normal", "uniform"), default="normal")
@@ -177,7 +176,7 @@ def _make_oracle(args: argparse.Namespace) -> Oracle:
     if args.vars and args.vectors:
         raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
     return Oracle(list(args.formulas) if len(args.formulas) > 1 else args.formulas[0], variables=args.vars,
-                  vectors=args.vectors, complex=args.complex, allow_unused=args.allow_unused)
+                  vectors=args.vectors, complex=args.complex)
 
 
 def _progress(args: argparse.Namespace, total: int | None,

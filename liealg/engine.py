@@ -272,9 +272,10 @@ def train(
     epochs : int
         Optimizer steps (minibatch mode: passes over the rows).
     stages : sequence of frozenset of str, optional
-        A curriculum: the sets of active terms, in order; the last must be every term.
-        Default: one stage with every term. A stage ends when its own loss is at most
-        ``tol`` or after ``stage_epochs(epochs)`` epochs (default ``max(20, epochs // 4)``).
+        A curriculum: the sets of active terms, in order. Default: one stage with every term.
+        A stage ends when its own loss is at most ``tol`` or after ``stage_epochs(epochs)``
+        epochs (default ``max(20, epochs // 4)``); convergence is judged in the last stage,
+        on its terms. Terms of no stage are never evaluated (NaN in the history).
     patience : int, optional
         In the last stage, stop as "stalled" after this many epochs without a relative
         improvement of ``config.min_improvement`` of the best loss. None: never.
@@ -318,10 +319,8 @@ def train(
         raise OptionError(f"keep must be 'best' or 'last', got {keep!r}")
     all_terms = frozenset(terms)
     stages = tuple(stages) if stages else (all_terms,)
-    if stages[-1] != all_terms:
-        raise OptionError("the last training stage must have every term active")
     if not config.curriculum:
-        stages = (all_terms,)
+        stages = stages[-1:]
     stage_limit = stage_epochs(epochs) if stage_epochs else max(20, epochs // 4)
     minibatch = config.batch_size is not None and n_rows is not None
     params = list(model.parameters())
@@ -401,9 +400,11 @@ def train(
 
                 opt.step(closure)  # type: ignore[arg-type]
                 with torch.no_grad():  # forward-mode products (field brackets) still work here
-                    current = {t: float(v) for t, v in loss(all_terms, None).items()}
-                current = {t: current.get(t, 0.0) for t in terms}
-                current["total"] = sum(current.values())
+                    values = {t: float(v) for t, v in loss(active, None).items()}
+                # Terms of a later stage are not evaluated yet (NaN in the history); an active
+                # term the loss left out has weight 0.
+                current = {t: values.get(t, 0.0) if t in active else math.nan for t in terms}
+                current["total"] = sum(values.values())
             total = current["total"]
             for t, v in current.items():
                 history[t].append(v)
@@ -413,23 +414,24 @@ def train(
                 log.warning("loss became %s at epoch %d; keeping the best state so far", total, epoch)
                 stop_reason = "not finite"
                 break
-            if keep == "last" or total < best_total:
+            last_stage = stage + 1 == len(stages)
+            # The best model of the last stage is kept (an earlier stage's loss leaves terms out).
+            if keep == "last" or total < best_total or not last_stage:
                 best_total, best_epoch, best_losses = total, epoch, current
                 # Keep the best model for real: copies of the tensors, not references to them.
                 best_state = model.snapshot()
             if progress is not None:
                 progress(epoch, current)
-            if total <= tol:
+            if last_stage and total <= tol:
                 stop_reason = "converged"
                 break
             if deadline is not None and time.perf_counter() > deadline:
                 stop_reason = "time"
                 break
-            if stage + 1 < len(stages):
-                stage_loss = sum(current[t] for t in active)
-                if stage_loss <= tol or epoch - stage_start >= stage_limit:
+            if not last_stage:
+                if total <= tol or epoch - stage_start >= stage_limit:
                     stage, stage_start = stage + 1, epoch  # the next stage, from where this one ended
-                    last_improvement, improvement_ref = epoch, total
+                    best_total, last_improvement, improvement_ref = math.inf, epoch, math.inf
                     opt = _optimizer(config, params, default_lr)
                     continue
             elif patience is not None:
@@ -447,6 +449,8 @@ def train(
     model.restore(best_state)
     if not best_losses:
         best_losses = dict.fromkeys((*terms, "total"), math.nan)
+    else:  # only what was evaluated for the kept model
+        best_losses = {t: v for t, v in best_losses.items() if not (t != "total" and math.isnan(v)) or minibatch}
     return EngineRun(
         state=MappingProxyType(best_state),
         losses=MappingProxyType(dict(best_losses)),

@@ -142,7 +142,7 @@ def invariance_finite(
     action: Callable[[torch.Tensor], torch.Tensor],
     n_vectors: int,
     eps: float,
-    output_weights: torch.Tensor | None = None,
+    weights: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """The talk's eq. (4) at finite ``eps``: ``sum_a mean_i [phi((I + eps W_a) x_i) - phi(x_i)]^2 / eps^2``.
 
@@ -151,7 +151,7 @@ def invariance_finite(
     x : (m, n) samples; y : (m, n_out) the oracle's values there
     action : maps theta (k, p) to the real action matrices (k, D, D)
     n_vectors : number of argument vectors the generator acts on
-    output_weights : (n_out,) weight of each component (the quadratic form's), default 1
+    weights : (n_out,) or (m, n_out) weight of each squared condition (the invariance form's), default 1
     """
     m, n = x.shape
     k = theta.shape[0]
@@ -161,8 +161,8 @@ def invariance_finite(
     moved = xv.unsqueeze(0) + eps * torch.einsum("aij,mvj->amvi", r, xv)
     out = oracle(moved.reshape(k * m, n)).reshape(k, m, -1)
     sq = (out - y.unsqueeze(0)) ** 2
-    if output_weights is not None:
-        sq = sq * output_weights
+    if weights is not None:
+        sq = sq * weights
     return sq.sum(-1).mean(-1).sum() / (eps * eps)
 
 

@@ -15,7 +15,8 @@ Complex variables are handled by working in real coordinates: each complex vecto
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -64,8 +65,9 @@ class Oracle:
     name : str, optional
         A label for reports.
     allow_unused : bool
-        Accept listed variables that the formula does not use (by default that is an error,
-        since it usually means a typo).
+        Kept for compatibility; listed variables that the formula does not use are always
+        accepted (the space you name is the space the generators act on), and reported in
+        :attr:`unused_variables`.
 
     Attributes
     ----------
@@ -103,6 +105,7 @@ class Oracle:
     _torch_fn: Callable[..., Any] | None
     _output_parts: tuple[tuple[int, str], ...] | None
     _n_outputs: int
+    unused_variables: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -112,7 +115,7 @@ class Oracle:
         vectors: Any = None,
         complex: bool = False,
         name: str | None = None,
-        allow_unused: bool = False,
+        allow_unused: bool = True,
     ) -> None:
         if variables is not None and vectors is not None:
             raise OracleError("give either variables or vectors, not both (vectors already list the variables)")
@@ -165,12 +168,9 @@ class Oracle:
                 f"the formula uses {', '.join(unknown)}, which is not among the listed variables "
                 f"({' '.join(listed)}); add it to the variables or fix the formula"
             )
-        unused = [n for n in listed if n not in free_by_name]
-        if unused and not allow_unused:
-            raise OracleError(
-                f"variable(s) {', '.join(unused)} do not appear in the formula; remove them from the "
-                "variables, or pass allow_unused=True (CLI: --allow-unused) if that is intended"
-            )
+        # Named variables the formula does not use belong to the space all the same: the
+        # generators act on them (x1**2 + x2**2 in x1 x2 x3 has translations into x3's direction).
+        self.unused_variables: tuple[str, ...] = tuple(n for n in listed if n not in free_by_name)
         symbols = {n: free_by_name.get(n) or make_symbol(n) for n in listed}
         if vector_names is None:
             vector_names = [listed]
@@ -234,11 +234,13 @@ class Oracle:
         720 terms; its real and imaginary parts become the real outputs."""
         exprs = self.exprs or ()
         if not self.is_complex:
-            self._torch_fn = sp.lambdify(self.real_variables, list(exprs), modules="torch")
+            for e in exprs:
+                _refuse_complex_constants(e)
+            self._torch_fn = torch_function(self.real_variables, exprs)
             self._output_parts = None
             return
         complex_exprs = [e.xreplace(self._complex_subs) for e in exprs]
-        self._torch_fn = sp.lambdify(self.real_variables, complex_exprs, modules="torch")
+        self._torch_fn = torch_function(self.real_variables, complex_exprs)
         # Which real/imaginary parts are identically zero? Evaluate at seeded random points: a
         # nonzero polynomial (or analytic function) vanishes at random points with probability 0.
         probe = torch.randn(8, len(self.real_variables), dtype=torch.float64,
@@ -279,6 +281,41 @@ class Oracle:
                 parts.extend(p for p in (sp.expand(re_e), sp.expand(im_e)) if p != 0)
             self._real_exprs = tuple(parts)
         return self._real_exprs
+
+    def rescaled(self, scales: Sequence[sp.Rational | int]) -> Oracle:
+        """The same oracle in coordinates ``y = x / s``: ``psi(y) = phi(s * y)``.
+
+        One scale per coordinate of a vector, the same for every argument vector (a generator
+        acts on each alike), real for complex coordinates. A generator ``V`` of ``psi`` is
+        ``W = S V S^{-1}`` of ``phi`` with ``S = diag(scales)``: exact when the scales are.
+
+        Parameters
+        ----------
+        scales : sequence of d positive rationals
+
+        Examples
+        --------
+        >>> Oracle("1000000*x1**2 + x2**2").rescaled([sp.Rational(1, 1000), 1]).exprs
+        (x1**2 + x2**2,)
+        """
+        s = [sp.Rational(v) for v in scales]
+        if len(s) != self.matrix_size or any(v <= 0 for v in s):
+            raise OracleError(f"give {self.matrix_size} positive scales, got {list(scales)}")
+        if self.exprs is None:
+            assert self._callable is not None
+            f, factors = self._callable, torch.tensor([float(v) for v in s], dtype=torch.float64)
+            per_real = factors.repeat(self.n_vectors * (2 if self.is_complex else 1))
+
+            def scaled_callable(y: torch.Tensor) -> torch.Tensor:
+                return f(y * per_real.to(device=y.device, dtype=y.dtype))
+
+            return Oracle.from_callable(scaled_callable, self.n_inputs, n_vectors=self.n_vectors,
+                                        complex=self.is_complex, name=self.name)
+        subs = {sym: v * sym for vec in self.vectors for sym, v in zip(vec, s)}
+        exprs = [sp.expand(e.xreplace(subs)) if e.is_polynomial() else e.xreplace(subs) for e in self.exprs]
+        names = [[sym.name for sym in vec] for vec in self.vectors]
+        return Oracle(exprs, vectors=names if self.n_vectors > 1 else None,
+                      variables=names[0] if self.n_vectors == 1 else None, complex=self.is_complex, name=self.name)
 
     @classmethod
     def from_callable(
@@ -456,6 +493,56 @@ class Oracle:
         return f"Oracle({self.formula_text()!r}, {kind}vectors=[{vec}])"
 
 
+def _maximum(a: Any, b: Any) -> torch.Tensor:
+    return torch.maximum(torch.as_tensor(a), torch.as_tensor(b))  # a 0-d number promotes to the batch
+
+
+def _minimum(a: Any, b: Any) -> torch.Tensor:
+    return torch.minimum(torch.as_tensor(a), torch.as_tensor(b))
+
+
+def _heaviside(x: torch.Tensor, at_zero: Any = 0.5) -> torch.Tensor:
+    x = torch.as_tensor(x)
+    return torch.heaviside(x, torch.as_tensor(at_zero, dtype=x.dtype, device=x.device))
+
+
+# Names in sympy's torch code that need scalars or mixed arguments handled (Max(x1, 0) prints as
+# max(0, x1), which torch.max refuses); everything else is torch's own function.
+_TORCH_OVERRIDES: dict[str, Callable[..., torch.Tensor]] = {
+    "max": lambda *args: functools.reduce(_maximum, args),
+    "min": lambda *args: functools.reduce(_minimum, args),
+    "heaviside": _heaviside,
+}
+
+
+def numeric_constants(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every irrational constant (sqrt(2), 2**(1/3), pi, log(2), sin(1), ...)
+    replaced by its float value to 17 digits, so torch never meets a sympy number it cannot
+    apply a function to. Rationals and the imaginary unit stay."""
+    constants = {a for a in expr.atoms(sp.Pow, sp.Function, sp.NumberSymbol)
+                 if a.is_number and not a.is_Rational and a != sp.I}
+    # Replace the outermost constants only (sin(sqrt(2)) as one number, not sin(1.414...)).
+    outer = {c for c in constants if not any(c != o and c in o.atoms(type(c)) for o in constants)}
+    values = {c: sp.Float(sp.N(c, 20), 17) if sp.im(sp.N(c)) == 0 else sp.N(c, 17) for c in outer}
+    return expr.xreplace(values) if values else expr
+
+
+def torch_function(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> Callable[..., Any]:
+    """A torch function of ``variables`` returning the list of ``exprs`` (sympy's code printer,
+    with irrational constants as floats and mixed-argument functions made safe)."""
+    prepared = [numeric_constants(e) for e in exprs]
+    return sp.lambdify(list(variables), prepared, modules=[_TORCH_OVERRIDES, "torch"], cse=False)
+
+
+def _refuse_complex_constants(e: sp.Expr) -> None:
+    """A real oracle with an imaginary constant (x1**2 + I*x2**2) is a typo or a complex oracle."""
+    if e.has(sp.I):
+        raise OracleError(
+            f"the formula {e} contains the imaginary unit I, but the variables are real; for complex "
+            "variables use complex=True (CLI: --complex), or remove I"
+        )
+
+
 def _is_rational_polynomial(e: sp.Expr, variables: set) -> bool:
     """Is ``e`` a polynomial in ``variables`` with rational coefficients? (structural, fast)"""
     if not e.is_polynomial(*variables) or e.free_symbols - variables:
@@ -585,6 +672,53 @@ def oracle_gradients(
             (g,) = torch.autograd.grad(y[:, j].sum(), xg, retain_graph=j + 1 < y.shape[1], allow_unused=True)
             grads.append(torch.zeros_like(xg) if g is None else g)
     return y.detach().to(x.dtype), torch.stack(grads, 1).detach().to(x.dtype)
+
+
+def balancing_scales(oracle: Oracle, samples: torch.Tensor, *, trigger: float = 1e3, threshold: float = 10.0,
+                     rounds: int = 16) -> tuple[sp.Rational, ...] | None:
+    """Scales ``s`` (powers of ten) that put the oracle's variables on one footing, or None.
+
+    ``1e6*x1**2 + x2**2 + x3**2`` depends on ``x1`` a million times more strongly than on the
+    others; in ``y = x / s`` with ``s = (1/1000, 1, 1)`` it is ``y1**2 + y2**2 + y3**2``. The size
+    of variable ``i`` is the mean square over the samples of ``x_i dphi/dx_i`` (largest over
+    components, relative to the component's largest). When the sizes differ by more than
+    ``trigger`` (a mismatch of units, not of degrees: x1**4 beside x2**2 differ by about 100),
+    scales are refined until they agree within ``threshold``, then rounded to powers of ten
+    (exact, and the decimal units physicists write). None when no variable needs it.
+
+    Parameters
+    ----------
+    samples : torch.Tensor, shape (m, n_inputs)
+        Points in the oracle's own coordinates (standard normal ones are best).
+    """
+    d, k = oracle.matrix_size, oracle.n_vectors
+    per = 2 if oracle.is_complex else 1
+    log_s = np.zeros(d)
+    y = samples.detach().to(torch.float64)
+
+    def sizes(log_scales: np.ndarray) -> np.ndarray:
+        factors = torch.tensor(10.0 ** log_scales, dtype=torch.float64).repeat(k * per)
+        x = y * factors
+        _, grads = oracle_gradients(oracle, x)  # (m, o, n)
+        contrib = (x.unsqueeze(1) * grads).pow(2).mean(0)  # (o, n)
+        contrib = contrib / contrib.max(dim=1, keepdim=True).values.clamp_min(1e-300)
+        per_coordinate = contrib.reshape(contrib.shape[0], k * per, d).sum(1).max(0).values  # (d,)
+        return per_coordinate.numpy()
+
+    for step in range(rounds):
+        a = sizes(log_s)
+        used = np.isfinite(a) & (a > 0)
+        if not used.any() or a[used].max() <= (trigger if step == 0 else threshold) * a[used].min():
+            break
+        # The size grows like s_i^(2 deg): a step of log(ratio) / 8 is exact for quartic terms
+        # and half a step for quadratic ones, so the loop never overshoots for degree <= 4.
+        log_s[used] += np.log10(np.median(a[used]) / a[used]) / 8
+    # Relative to one variable (of median scale) that keeps scale 1: rounding the differences
+    # keeps the balance within a factor of 10.
+    rounded = np.round(log_s - log_s[np.argsort(log_s)[len(log_s) // 2]])
+    if not rounded.any():
+        return None
+    return tuple(sp.Integer(10) ** int(e) for e in rounded)
 
 
 def points_for(oracle: Oracle, sampling: Sampling, *, seed: int, default_n: int,

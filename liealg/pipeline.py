@@ -68,12 +68,21 @@ class Discovery:
     matches_exact : bool or None
         For polynomial oracles: whether the learned span equals the exact solver's algebra.
     span_error : float or None
-        Largest principal angle (radians) between the learned and the exact spans.
-    loss : dict
+        Largest principal angle (radians) between the learned (not polished) span and the
+        exact solver's: training's own accuracy.
+    spectral_gap : float or None
+        Decades between the largest eigenvalue counted as a symmetry and the next one, on the
+        scale-free invariance form: how clearly the dimension was read.
+    scales : tuple of sympy.Rational or None
+        When the variables' units differ by orders of magnitude, training ran in ``x / s``
+        (powers of ten); generators are reported in the original variables.
+    loss : mapping
         Final value of each training loss term (empty for the exact method).
     converged : bool
     notes : tuple of str
         What a stage could not do, and what to try.
+    stopped_for_time : bool
+        ``max_seconds`` ran out: this is the result so far.
     """
 
     oracle: Oracle | None
@@ -87,9 +96,12 @@ class Discovery:
     identification: Identification | None = None
     matches_exact: bool | None = None
     span_error: float | None = None
+    spectral_gap: float | None = None
+    scales: tuple[sp.Rational, ...] | None = None
     loss: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     converged: bool = True
     interrupted: bool = False
+    stopped_for_time: bool = False
     training: TrainingResult | None = field(default=None, repr=False)
     seed: int = 0
     timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
@@ -172,6 +184,9 @@ class Discovery:
             "structure_constants": None if self.algebra is None else self.algebra.to_json()["brackets"],
             "matches_exact": self.matches_exact,
             "span_error": self.span_error,
+            "spectral_gap": self.spectral_gap,
+            "scales": None if self.scales is None else [str(s) for s in self.scales],
+            "stopped_for_time": self.stopped_for_time,
             "loss": {k: float(v) for k, v in self.loss.items()},
             "converged": self.converged,
             "interrupted": self.interrupted,
@@ -309,8 +324,14 @@ def discover(
     vectors: str | Sequence[Sequence[str]] | None = None,
     is_complex: bool = False,
     progress: Callable[[int, Mapping[str, float]], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Discovery:
     """Find the linear symmetries of an oracle, make them exact, and name their Lie algebra.
+
+    The stages: balance the variables' units; train (or solve exactly); polish the learned span
+    against the invariance form; rationalize it (or, for a polynomial oracle whose exact
+    symmetry algebra the learned span matches, express it in the exact basis); certify; build
+    the exact Lie algebra; name it.
 
     Parameters
     ----------
@@ -328,13 +349,16 @@ def discover(
     sampling : Sampling, optional
         Where the oracle is evaluated.
     training : TrainConfig, optional
-        How training runs (optimizer, epochs, tol, dtype, device, time budget, checkpoints).
+        How training runs (optimizer, epochs, tol, dtype, device, ``max_seconds`` for the whole
+        run, checkpoints).
     losses : LinearLosses, optional
         Weights and forms of the loss terms.
     exact : ExactConfig, optional
         Rationalize and certify, which basis, compare with the exact solver, identify.
     progress : callable, optional
         ``progress(epoch, losses)`` during training.
+    on_stage : callable, optional
+        ``on_stage(text)`` as each stage starts (the CLI prints it on a terminal).
 
     Returns
     -------
@@ -346,151 +370,283 @@ def discover(
     >>> result.dimension, result.name, result.certified
     (6, 'so(3,1)', True)
     """
-    from liealg.training import fit, fit_auto
-
     check_choice("method", method, METHODS)
     exact = exact or ExactConfig()
     training = training or TrainConfig()
+    sampling = sampling or Sampling()
     if not isinstance(oracle, Oracle):
         oracle = Oracle(oracle, variables=variables, vectors=vectors, complex=is_complex)
     elif variables is not None or vectors is not None or is_complex:
         raise OptionError("variables, vectors and is_complex describe a formula; an Oracle already has them")
     if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):
         raise OptionError(f"n_generators must be a positive integer or 'auto', got {n_generators!r}")
-
-    timings: dict[str, float] = {}
-    notes: list[str] = []
-    learned = None
-    trained = None
-    loss: Mapping[str, float] = {}
-    converged = True
-    interrupted = False
-    generators: tuple[sp.Matrix, ...] | None = None
-    rationalization = None
-    exact_generators = None
-
-    t0 = time.perf_counter()
+    run = _Run(oracle, exact, on_stage, training.max_seconds)
+    if oracle.unused_variables:
+        run.notes.append(f"variable(s) {', '.join(oracle.unused_variables)} do not appear in the formula; "
+                         "they belong to the space all the same")
+    run.balance_units(sampling, seed)
     if method == "exact":
-        from liealg.exact import solve_symmetries
+        run.solve(n_generators)
+    else:
+        run.train(n_generators, seed, sampling, training, losses, progress)
+        run.make_exact()
+    run.certify_and_name()
+    return run.result(method, seed)
 
-        if not oracle.is_polynomial:
+
+class _Run:
+    """The state of one :func:`discover` call as it moves through the stages.
+
+    Training and the exact work happen in balanced coordinates ``y = x / s`` (see
+    :func:`liealg.oracle.balancing_scales`); every generator reported is in the oracle's own
+    coordinates, ``W = S V S^{-1}``.
+    """
+
+    def __init__(self, oracle: Oracle, exact: ExactConfig, on_stage: Callable[[str], None] | None,
+                 max_seconds: float | None) -> None:
+        self.oracle = oracle
+        self.work = oracle  # the oracle in balanced coordinates
+        self.scales: tuple[sp.Rational, ...] | None = None
+        self.exact = exact
+        self.on_stage = on_stage
+        self.start = time.perf_counter()
+        self.deadline = None if max_seconds is None else self.start + max_seconds
+        self.notes: list[str] = []
+        self.timings: dict[str, float] = {}
+        self.trained: TrainingResult | None = None
+        self.learned: np.ndarray | None = None  # float generators, the oracle's coordinates
+        self.polished: np.ndarray | None = None  # in balanced coordinates
+        self.generators: tuple[sp.Matrix, ...] | None = None  # exact, balanced coordinates
+        self.exact_basis: tuple[sp.Matrix, ...] | None = None  # the exact solver's, balanced
+        self.rationalization: Rationalization | None = None
+        self.matches_exact: bool | None = None
+        self.span_error: float | None = None
+        self.spectral_gap: float | None = None
+        self.certificate: Certificate | None = None
+        self.algebra: LieAlgebra | None = None
+        self.identification: Identification | None = None
+        self.out_of_time = False
+
+    # ------------------------------------------------------------------ helpers
+    def stage(self, text: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(text)
+
+    def timed(self, name: str, t0: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+
+    def time_left(self, next_stage: str) -> bool:
+        if self.deadline is None or time.perf_counter() <= self.deadline:
+            return True
+        if not self.out_of_time:
+            self.notes.append(f"the time budget (max_seconds) ran out before {next_stage}; this is the result "
+                              "so far")
+        self.out_of_time = True
+        return False
+
+    def to_oracle_coordinates(self, matrices: Sequence[sp.MatrixBase]) -> tuple[sp.Matrix, ...]:
+        if self.scales is None:
+            return tuple(sp.Matrix(m) for m in matrices)
+        S = sp.diag(*self.scales)
+        S_inv = sp.diag(*[1 / s for s in self.scales])
+        return tuple(S * sp.Matrix(m) * S_inv for m in matrices)
+
+    def floats_to_oracle_coordinates(self, matrices: np.ndarray) -> np.ndarray:
+        if self.scales is None:
+            return matrices
+        s = np.array([float(v) for v in self.scales])
+        return matrices * s[None, :, None] / s[None, None, :]
+
+    # ------------------------------------------------------------------ stages
+    def balance_units(self, sampling: Sampling, seed: int) -> None:
+        from liealg.oracle import balancing_scales, sample_points
+
+        if sampling.points is not None:
+            return  # the user's points are in the user's units
+        t0 = time.perf_counter()
+        self.scales = balancing_scales(self.oracle, sample_points(self.oracle, 256, seed=seed))
+        if self.scales is not None:
+            self.work = self.oracle.rescaled(self.scales)
+            shown = ", ".join(f"{v.name}: {s}" for v, s in zip(self.oracle.vectors[0], self.scales))
+            self.notes.append(f"the variables' units differ by orders of magnitude; trained in x/s with s = "
+                              f"({shown}), generators shown in the original variables")
+        self.timed("balance", t0)
+
+    def solve(self, n_generators: int | str) -> None:
+        from liealg.exact import orthonormal_basis, solve_symmetries
+
+        if n_generators != "auto":
+            raise OptionError(
+                "method='exact' finds the whole symmetry algebra; --generators/n_generators applies to training "
+                "(use method='train' to learn k generators, a subalgebra when k is below the dimension)")
+        if not self.oracle.is_polynomial:
             raise OracleError(
                 f"method='exact' needs a polynomial oracle with rational coefficients; "
-                f"{oracle.formula_text()} is not one. Use method='train' (the default)."
+                f"{self.oracle.formula_text()} is not one. Use method='train' (the default)."
             )
-        generators = tuple(solve_symmetries(oracle))
-        if exact.basis == "orthonormal" and generators:
-            from liealg.exact import orthonormal_basis
-
+        self.stage("solving the exact invariance conditions")
+        t0 = time.perf_counter()
+        generators = tuple(solve_symmetries(self.work))
+        if self.exact.basis == "orthonormal" and generators and self.scales is None:
             generators = tuple(orthonormal_basis(generators))
-        exact_generators = generators
-        timings["solve"] = time.perf_counter() - t0
-    else:
+        self.generators = self.exact_basis = generators
+        self.timed("solve", t0)
+
+    def train(self, n_generators: int | str, seed: int, sampling: Sampling, training: TrainConfig,
+              losses: LinearLosses | None, progress: Callable[[int, Mapping[str, float]], None] | None) -> None:
+        from liealg.training import fit, fit_auto, symmetry_dimension
+
+        t0 = time.perf_counter()
+        remaining = None if self.deadline is None else max(1e-3, self.deadline - t0)
+        training = training.replace(max_seconds=remaining)
         if n_generators == "auto":
-            trained, _, _ = fit_auto(oracle, seed=seed, sampling=sampling, training=training, losses=losses,
-                                     progress=progress)
+            self.stage("training (the number of generators from the spectrum of the invariance form)")
+            self.trained, dim, evals = fit_auto(self.work, seed=seed, sampling=sampling, training=training,
+                                                losses=losses, progress=progress)
         else:
             assert isinstance(n_generators, int)
-            trained = fit(oracle, n_generators, seed=seed, sampling=sampling, training=training, losses=losses,
-                          progress=progress)
-        timings["train"] = time.perf_counter() - t0
-        if trained is not None:
-            learned = trained.generators
-            loss = trained.loss
-            converged = trained.converged
-            interrupted = trained.interrupted
-            if interrupted:
-                notes.append("training was interrupted; these are the best generators found before that")
-            if not converged:
-                notes.append(
-                    f"training stopped at total loss {loss['total']:.3g} above the tolerance {trained.tol:.3g}; "
-                    "try more epochs, another seed, more samples, or fewer generators"
-                )
-        if trained is not None and exact.rationalize:
-            t1 = time.perf_counter()
-            from liealg.exact import rationalize
+            self.stage(f"training {n_generators} generator(s)")
+            self.trained = fit(self.work, n_generators, seed=seed, sampling=sampling, training=training,
+                               losses=losses, progress=progress)
+            assert self.trained.form is not None
+            dim, evals = symmetry_dimension(self.trained.form)
+        if 0 < dim < len(evals):
+            # How many decades separate the symmetries from the rest, on the scale-free form.
+            top = max(float(evals[-1]), 1e-300)
+            low, high = max(float(evals[dim - 1]) / top, 1e-18), max(float(evals[dim]) / top, 1e-18)
+            self.spectral_gap = float(np.log10(high / low))
+        self.timed("train", t0)
+        trained = self.trained
+        if trained is None:
+            self.generators = ()
+            return
+        self.learned = self.floats_to_oracle_coordinates(trained.generators)
+        if trained.interrupted:
+            self.notes.append("training was interrupted; these are the best generators found before that")
+        elif trained.stop_reason == "time":
+            self.notes.append(f"training stopped when the time budget ran out, at loss {trained.loss['total']:.3g}")
+        elif not trained.converged:
+            self.notes.append(
+                f"training stopped at total loss {trained.loss['total']:.3g} above the tolerance {trained.tol:.3g}; "
+                "try more epochs, another seed, more samples, or fewer generators")
 
-            try:
-                rationalization = rationalize(learned, max_denominator=exact.max_denominator, basis=exact.basis)
-                generators = tuple(rationalization.matrices)
-            except RationalizationError as exc:
-                notes.append(f"the learned generators could not be made exact: {exc}")
-            timings["rationalize"] = time.perf_counter() - t1
-        elif trained is None:
-            generators = ()
+    def make_exact(self) -> None:
+        from liealg.exact import principal_angles, rationalize, same_span, solve_symmetries
 
-    dimension = len(generators) if generators is not None else (0 if learned is None else int(learned.shape[0]))
+        trained = self.trained
+        if trained is None or not self.exact.rationalize or not self.time_left("making the generators exact"):
+            return
+        t0 = time.perf_counter()
+        self.polished = trained.polished()
+        self.timed("polish", t0)
+        if self.exact.compare and self.work.is_polynomial:
+            self.stage("solving the exact invariance conditions (to compare)")
+            t0 = time.perf_counter()
+            self.exact_basis = tuple(solve_symmetries(self.work))
+            self.timed("exact_solve", t0)
+        self.stage("rationalizing the learned span")
+        t0 = time.perf_counter()
+        try:
+            self.rationalization = rationalize(self.polished, max_denominator=self.exact.max_denominator,
+                                               basis=self.exact.basis if self.scales is None else "rref")
+            self.generators = tuple(self.rationalization.matrices)
+        except RationalizationError as exc:
+            reason = str(exc)
+            if not self.express_in_exact_basis():
+                self.notes.append(f"the learned generators could not be made exact: {reason}")
+        self.timed("rationalize", t0)
+        exact_basis = self.exact_basis
+        if exact_basis is None:
+            return
+        if exact_basis and trained.n_generators <= len(exact_basis):
+            angles = principal_angles(trained.generators, exact_basis, pad=False)
+            self.span_error = float(np.max(angles)) if len(angles) else None
+        if self.generators is not None:
+            self.matches_exact = bool(len(self.generators) == len(exact_basis)
+                                      and (not self.generators or same_span(self.generators, exact_basis)))
+            if not self.matches_exact:
+                self.notes.append(f"the learned algebra (dimension {len(self.generators)}) differs from the exact one "
+                                  f"(dimension {len(exact_basis)})")
 
-    # Compare with the exact algebra where the exact solver applies.
-    matches_exact = None
-    span_error = None
-    if method == "train" and exact.compare and exact.rationalize and oracle.is_polynomial:
-        t1 = time.perf_counter()
-        from liealg.exact import principal_angles, same_span, solve_symmetries
+    def express_in_exact_basis(self) -> bool:
+        """When rationalization refuses a span that the exact solver confirms, use the exact basis."""
+        from liealg.exact import principal_angles
 
-        exact_generators = tuple(solve_symmetries(oracle))
-        timings["exact_solve"] = time.perf_counter() - t1
-        if learned is not None and exact_generators:
-            angles = (principal_angles(learned, exact_generators, pad=False)
-                      if len(exact_generators) >= len(learned) else None)
-            span_error = float(np.max(angles)) if angles is not None and len(angles) else None
-        if generators is not None:
-            matches_exact = bool(len(generators) == len(exact_generators)
-                                 and (not generators or same_span(generators, exact_generators)))
-            if not matches_exact:
-                notes.append(
-                    f"the learned algebra (dimension {len(generators)}) differs from the exact one "
-                    f"(dimension {len(exact_generators)})"
-                )
+        exact_basis, polished = self.exact_basis, self.polished
+        if not exact_basis or polished is None or len(polished) != len(exact_basis):
+            return False
+        angle = float(np.max(principal_angles(polished, exact_basis)))
+        if angle > 1e-6:
+            return False
+        self.generators = exact_basis
+        if self.exact.basis == "orthonormal" and self.scales is None:
+            from liealg.exact import orthonormal_basis
 
-    certificate = None
-    algebra = None
-    identification = None
-    if generators:
-        t1 = time.perf_counter()
-        certificate = _certify(oracle, generators, notes)
-        timings["certify"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
+            self.generators = tuple(orthonormal_basis(exact_basis))
+        self.notes.append(f"the learned span matches the exact solver's to {angle:.1g} rad; its exact basis is given")
+        return True
+
+    def certify_and_name(self) -> None:
+        if not self.generators:
+            if self.generators is not None and len(self.generators) == 0 and self.learned is None:
+                self.notes.append("the oracle has no continuous linear symmetry "
+                                  "(the symmetry algebra is 0-dimensional)")
+            return
+        generators = self.to_oracle_coordinates(self.generators)
+        if not self.time_left("certifying"):
+            return
+        self.stage("certifying")
+        t0 = time.perf_counter()
+        self.certificate = _certify(self.oracle, generators, self.notes)
+        self.timed("certify", t0)
         from liealg.algebra import LieAlgebra
 
+        t0 = time.perf_counter()
         try:
-            algebra = LieAlgebra.from_matrices(list(generators))
+            self.algebra = LieAlgebra.from_matrices(list(generators))
         except LieAlgError as exc:
-            notes.append(f"the generators do not form a Lie algebra: {exc}")
-        timings["algebra"] = time.perf_counter() - t1
-        if algebra is not None and exact.identify:
-            t1 = time.perf_counter()
+            self.notes.append(f"the generators do not form a Lie algebra: {exc}")
+        self.timed("algebra", t0)
+        if self.algebra is not None and self.exact.identify and self.time_left("naming the algebra"):
             from liealg.identification import identify
 
+            self.stage("naming the algebra")
+            t0 = time.perf_counter()
             try:
-                identification = identify(algebra)
+                self.identification = identify(self.algebra)
             except IdentificationError as exc:
-                notes.append(f"the algebra could not be named: {exc}")
-            timings["identify"] = time.perf_counter() - t1
-    elif dimension == 0:
-        notes.append("the oracle has no continuous linear symmetry (the symmetry algebra is 0-dimensional)")
-    timings["total"] = time.perf_counter() - t0
+                self.notes.append(f"the algebra could not be named: {exc}")
+            self.timed("identify", t0)
 
-    return Discovery(
-        oracle=oracle,
-        method=method,
-        dimension=dimension,
-        generators=generators,
-        learned=learned,
-        rationalization=rationalization,
-        certificate=certificate,
-        algebra=algebra,
-        identification=identification,
-        matches_exact=matches_exact,
-        span_error=span_error,
-        loss=loss,
-        converged=converged,
-        interrupted=interrupted,
-        training=trained,
-        seed=seed,
-        timings=timings,
-        notes=tuple(notes),
-    )
+    def result(self, method: str, seed: int) -> Discovery:
+        self.timings["total"] = time.perf_counter() - self.start
+        generators = None if self.generators is None else self.to_oracle_coordinates(self.generators)
+        trained = self.trained
+        dimension = (len(generators) if generators is not None
+                     else 0 if self.learned is None else int(self.learned.shape[0]))
+        return Discovery(
+            oracle=self.oracle,
+            method=method,
+            dimension=dimension,
+            generators=generators,
+            learned=self.learned,
+            rationalization=self.rationalization,
+            certificate=self.certificate,
+            algebra=self.algebra,
+            identification=self.identification,
+            matches_exact=self.matches_exact,
+            span_error=self.span_error,
+            spectral_gap=self.spectral_gap,
+            scales=self.scales,
+            loss={} if trained is None else trained.loss,
+            converged=True if trained is None else trained.converged,
+            interrupted=False if trained is None else trained.interrupted,
+            stopped_for_time=self.out_of_time or (trained is not None and trained.stop_reason == "time"),
+            training=trained,
+            seed=seed,
+            timings=self.timings,
+            notes=tuple(self.notes),
+        )
 
 
 def _certify(oracle: Oracle, generators: Sequence[sp.Matrix], notes: list[str]) -> Certificate | None:

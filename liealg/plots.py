@@ -90,7 +90,7 @@ def plot_history(history: Any, *, path: str | Path | None = None) -> Figure:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
     for name, values in history.terms.items():
         vals = np.asarray(values, dtype=float)
-        if vals.size and np.nanmax(np.abs(vals)) > 0:
+        if np.isfinite(vals).any() and np.nanmax(np.abs(vals)) > 0:  # NaN: epochs the term was off
             ax1.semilogy(np.arange(1, vals.size + 1), np.clip(vals, 1e-300, None), label=name,
                          lw=2.0 if name == "total" else 1.0)
     ax1.set_xlabel("epoch")

@@ -11,10 +11,12 @@ Everything is seeded, runs in float64 by default, and works on any torch device.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import torch
@@ -42,7 +44,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MAX_ANGLE_GENERATORS = 12  # above this, history keeps the smallest angle, not every pair
+MAX_ANGLE_GENERATORS = 12
+#: Above this many multiply-adds (k^3 d^2), an untrained closure term is not evaluated for the
+#: report; the exact algebra checks closure anyway.
+CLOSURE_REPORT_FLOPS = 2e9  # above this, history keeps the smallest angle, not every pair
 
 
 def default_tol(dtype: str | torch.dtype) -> float:
@@ -61,9 +66,10 @@ class InvarianceForm:
         ``sum_c w_c mean_i F_ic^T F_ic``: the loss of a generator ``theta`` is ``theta^T q theta``.
     scale : float
         The oracle's mean squared gradient size (mean over components of ``trace(Q_c) / p``).
-    output_weights : torch.Tensor, shape (n_outputs,)
-        ``w_c = 1 / (n_live trace(Q_c) / p)``: each component's conditions weigh the same and the
-        loss does not depend on the oracle's units, so default weights work for every oracle.
+    weights : torch.Tensor, shape (m, n_outputs)
+        The weight of each raw squared condition ``(F_ic theta)^2`` in ``q``: one over the
+        row's own size (scale-free conditions), times ``w_c = 1 / (n_live trace(Q_c) / p)`` so
+        that each component's conditions weigh the same. The finite-eps loss uses them too.
     space : MatrixSpace
     samples : torch.Tensor, shape (m, n_inputs)
     values : torch.Tensor, shape (m, n_outputs)
@@ -74,7 +80,14 @@ class InvarianceForm:
     space: MatrixSpace
     samples: torch.Tensor
     values: torch.Tensor
-    output_weights: torch.Tensor | None = None
+    weights: torch.Tensor | None = None
+
+    @functools.cached_property
+    def _eigh(self) -> tuple[torch.Tensor, torch.Tensor]:
+        # Once per form: the factor, the dimension and the polish all need it. torch's eigh, not
+        # numpy's: one thread pool. Mixing torch's OpenMP threads with OpenBLAS's on a busy
+        # 2-core machine made a 729x729 eigh take 10 s instead of 0.1 s.
+        return torch.linalg.eigh(self.q.detach().cpu().double())
 
     def factor(self) -> torch.Tensor:
         """``R`` with ``q = R R^T`` (eigenvalues below zero, round-off, set to zero), shape (p, p).
@@ -82,14 +95,12 @@ class InvarianceForm:
         Training evaluates ``||theta R||^2``, which is never negative, where ``theta^T q theta``
         could dip to -1e-16 and show as a negative loss.
         """
-        evals, evecs = torch.linalg.eigh(self.q.detach().cpu().double())
+        evals, evecs = self._eigh
         return evecs * evals.clamp_min(0.0).sqrt()
 
     def eigen(self) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues (ascending) and eigenvectors of ``q`` as float64 numpy arrays."""
-        # torch's eigh, not numpy's: one thread pool. Mixing torch's OpenMP threads with
-        # OpenBLAS's on a busy 2-core machine made a 729x729 eigh take 10 s instead of 0.1 s.
-        evals, evecs = torch.linalg.eigh(self.q.detach().cpu().double())
+        evals, evecs = self._eigh
         return evals.numpy(), evecs.numpy()
 
 
@@ -112,6 +123,23 @@ def invariance_form(oracle: Oracle, samples: torch.Tensor) -> InvarianceForm:
     values = check_finite(oracle, samples)
     feats = lie_features(oracle, samples, space)  # (m, n_out, p)
     m = feats.shape[0]
+    row_norms = feats.norm(dim=-1)  # (m, n_out)
+    finite = torch.isfinite(row_norms)
+    if int((~finite).sum()) > 0.1 * finite.numel():
+        raise OracleError(
+            f"the gradient of {oracle.formula_text()} is not finite at {int((~finite).sum())} of {finite.numel()} "
+            "samples; sample where the oracle is differentiable (e.g. Sampling(distribution='uniform', low=0.5, "
+            "high=2); CLI: --distribution uniform --low 0.5 --high 2)"
+        )
+    feats = torch.where(finite.unsqueeze(-1), feats, torch.zeros_like(feats))  # a point on a pole: no condition
+    row_norms = torch.where(finite, row_norms, torch.zeros_like(row_norms))
+    # The raw scale of each component, for the finite-eps loss, which compares raw values.
+    raw_traces = (row_norms.pow(2).sum(0) / m) / space.p  # (n_out,)
+    # Scale-free conditions: each (sample, component) row is divided by its own size, so that a
+    # rational oracle near a pole, cosh(|x|^2) far out, or 1e6*x1**2 beside x2**2 cannot let a
+    # few samples or one unit dominate the form. The null space (the symmetries) is unchanged;
+    # its gap to the rest of the spectrum no longer depends on the oracle's units.
+    feats = feats / row_norms.clamp_min(1e-300).unsqueeze(-1)
     # One form per output component, each divided by its own mean eigenvalue: components of
     # different degrees (a Hermitian form beside a determinant of degree 6) then weigh the same,
     # instead of the largest drowning the others' conditions. Measured (smallest nonzero /
@@ -120,22 +148,21 @@ def invariance_form(oracle: Oracle, samples: torch.Tensor) -> InvarianceForm:
     # the largest eigenvalue instead was slower everywhere (f4 350 s).
     per_output = torch.einsum("mcp,mcq->cpq", feats, feats) / m
     traces = torch.diagonal(per_output, dim1=-2, dim2=-1).sum(-1) / space.p  # (n_out,)
-    if not bool(torch.isfinite(traces).all()):
-        raise OracleError(
-            f"the gradient of {oracle.formula_text()} is not finite on the samples; sample where the "
-            "oracle is differentiable (e.g. --distribution uniform --low 0.5 --high 2)"
-        )
     live = traces > 0  # a component constant on the samples imposes no condition
     if not bool(live.any()):
         # The oracle is constant on the samples: every W leaves it unchanged. Keep q = 0.
         q, scale = per_output.sum(0), 1.0
-        output_weights = torch.zeros_like(traces)
+        weights = torch.zeros_like(row_norms)
     else:
-        output_weights = torch.where(live, 1.0 / (traces * int(live.sum())), torch.zeros_like(traces))
-        q = torch.einsum("c,cpq->pq", output_weights, per_output)
-        scale = float(traces[live].mean())
+        n_live = int(live.sum())
+        q = torch.einsum("c,cpq->pq", torch.where(live, 1.0 / (traces * n_live), torch.zeros_like(traces)),
+                         per_output)
+        # The weight of each raw squared condition in q: the finite-eps loss uses the same.
+        weights = (torch.where(live, 1.0 / (traces * n_live), torch.zeros_like(traces))
+                   / row_norms.pow(2).clamp_min(1e-300)) * (row_norms > 0)
+        scale = float(raw_traces[live].mean())
     return InvarianceForm(q=q, scale=scale, space=space, samples=samples, values=values,
-                          output_weights=output_weights)
+                          weights=weights)
 
 
 def symmetry_dimension(form: InvarianceForm, *, rel_gap: float = 1e-6) -> tuple[int, np.ndarray]:
@@ -179,9 +206,14 @@ class TrainingResult:
     structure_constants : numpy.ndarray, shape (k, k, k)
         ``f_ab^c`` with ``[W_a, W_b] ~ sum_c f_ab^c W_c`` (learned, or projected).
     loss : mapping of str to float
-        Final value of each weighted term and of "total".
+        Each weighted term and their "total" for the kept generators. When ``k`` is the
+        dimension of the whole symmetry algebra, closure holds by construction and is not
+        trained: it is reported (not for algebras so large that evaluating it would cost more
+        than training), but convergence is judged on the trained terms.
     converged : bool
-        ``loss["total"] <= tol``.
+        The trained loss is at most ``tol``.
+    best_epoch : int
+        The epoch whose generators were kept.
     stop_reason : str
         Why the kept attempt ended (:data:`liealg.engine.STOP_REASONS`).
     """
@@ -198,6 +230,8 @@ class TrainingResult:
     seed: int
     weights: L.LinearLosses
     stop_reason: str = "converged"
+    best_epoch: int = 0
+    form: InvarianceForm | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("generators", "theta", "structure_constants"):
@@ -213,6 +247,32 @@ class TrainingResult:
     def interrupted(self) -> bool:
         """Training was stopped with Ctrl-C; these are the best generators before that."""
         return self.stop_reason == "interrupted"
+
+    def polished(self) -> np.ndarray:
+        """The learned generators refined against the invariance form (Rayleigh-Ritz).
+
+        Training stops at a loss of about 1e-12: the learned span is right to about 1e-6 rad,
+        too coarse to read exact entries from. The symmetries are the null space of the form's
+        ``q``; projecting each learned generator onto that eigenspace keeps what was learned
+        (which combination, which subalgebra) and removes the rest, to near machine precision.
+        Unchanged when there are more generators than symmetries, or no form.
+
+        Returns
+        -------
+        numpy.ndarray, shape (k, d, d)
+        """
+        if self.form is None:
+            return self.generators
+        dim, _ = symmetry_dimension(self.form)
+        if not 0 < self.n_generators <= dim:
+            return self.generators
+        _, vectors = self.form.eigen()
+        basis = vectors[:, :dim]  # (p, dim), orthonormal
+        theta = self.theta @ basis @ basis.T
+        w = self.form.space.matrices(torch.as_tensor(theta)).numpy()
+        out = np.array(w.astype(np.complex128 if self.form.space.complex else np.float64))
+        out.setflags(write=False)
+        return out
 
 
 @dataclass(frozen=True)
@@ -355,12 +415,16 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
               deadline: float | None, progress: Callable[[int, Mapping[str, float]], None] | None,
               checkpoint: Checkpoint | None, attempt: int,
               resume_state: Mapping[str, object] | None) -> TrainingResult:
-    use_closure = losses.closure > 0 and k > 1
+    # When k is the dimension of the whole symmetry algebra, k orthonormal symmetries span it,
+    # and a symmetry algebra is closed: the closure term has nothing to teach, and its cost,
+    # about k^3 d^2 per evaluation, dominates large algebras (so(20): 140 s of 180). It is
+    # trained only in a search for a proper subalgebra (k below the dimension).
+    use_closure = losses.closure > 0 and 1 < k < symmetry_dimension(form)[0]
     model = LinearGenerators(space, k, seed=seed, dtype=dtype, device=device,
                              learn_structure_constants=use_closure and losses.structure_constants == "learned")
     samples = form.samples.to(device=device, dtype=dtype)
     values = form.values.to(device=device, dtype=dtype)
-    output_weights = None if form.output_weights is None else form.output_weights.to(device=device, dtype=dtype)
+    condition_weights = None if form.weights is None else form.weights.to(device=device, dtype=dtype)
     w = losses.weights()
 
     def loss(active: frozenset[str], batch: torch.Tensor | None) -> dict[str, torch.Tensor]:
@@ -370,7 +434,7 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
             out["invariance"] = w["invariance"] * L.invariance_factored(theta, r)
         else:
             out["invariance"] = w["invariance"] * L.invariance_finite(
-                theta, oracle, samples, values, space.real_action, oracle.n_vectors, losses.eps, output_weights)
+                theta, oracle, samples, values, space.real_action, oracle.n_vectors, losses.eps, condition_weights)
         out["normalization"] = w["normalization"] * L.normalization(theta)
         out["orthogonality"] = w["orthogonality"] * L.orthogonality(theta)
         if use_closure and "closure" in active:
@@ -385,9 +449,8 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
     # the span is already closed and stage 2 ends at once; otherwise stage 2 does the real work
     # (the N_g scan). Measured on f4 (52 generators of 27x27): the full loss from a random start
     # was still at 26 after 3 L-BFGS epochs (150 s); stage 1 converges in a few epochs.
-    stages = None
-    if use_closure:
-        stages = (frozenset(L.TERMS) - {"closure"}, frozenset(L.TERMS))
+    without_closure = frozenset(L.TERMS) - {"closure"}
+    stages = (without_closure, frozenset(L.TERMS)) if use_closure else (without_closure,)
     epochs = training.epochs or (500 if training.optimizer == "lbfgs" else 5000)
     # A stalled L-BFGS run does better restarted from another seed than stepping on.
     patience = training.patience or (30 if training.optimizer == "lbfgs" else None)
@@ -396,6 +459,13 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
                 progress=progress, checkpoint=checkpoint, checkpoint_extra={"attempt": attempt},
                 resume_state=resume_state)
     w_best = model.matrices().detach()
+    final = dict(run.losses)
+    if "closure" not in final and k**3 * space.p <= CLOSURE_REPORT_FLOPS:
+        # Not trained (one generator, or the whole algebra, see above): reported for the kept
+        # generators while that is cheap.
+        with torch.no_grad():
+            final["closure"] = losses.closure * float(L.closure(w_best)) if k > 1 else 0.0
+        final["total"] = sum(v for t, v in final.items() if t != "total")
     learned_f = model.structure_constants()
     if learned_f is not None:
         f_np = learned_f.detach().cpu().double().numpy()
@@ -407,7 +477,7 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
         generators=w_best.cpu().numpy().astype(np.complex128 if space.complex else np.float64),
         theta=model.theta.detach().cpu().double().numpy(),
         structure_constants=f_np,
-        loss=run.losses,
+        loss=MappingProxyType(final),
         converged=run.converged,
         tol=tol,
         epochs=run.epochs,
@@ -416,6 +486,8 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
         seed=seed,
         weights=losses,
         stop_reason=run.stop_reason,
+        best_epoch=run.best_epoch,
+        form=form,
     )
 
 

@@ -75,8 +75,6 @@ CLI_CASES = [
     # --- variables and vectors
     CliCase("unknown variable (--vars)", ("discover", FORMULA, "--vars", "x1 y"),
             ("uses x2, which is not among the listed variables", "add it")),
-    CliCase("unused variable (--vars)", ("discover", FORMULA, "--vars", "x1 x2 x3"),
-            ("x3 do not appear in the formula", "--allow-unused")),
     CliCase("--vars and --vectors", ("discover", "x1*y2 - x2*y1", "--vars", "x1 x2", "--vectors", "x1 x2; y1 y2"),
             ("--vars or --vectors, not both",)),
     CliCase("vectors of unequal length", ("discover", "x1*y2 - x2*y1", "--vectors", "x1 x2; y1"),
