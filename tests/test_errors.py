@@ -84,7 +84,7 @@ CLI_CASES = [
     CliCase("NaN oracle", ("discover", "log(x1)"), ("is not finite", "--distribution uniform --low 0.5")),
     CliCase("--catalog with a formula", ("discover", FORMULA, "--catalog", "so(3)"),
             ("--catalog names a complete oracle", "do not also give formulas")),
-    CliCase("bad --catalog key", ("discover", "--catalog", "e7"), ("unknown catalog key 'e7'", "valid keys")),
+    CliCase("bad --catalog key", ("discover", "--catalog", "e8"), ("unknown catalog key 'e8'", "valid keys")),
     # --- options
     CliCase("--generators 0", ("discover", FORMULA, "--generators", "0"),
             ("argument --generators", "positive integer or 'auto'")),
@@ -192,7 +192,7 @@ def _api_cases() -> list[ApiCase]:
                 ("floating-point value 0.1 refused", "give exact numbers")),
         ApiCase("matrices that do not close", lambda: LieAlgebra.from_matrices([E12, E23]),
                 ("do not close", "add the missing generators")),
-        ApiCase("unknown catalog key", lambda: catalog.get("e7"), ("unknown catalog key 'e7'", "valid keys")),
+        ApiCase("unknown catalog key", lambda: catalog.get("e8"), ("unknown catalog key 'e8'", "valid keys")),
         ApiCase("missing result file", lambda: Discovery.load(ROOT / "no-such-result.json"), ("does not exist",)),
         ApiCase("device 'nonsense'", lambda: discover(FORMULA, device="nonsense"),
                 ("unknown device 'nonsense'", "use 'cpu'")),
