@@ -175,7 +175,7 @@ def test_quartic_basic_properties(split):
     syms = fts.fts_symbols(J)
     assert len(syms) == 56 and len(set(syms)) == 56
     q = fts.quartic_invariant(J)
-    ctx, gens, (Q,) = _mpolys([q], syms)
+    _, gens, (Q,) = _mpolys([q], syms)
     assert Q.total_degree() == 4
     assert all(sum(m) == 4 for m in Q.monoms())  # homogeneous
     assert all(c.q == 1 for c in Q.coeffs())  # integer coefficients
@@ -248,6 +248,7 @@ def test_end_to_end_names_e7(key):
     assert len(mats) == 133
     ident = identify(LieAlgebra.from_matrices(mats))
     name, sig, rank = EXPECTED[key]
+    assert entry.name == name
     assert ident.killing_signature == sig
     assert ident.cartan_type == "E7"
     assert {n.lower() for n in (ident.name,) + ident.aliases} & {n.lower() for n in entry.names}

@@ -54,10 +54,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-
-from typing import Any, Sequence
+from typing import Any
 
 import sympy as sp
 from sympy import QQ
