@@ -392,11 +392,11 @@ class TestCatalog:
             assert entry.key and entry.title and entry.description
             assert entry.name in entry.names
 
-    @pytest.mark.parametrize("bad", ["nope", "so(1)", "sp(3,R)", "su(1)", "su(0,3)", "e7", ""])
+    @pytest.mark.parametrize("bad", ["nope", "so(1)", "sp(3,R)", "su(1)", "su(0,3)", "e8", ""])
     def test_key_errors(self, bad):
         with pytest.raises(OracleError) as info:
             cat.get(bad)
-        if bad in ("nope", "e7", ""):
+        if bad in ("nope", "e8", ""):
             assert "valid keys" in str(info.value) and "lorentz" in str(info.value)
 
     def test_bad_arguments(self):

@@ -67,6 +67,9 @@ __all__ = [
     "cubic_norm_polynomial",
     "traceless_symbols",
     "traceless_substitution",
+    "split_cubic_norm",
+    "split_cubic_norm_polynomial",
+    "trace_form_gram",
 ]
 
 #: The 27 coordinate names, in order: diagonal a, b, c; then u, v, w (8 each, real part first).
@@ -256,3 +259,49 @@ def traceless_substitution() -> dict[sp.Symbol, sp.Expr]:
     """``{c: -a - b}``: restrict a polynomial on h3(O) to the traceless hyperplane."""
     a, b, c = jordan_symbols()[:3]
     return {c: -a - b}
+
+
+# ---------------------------------------------------------------------------- the split Albert algebra
+def split_cubic_norm(A: OMatrix) -> Any:
+    """The cubic norm of the split Albert algebra h3(O'): the same formula with split octonions.
+
+    ``N'(A) = abc - a n(u) - b n(v) - c n(w) + 2 Re(u v w)`` where ``n`` is the split norm
+    (signature (4, 4), :func:`liealg.catalog.octonions.norm` with ``split=True``) and the product
+    is that of O'. The coordinates are those of :func:`from_coordinates` (conjugation is the same
+    formula in O and O'). Its symmetry algebra is the split real form E6(6) (dim 78, maximal
+    compact sp(4), Killing signature (42, 36, 0)); the tests check that, and the sharp identity
+    ``A## = N'(A) A``, rather than assume it.
+    """
+    a, b, c = A[0][0][0], A[1][1][0], A[2][2][0]
+    u, v, w = A[1][2], A[2][0], A[0][1]
+    nu, nv, nw = (octo.norm(x, split=True) for x in (u, v, w))
+    uvw = octo.multiply(octo.multiply(u, v, split=True), w, split=True)
+    return a * b * c - a * nu - b * nv - c * nw + 2 * octo.real_part(uvw)
+
+
+@functools.lru_cache(maxsize=None)
+def split_cubic_norm_polynomial() -> sp.Expr:
+    """:func:`split_cubic_norm` as a polynomial in :func:`jordan_symbols` (89 terms, integer coefficients).
+
+    Examples
+    --------
+    >>> len(split_cubic_norm_polynomial().args)
+    89
+    """
+    return sp.expand(split_cubic_norm(from_coordinates(jordan_symbols())))
+
+
+def trace_form_gram(*, split: bool = False) -> tuple[int, ...]:
+    """The diagonal Gram matrix of the trace form ``T(A, B) = tr(A o B)`` in the 27 coordinates.
+
+    ``T(A, B) = aa' + bb' + cc' + 2 (<u, u'> + <v, v'> + <w, w'>)`` with the octonion inner product
+    ``<x, y> = sum_i eta_i x_i y_i`` (``eta`` all +1 for O, :func:`liealg.catalog.octonions.metric_signs`
+    for O'), so the Gram matrix is ``diag(1, 1, 1, 2 eta, 2 eta, 2 eta)``.
+
+    Examples
+    --------
+    >>> trace_form_gram()[:5], trace_form_gram(split=True)[7:11]
+    ((1, 1, 1, 2, 2), (-2, -2, -2, -2))
+    """
+    eta = octo.metric_signs(bool(split))
+    return (1, 1, 1) + tuple(2 * e for e in eta) * 3

@@ -19,7 +19,8 @@ factory              oracle                                           algebra   
 ``u_from_forms(n)``  [x.x, omega(x, y)]                               u(n)               n^2
 ===================  ===============================================  =================  ==========
 
-Fixed entries: ``lorentz`` (so(3,1)), ``g2``, ``g2_split``, ``f4``, ``f4_traceless``, ``e6``.
+Fixed entries: ``lorentz`` (so(3,1)), ``g2``, ``g2_split``, ``f4``, ``f4_traceless``, ``e6``, ``e7``
+(E7(7)) and ``e7(-25)``.
 :data:`CATALOG` holds a default selection; :func:`get` also builds any family member from its key,
 e.g. ``get("so(7,2)")``, ``get("su(2,3)")``, ``get("sp(6,R)")``, ``get("u_from_forms(4)")``.
 
@@ -57,6 +58,8 @@ __all__ = [
     "f4",
     "f4_traceless",
     "e6",
+    "e7",
+    "e7_quaternionic",
     "FAMILY_PATTERNS",
 ]
 
@@ -664,6 +667,64 @@ def e6() -> CatalogEntry:
     )
 
 
+def _freudenthal_factory(split: bool, name: str) -> Callable[[], Oracle]:
+    def factory() -> Oracle:
+        from liealg.catalog import freudenthal
+
+        J = freudenthal.albert_algebra(split=split)
+        return Oracle(freudenthal.quartic_invariant(J), variables=freudenthal.fts_symbols(J), name=name)
+
+    return factory
+
+
+_FTS_TEXT = ("Freudenthal's quartic q = (alpha beta - T(A,B))^2 + 4 alpha N(A) + 4 beta N(B) - 4 T(A#,B#) on "
+             "the 56 variables alpha, A_a, A_b, A_c, A_u0..A_w7, B_a..B_w7, beta of R + J + J + R "
+             "(conventions in liealg.catalog.freudenthal; T = tr(A o B), A# = T-gradient of N)")
+
+
+def e7() -> CatalogEntry:
+    """Split E7(7): Freudenthal's quartic on R^56 built from the split Albert algebra h3(O').
+
+    The cubic norm of h3(O') has symmetry algebra E6(6); the triple system ``R + J + J + R`` of
+    :mod:`liealg.catalog.freudenthal` turns it into the quartic invariant of the 56 of E7(7).
+    """
+    return CatalogEntry(
+        key="e7",
+        title="E7(7): the quartic invariant of the 56, from the split Albert algebra",
+        oracle_factory=_freudenthal_factory(True, "e7"),
+        dimension=133,
+        name="e7(7)",
+        # k = su(8) (63, negative), p = 70 positive; index 70 - 63 = 7 (IDENTIFICATION.md §3.2).
+        killing_signature=(70, 63, 0),
+        description=_FTS_TEXT + "; J = h3(O') (split octonions), whose cubic norm N has symmetry E6(6).",
+        cartan_type="E7",
+        real_rank=7,
+        aliases=("E7(7)", "EV", "split E7"),
+        heavy=True,  # ~1 s to build, ~3 s to solve, ~10 s more to name (2-core machine)
+    )
+
+
+def e7_quaternionic() -> CatalogEntry:
+    """E7(-25): Freudenthal's quartic on R^56 built from the Albert algebra h3(O) of E6(-26).
+
+    The same construction as :func:`e7` with the (compact) octonions; key ``"e7(-25)"``.
+    """
+    return CatalogEntry(
+        key="e7(-25)",
+        title="E7(-25): the quartic invariant of the 56, from the Albert algebra h3(O)",
+        oracle_factory=_freudenthal_factory(False, "e7(-25)"),
+        dimension=133,
+        name="e7(-25)",
+        # k = e6 + u(1) (79, negative), p = 54 positive; index 54 - 79 = -25 (IDENTIFICATION.md §3.2).
+        killing_signature=(54, 79, 0),
+        description=_FTS_TEXT + "; J = h3(O), whose cubic norm N has symmetry E6(-26) (the e6 entry).",
+        cartan_type="E7",
+        real_rank=3,
+        aliases=("E7(-25)", "EVII"),
+        heavy=True,
+    )
+
+
 # ---------------------------------------------------------------------------- registry
 def _build_catalog() -> dict[str, CatalogEntry]:
     entries = [
@@ -674,7 +735,7 @@ def _build_catalog() -> dict[str, CatalogEntry]:
         sl(2), sl(3), sl(4),
         sp(1), sp(2), sp(3),
         u_from_forms(1), u_from_forms(2), u_from_forms(3),
-        g2(), g2_split(), f4(), f4_traceless(), e6(),
+        g2(), g2_split(), f4(), f4_traceless(), e6(), e7(), e7_quaternionic(),
     ]
     return {e.key: e for e in entries}
 
