@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -58,6 +59,8 @@ def _generators(text: str) -> int | str:
 def _add_oracle_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("formulas", nargs="*", metavar="FORMULA",
                    help="the oracle; several formulas = a vector-valued oracle (all preserved)")
+    p.add_argument("--file", metavar="PATH",
+                   help="read the formulas from a file, one per line ('#' comments; '-' for standard input)")
     p.add_argument("--catalog", metavar="KEY", help="use a reference oracle from the catalog (see `liealg catalog`)")
     p.add_argument("--vars", metavar="NAMES", help='variables in order, e.g. "x1 x2 x3" (default: natural order)')
     p.add_argument("--vectors", metavar="SPEC",
@@ -74,6 +77,8 @@ def _add_oracle_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--closure", type=float, default=1.0, help="weight of the closure term (0 = off)")
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
     p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
+    p.add_argument("--max-seconds", type=float, metavar="S",
+                   help="time budget of the run; past it, the best result so far (marked, exit 3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -164,19 +169,49 @@ def _make_oracle(args: argparse.Namespace) -> Oracle:
     from liealg.errors import OptionError, OracleError
     from liealg.oracle import Oracle
 
+    formulas = list(args.formulas)
+    if args.file:
+        if formulas:
+            raise OptionError("give formulas on the command line or with --file, not both")
+        formulas = _read_formulas(args.file)
     if args.catalog:
-        if args.formulas or args.vars or args.vectors or args.complex:
+        if formulas or args.vars or args.vectors or args.complex:
             raise OptionError(
                 "--catalog names a complete oracle; do not also give formulas, --vars, --vectors or --complex")
         from liealg.catalog import oracles as catalog
 
         return catalog.get(args.catalog).oracle()
-    if not args.formulas:
-        raise OracleError('give a formula, e.g. liealg discover "x1**2 + x2**2 + x3**2 - x4**2", or --catalog KEY')
+    if not formulas:
+        raise OracleError('give a formula, e.g. liealg discover "x1**2 + x2**2 + x3**2 - x4**2", --file PATH, '
+                          "or --catalog KEY")
     if args.vars and args.vectors:
         raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
-    return Oracle(list(args.formulas) if len(args.formulas) > 1 else args.formulas[0], variables=args.vars,
+    return Oracle(formulas if len(formulas) > 1 else formulas[0], variables=args.vars,
                   vectors=args.vectors, complex=args.complex)
+
+
+def _read_formulas(path: str) -> list[str]:
+    """Formulas from a UTF-8 file (or standard input), one per line; blank lines and '#' comments skipped."""
+    from liealg.errors import InputFileError
+
+    try:
+        if path == "-":
+            text = sys.stdin.buffer.read().decode("utf-8")
+        else:
+            text = Path(path).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputFileError(f"formula file {path!r} does not exist") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path!r} is a folder; --file needs a text file of formulas") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"formula file {path!r} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read the formula file {path!r}: {exc.strerror}") from None
+    formulas = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    formulas = [f for f in formulas if f]
+    if not formulas:
+        raise InputFileError(f"formula file {path!r} holds no formula (blank lines and '#' comments only)")
+    return formulas
 
 
 def _progress(args: argparse.Namespace, total: int | None,
@@ -216,7 +251,20 @@ def _sampling(args: argparse.Namespace) -> Any:
 def _training(args: argparse.Namespace, **extra: Any) -> Any:
     from liealg.config import TrainConfig
 
-    return TrainConfig(optimizer=args.optimizer, epochs=args.epochs, dtype=args.dtype, device=args.device, **extra)
+    return TrainConfig(optimizer=args.optimizer, epochs=args.epochs, dtype=args.dtype, device=args.device,
+                       max_seconds=args.max_seconds, **extra)
+
+
+def _stage_printer(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """Each stage of a run as one line on a terminal's stderr (never with --quiet or when piped)."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+    start = time.perf_counter()
+
+    def show(text: str) -> None:
+        print(f"[{time.perf_counter() - start:6.1f} s] {text}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _linear_losses(args: argparse.Namespace) -> Any:
@@ -239,7 +287,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     bar, update = _progress(args, args.epochs, "training")
     try:
         result = discover(oracle, n_generators=args.generators, method=args.method, seed=args.seed,
-                          sampling=sampling, training=training, losses=losses, exact=exact, progress=update)
+                          sampling=sampling, training=training, losses=losses, exact=exact, progress=update,
+                          on_stage=_stage_printer(args))
     finally:
         if bar is not None:
             bar.close()
@@ -258,6 +307,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
             print(f"Plot: {path}")
     if result.interrupted:
         return EXIT_INTERRUPTED
+    if result.stopped_for_time:
+        return EXIT_NOT_CONVERGED  # the result so far, marked in the notes
     if not result.converged or (not args.no_exact and result.dimension and result.generators is None):
         return EXIT_NOT_CONVERGED
     if result.certified is False or result.matches_exact is False:

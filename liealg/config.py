@@ -26,7 +26,7 @@ from typing import Literal
 
 import numpy as np
 
-from liealg.errors import OptionError
+from liealg.errors import OptionError, ResourceError
 
 __all__ = [
     "Sampling",
@@ -38,6 +38,8 @@ __all__ = [
     "DTYPES",
     "check_choice",
     "check_positive_int",
+    "require_memory",
+    "available_memory",
 ]
 
 DISTRIBUTIONS = ("normal", "uniform", "auto")
@@ -271,3 +273,44 @@ class ExactConfig:
         for name in ("rationalize", "compare", "identify"):
             if not isinstance(getattr(self, name), bool):
                 raise OptionError(f"{name} must be True or False, got {getattr(self, name)!r}")
+
+
+def available_memory() -> int:
+    """Bytes of memory this process may plan to use: the machine's available memory (Linux
+    ``MemAvailable``), or its physical memory where that is not readable."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+
+
+def require_memory(nbytes: float, what: str, hint: str = "") -> None:
+    """Refuse, before allocating, a request that would not fit in memory (with the figures).
+
+    Examples
+    --------
+    >>> require_memory(1e3, "a tiny array")
+    >>> require_memory(1e18, "q")
+    Traceback (most recent call last):
+    ...
+    liealg.errors.ResourceError: q needs about 1e+06 TB of memory; this machine has ...
+    """
+    available = available_memory()
+    if nbytes > 0.8 * available:
+        raise ResourceError(
+            f"{what} needs about {_bytes(nbytes)} of memory; this machine has {_bytes(available)} available"
+            + (f"; {hint}" if hint else "")
+        )
+
+
+def _bytes(n: float) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n:.0f} bytes"

@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from liealg.config import Sampling
+from liealg.config import Sampling, require_memory
 from liealg.errors import OracleError
 from liealg.parsing import natural_sort_key, parse_formula, parse_variables
 
@@ -610,6 +610,8 @@ def sample_points(
         raise OracleError(f"the number of samples must be a positive integer, got {m!r}")
     if distribution == "uniform" and not high > low:
         raise OracleError(f"uniform sampling needs low < high, got low={low}, high={high}")
+    require_memory(8.0 * 4 * m * oracle.n_inputs, f"{m} samples of {oracle.n_inputs} coordinates",
+                   "use fewer samples")
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
     if distribution == "normal":
         x = torch.randn(m, oracle.n_inputs, generator=gen, dtype=dtype)

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from liealg import losses as L
-from liealg.config import Sampling, TrainConfig, check_positive_int
+from liealg.config import Sampling, TrainConfig, check_positive_int, require_memory
 from liealg.engine import Checkpoint, History, resolve_device, threads_for, torch_dtype, torch_threads, train
 from liealg.errors import OptionError, OracleError
 from liealg.generators.linear import LinearGenerators, MatrixSpace, lie_features
@@ -45,6 +45,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_ANGLE_GENERATORS = 12
+#: Eigenvalues of the invariance form below this fraction of the largest count as symmetries.
+NULL_THRESHOLD = 1e-6
 #: Above this many multiply-adds (k^3 d^2), an untrained closure term is not evaluated for the
 #: report; the exact algebra checks closure anyway.
 CLOSURE_REPORT_FLOPS = 2e9  # above this, history keeps the smallest angle, not every pair
@@ -89,14 +91,31 @@ class InvarianceForm:
         # 2-core machine made a 729x729 eigh take 10 s instead of 0.1 s.
         return torch.linalg.eigh(self.q.detach().cpu().double())
 
-    def factor(self) -> torch.Tensor:
-        """``R`` with ``q = R R^T`` (eigenvalues below zero, round-off, set to zero), shape (p, p).
+    def factor(self, *, whiten: bool = True) -> torch.Tensor:
+        """``R`` with ``R R^T`` the (whitened) invariance form, shape (p, p).
 
         Training evaluates ``||theta R||^2``, which is never negative, where ``theta^T q theta``
         could dip to -1e-16 and show as a negative loss.
+
+        ``whiten=True`` (default) equalizes the spectrum: eigenvalues counted as symmetries (below
+        :data:`NULL_THRESHOLD` of the largest, round-off) become exactly 0, the others
+        ``lambda / (lambda + mu)`` with ``mu`` the smallest of them, all in ``[1/2, 1)``. The null
+        space, which is the answer, is the same; what changes is the condition number, from
+        ``lambda_max / mu`` (1e5 for a two-Higgs-doublet potential whose small couplings almost
+        keep a symmetry) to 2. Measured on that potential: 500 L-BFGS epochs to a loss of 1e-10
+        without, 3 epochs to 1e-12 with. The invariance loss then reads "how far from a symmetry,
+        relative to the nearest non-symmetry".
         """
         evals, evecs = self._eigh
-        return evecs * evals.clamp_min(0.0).sqrt()
+        evals = evals.clamp_min(0.0)
+        if not whiten:
+            return evecs * evals.sqrt()
+        top = float(evals[-1])
+        if top <= 0.0:
+            return torch.zeros_like(evecs)
+        live = evals > NULL_THRESHOLD * top
+        mu = float(evals[live].min()) if bool(live.any()) else top
+        return evecs * torch.where(live, evals / (evals + mu), torch.zeros_like(evals)).sqrt()
 
     def eigen(self) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues (ascending) and eigenvectors of ``q`` as float64 numpy arrays."""
@@ -165,7 +184,7 @@ def invariance_form(oracle: Oracle, samples: torch.Tensor) -> InvarianceForm:
                           weights=weights)
 
 
-def symmetry_dimension(form: InvarianceForm, *, rel_gap: float = 1e-6) -> tuple[int, np.ndarray]:
+def symmetry_dimension(form: InvarianceForm, *, rel_gap: float = NULL_THRESHOLD) -> tuple[int, np.ndarray]:
     """Dimension of the whole linear symmetry algebra, read off the invariance form.
 
     The generators with zero invariance loss form the null space of ``q``. Its dimension is the
@@ -311,8 +330,15 @@ def _space(oracle: Oracle) -> MatrixSpace:
 
 def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.device) -> InvarianceForm:
     space = _space(oracle)
-    samples = points_for(oracle, sampling, seed=seed, default_n=default_n_samples(space, oracle.n_outputs),
-                         device=device)
+    default_n = default_n_samples(space, oracle.n_outputs)
+    m = len(sampling.points) if sampling.points is not None else sampling.n or default_n
+    # Before allocating: the conditions (m x outputs x p, a few copies) and q with its
+    # eigendecomposition (p x p, a few copies).
+    require_memory(8.0 * (3 * m * oracle.n_outputs * space.p + 4 * space.p**2 + 4 * m * oracle.n_inputs),
+                   f"the invariance conditions of {m} samples on {space.p} unknowns "
+                   f"({space.d}x{space.d}{' complex' if space.complex else ''} generators)",
+                   "use fewer samples, or a smaller oracle")
+    samples = points_for(oracle, sampling, seed=seed, default_n=default_n, device=device)
     return invariance_form(oracle, samples)
 
 

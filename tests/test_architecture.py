@@ -39,6 +39,7 @@ ORDER = [
     "catalog.algebras",
     "catalog.exceptional",
     "catalog.freudenthal",
+    "catalog.physics",
     "catalog.oracles",
     "catalog",
     "generators.linear",
