@@ -42,7 +42,7 @@ __all__ = [
     "available_memory",
 ]
 
-DISTRIBUTIONS = ("normal", "uniform", "auto")
+DISTRIBUTIONS = ("normal", "uniform")
 OPTIMIZERS = ("lbfgs", "adam")
 DTYPES = ("float64", "float32")
 
@@ -79,9 +79,9 @@ class Sampling:
     n : int, optional
         Number of points. Default: chosen by the problem (a few per unknown for linear
         generators, 1024 for vector fields).
-    distribution : {"normal", "uniform", "auto"}
-        ``N(0, I)``; uniform in the box ``[low, high]^n``; or ``"auto"``, normal points moved
-        off the oracle's poles (rational oracles) and scaled so that every variable matters.
+    distribution : {"normal", "uniform"}
+        ``N(0, I)`` or uniform in the box ``[low, high]^n``. Points where the oracle is not
+        defined (NaN or infinite) are drawn again.
     low, high : float
         The box of ``"uniform"``.
     seed : int, optional

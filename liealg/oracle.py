@@ -23,8 +23,8 @@ import numpy as np
 import sympy as sp
 import torch
 
-from liealg.config import Sampling, require_memory
-from liealg.errors import OracleError
+from liealg.config import DISTRIBUTIONS, Sampling, check_choice, require_memory
+from liealg.errors import OptionError, OracleError
 from liealg.parsing import natural_sort_key, parse_formula, parse_variables
 
 __all__ = ["Oracle", "sample_points", "points_for", "check_finite", "oracle_gradients"]
@@ -568,7 +568,6 @@ class _SymbolTable(dict):
         return sym
 
 
-DISTRIBUTIONS = ("normal", "uniform")
 
 
 def sample_points(
@@ -604,20 +603,29 @@ def sample_points(
     >>> tuple(x.shape)
     (4, 2)
     """
-    if distribution not in DISTRIBUTIONS:
-        raise OracleError(f"unknown distribution {distribution!r}; choose one of {', '.join(DISTRIBUTIONS)}")
-    if not isinstance(m, int) or m < 1:
-        raise OracleError(f"the number of samples must be a positive integer, got {m!r}")
+    check_choice("distribution", distribution, DISTRIBUTIONS)
+    if not isinstance(m, int) or isinstance(m, bool) or m < 1:
+        raise OptionError(f"the number of samples must be a positive integer, got {m!r}")
     if distribution == "uniform" and not high > low:
-        raise OracleError(f"uniform sampling needs low < high, got low={low}, high={high}")
+        raise OptionError(f"uniform sampling needs low < high, got low={low}, high={high}")
     require_memory(8.0 * 4 * m * oracle.n_inputs, f"{m} samples of {oracle.n_inputs} coordinates",
                    "use fewer samples")
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
-    if distribution == "normal":
-        x = torch.randn(m, oracle.n_inputs, generator=gen, dtype=dtype)
-    else:
-        x = low + (high - low) * torch.rand(m, oracle.n_inputs, generator=gen, dtype=dtype)
-    x = x.to(device)
+
+    def draw(count: int) -> torch.Tensor:
+        if distribution == "normal":
+            return torch.randn(count, oracle.n_inputs, generator=gen, dtype=dtype).to(device)
+        return (low + (high - low) * torch.rand(count, oracle.n_inputs, generator=gen, dtype=dtype)).to(device)
+
+    # Stay where the oracle is defined: points where it is NaN or infinite (sqrt of a negative
+    # number, a pole hit exactly) are drawn again, as long as most points are usable.
+    x = draw(m)
+    for _ in range(20):
+        with torch.no_grad():
+            ok = torch.isfinite(oracle(x)).all(dim=1)
+        if bool(ok.all()) or int(ok.sum()) < 0.05 * m:
+            break
+        x = torch.cat([x[ok], draw(m)])[:m] if int(ok.sum()) < m else x[ok][:m]
     check_finite(oracle, x)
     return x
 

@@ -59,6 +59,9 @@ class Discovery:
         Exact generators (canonical basis), or None when they could not be made exact.
     learned : numpy.ndarray, shape (k, d, d), or None
         The float generators training produced (None for the exact method).
+    polished : numpy.ndarray, shape (k, d, d), or None
+        The same refined against the invariance form (Rayleigh-Ritz): the best numeric result
+        when the generators cannot be made exact.
     certificate : Certificate or None
         Per-generator proof that the oracle is invariant.
     algebra : LieAlgebra or None
@@ -90,6 +93,7 @@ class Discovery:
     dimension: int
     generators: tuple[sp.ImmutableMatrix, ...] | None
     learned: np.ndarray | None = None
+    polished: np.ndarray | None = None
     rationalization: Rationalization | None = None
     certificate: Certificate | SavedCertificate | None = None
     algebra: LieAlgebra | None = None
@@ -113,10 +117,12 @@ class Discovery:
         # Immutable all the way down: exact matrices, read-only arrays, read-only mappings.
         if self.generators is not None:
             object.__setattr__(self, "generators", tuple(sp.ImmutableMatrix(m) for m in self.generators))
-        if self.learned is not None:
-            learned = np.array(self.learned)
-            learned.setflags(write=False)
-            object.__setattr__(self, "learned", learned)
+        for name in ("learned", "polished"):
+            array = getattr(self, name)
+            if array is not None:
+                array = np.array(array)
+                array.setflags(write=False)
+                object.__setattr__(self, name, array)
         for name in ("loss", "timings", "saved_algebra", "saved_oracle"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, MappingProxyType):
@@ -630,6 +636,7 @@ class _Run:
             dimension=dimension,
             generators=generators,
             learned=self.learned,
+            polished=None if self.polished is None else self.floats_to_oracle_coordinates(self.polished),
             rationalization=self.rationalization,
             certificate=self.certificate,
             algebra=self.algebra,

@@ -400,7 +400,9 @@ def fit(
     start = time.perf_counter()
     deadline = None if training.max_seconds is None else start + training.max_seconds
     if form is None:
-        form = _form_for(oracle, sampling or Sampling(), seed, device)
+        with torch_threads(threads_for(training, space.p * space.p * space.d, device)):
+            form = _form_for(oracle, sampling or Sampling(), seed, device)
+            form.eigen()  # the eigendecomposition, once, on the same threads
     with torch_threads(threads_for(training, n_generators * space.p * space.d, device)):
         best = _fit_attempts(oracle, form, space, n_generators, seed, losses, training, device, deadline, progress)
     return dataclasses.replace(best, seconds=time.perf_counter() - start, seed=seed)
@@ -616,8 +618,11 @@ def fit_auto(
     Returns ``(result or None when there is no symmetry, dimension, eigenvalues)``.
     """
     training = training or TrainConfig()
-    form = _form_for(oracle, sampling or Sampling(), seed, resolve_device(training.device))
-    dim, evals = symmetry_dimension(form)
+    space, device = _space(oracle), resolve_device(training.device)
+    # Sampling, the conditions and the eigendecomposition of q: threads only when q is large.
+    with torch_threads(threads_for(training, space.p * space.p * space.d, device)):
+        form = _form_for(oracle, sampling or Sampling(), seed, device)
+        dim, evals = symmetry_dimension(form)
     if dim == 0:
         return None, 0, evals
     result = fit(oracle, dim, seed=seed, training=training, losses=losses, form=form, progress=progress)
