@@ -31,6 +31,8 @@ FAST = {
     "g2.py": (["Lie algebra: g2", "14 of 14"], ["g2_generators.png", "g2_dynkin.png"]),
     "custom_oracle.py": (["sl(2,R)", "so(3,1)", "su(2)", "certificate skipped"],
                          ["custom_generators.png", "callable_loss.png"]),
+    "physics_potentials.py": (["Lie algebra: su(5)", "Peccei-Quinn couplings add 1 generator"],
+                              ["su5_generators.png"]),
     "identify_only.py": (["su(2)", "sl(2,R)", "heis(3)", "iso(2)", "aff(1)", "Jacobi identity fails"],
                          ["so4_dynkin.png"]),
 }

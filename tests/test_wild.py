@@ -146,7 +146,7 @@ def zoo() -> list[Wild]:
         potential(physics.two_higgs_doublet(m11=-1, m22=-2, l1=2, l2=3, l3=R(1, 2), l4=R(-1, 5)), "2HDM Peccei-Quinn"),
         potential(physics.two_higgs_doublet(m11=-1, m22=-2, l1=2, l2=3, l3=R(1, 2), l4=R(-1, 5), l5=R(1, 7)),
                   "2HDM Z2"),
-        potential(physics.two_higgs_doublet(m11=-1, m22=-1, l1=2, l2=2, l3=2, l4=0), "2HDM Higgs family"),
+        potential(physics.two_higgs_doublet(m11=-1, m22=-1, l1=2, l2=2, l3=2, l4=0), "2HDM O(8)-symmetric couplings"),
         potential(physics.two_higgs_doublet(m11=-1, m22=-3, m12=R(1, 2), l1=1, l2=4, l3=R(3, 2), l4=R(1, 3),
                                             l5=R(1, 3)), "2HDM custodial-like"),
         potential(physics.su5_adjoint(R(1, 3), R(1, 5), R(1, 7)), "SU(5) adjoint Higgs", "su(5)", slow=True),
