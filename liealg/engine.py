@@ -36,6 +36,7 @@ import torch
 
 from liealg.config import TrainConfig
 from liealg.errors import InputFileError, OptionError
+from liealg.optim import LBFGS, Adam, Optimizer
 
 __all__ = [
     "Trainable",
@@ -233,12 +234,11 @@ class Checkpoint:
 
 
 # --------------------------------------------------------------------------- the loop
-def _optimizer(config: TrainConfig, params: Sequence[torch.Tensor], default_lr: float) -> torch.optim.Optimizer:
+def _optimizer(config: TrainConfig, params: Sequence[torch.Tensor], default_lr: float) -> Optimizer:
     if config.optimizer == "lbfgs":
-        # Tolerances at zero: the engine, not L-BFGS, decides when to stop.
-        return torch.optim.LBFGS(params, lr=config.lr or 1.0, max_iter=20, history_size=50, tolerance_grad=1e-300,
-                                 tolerance_change=1e-300, line_search_fn="strong_wolfe")
-    return torch.optim.Adam(params, lr=config.lr or default_lr, weight_decay=config.weight_decay)
+        # No tolerances: the engine, not L-BFGS, decides when to stop.
+        return LBFGS(params, lr=config.lr or 1.0, max_iter=20, history_size=50)
+    return Adam(params, lr=config.lr or default_lr, weight_decay=config.weight_decay)
 
 
 def train(
@@ -336,9 +336,8 @@ def train(
     start = time.perf_counter()
 
     opt = _optimizer(config, params, default_lr)
-    scheduler = None
-    if minibatch and config.optimizer == "adam":
-        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, epochs))
+    base_lr = opt.lr
+    cosine = minibatch and config.optimizer == "adam"  # minibatch Adam anneals its rate to 0
     gen = torch.Generator().manual_seed(int(seed))
 
     history: dict[str, list[float]] = {t: [] for t in (*terms, "total")}
@@ -396,18 +395,18 @@ def train(
                     value.backward()
                     opt.step()
                     running += float(value.detach()) * len(idx)
-                if scheduler is not None:
-                    scheduler.step()
+                if cosine:
+                    opt.lr = base_lr * (1 + math.cos(math.pi * epoch / max(1, epochs))) / 2
                 current = dict.fromkeys(terms, math.nan)
                 current["total"] = running / n_rows
             else:
-                def closure(optimizer: torch.optim.Optimizer = opt, on: frozenset[str] = active) -> torch.Tensor:
+                def closure(optimizer: Optimizer = opt, on: frozenset[str] = active) -> torch.Tensor:
                     optimizer.zero_grad()
                     value = total_of(loss(on, None))
                     value.backward()
                     return value
 
-                opt.step(closure)  # type: ignore[arg-type]
+                opt.step(closure)
                 with torch.no_grad():  # forward-mode products (field brackets) still work here
                     values = {t: float(v) for t, v in loss(active, None).items()}
                 # Terms of a later stage are not evaluated yet (NaN in the history); an active

@@ -92,7 +92,7 @@ class InvarianceForm:
         return torch.linalg.eigh(self.q.detach().cpu().double())
 
     def factor(self, *, whiten: bool = True) -> torch.Tensor:
-        """``R`` with ``R R^T`` the (whitened) invariance form, shape (p, p).
+        """``R`` with ``R R^T`` the (whitened) invariance form, shape (p, r).
 
         Training evaluates ``||theta R||^2``, which is never negative, where ``theta^T q theta``
         could dip to -1e-16 and show as a negative loss.
@@ -115,7 +115,8 @@ class InvarianceForm:
             return torch.zeros_like(evecs)
         live = evals > NULL_THRESHOLD * top
         mu = float(evals[live].min()) if bool(live.any()) else top
-        return evecs * torch.where(live, evals / (evals + mu), torch.zeros_like(evals)).sqrt()
+        # Only the non-null directions: shape (p, p - dim), which halves the work of so(n).
+        return evecs[:, live] * (evals[live] / (evals[live] + mu)).sqrt()
 
     def eigen(self) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues (ascending) and eigenvectors of ``q`` as float64 numpy arrays."""
@@ -222,8 +223,9 @@ class TrainingResult:
         The best generators found (real or complex), normalized as the loss asks. Read-only.
     theta : numpy.ndarray, shape (k, p)
         The same as real parameter vectors (see :class:`~liealg.generators.MatrixSpace`).
-    structure_constants : numpy.ndarray, shape (k, k, k)
-        ``f_ab^c`` with ``[W_a, W_b] ~ sum_c f_ab^c W_c`` (learned, or projected).
+    structure_constants : numpy.ndarray, shape (k, k, k), or None
+        ``f_ab^c`` with ``[W_a, W_b] ~ sum_c f_ab^c W_c`` (learned, or projected); None for
+        algebras so large that projecting every bracket would cost more than training.
     loss : mapping of str to float
         Each weighted term and their "total" for the kept generators. When ``k`` is the
         dimension of the whole symmetry algebra, closure holds by construction and is not
@@ -239,7 +241,7 @@ class TrainingResult:
 
     generators: np.ndarray
     theta: np.ndarray
-    structure_constants: np.ndarray
+    structure_constants: np.ndarray | None
     loss: Mapping[str, float]
     converged: bool
     tol: float
@@ -254,6 +256,8 @@ class TrainingResult:
 
     def __post_init__(self) -> None:
         for name in ("generators", "theta", "structure_constants"):
+            if getattr(self, name) is None:
+                continue
             array = np.array(getattr(self, name))
             array.setflags(write=False)
             object.__setattr__(self, name, array)
@@ -495,12 +499,15 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
             final["closure"] = losses.closure * float(L.closure(w_best)) if k > 1 else 0.0
         final["total"] = sum(v for t, v in final.items() if t != "total")
     learned_f = model.structure_constants()
+    f_np: np.ndarray | None
     if learned_f is not None:
         f_np = learned_f.detach().cpu().double().numpy()
-    elif k > 1:
+    elif k == 1:
+        f_np = np.zeros((1, 1, 1))
+    elif k**3 * space.p <= CLOSURE_REPORT_FLOPS:
         f_np = L.projected_structure_constants(w_best).cpu().double().numpy()
     else:
-        f_np = np.zeros((k, k, k))
+        f_np = None  # k^3 d^2 work (so(24): 8 s); the exact algebra has them exactly
     return TrainingResult(
         generators=w_best.cpu().numpy().astype(np.complex128 if space.complex else np.float64),
         theta=model.theta.detach().cpu().double().numpy(),

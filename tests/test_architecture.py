@@ -46,6 +46,7 @@ ORDER = [
     "generators.fields",
     "generators",
     "losses",
+    "optim",
     "engine",
     "training",
     "nonlinear",
