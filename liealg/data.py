@@ -750,12 +750,16 @@ def _task(y: np.ndarray, task: str) -> tuple[str, tuple[float, ...]]:
 
 
 def _split(y_codes: np.ndarray | None, m: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.model_selection import train_test_split
-
-    idx = np.arange(m)
-    stratify = y_codes if y_codes is not None and np.bincount(y_codes).min() >= 2 else None
-    tr, va = train_test_split(idx, test_size=fraction, random_state=seed, stratify=stratify)
-    return np.sort(tr), np.sort(va)
+    """A seeded split of the rows, stratified by class (each class split in the same proportion)."""
+    rng = np.random.default_rng(seed)
+    groups = [np.arange(m)] if y_codes is None else [np.flatnonzero(y_codes == c) for c in np.unique(y_codes)]
+    val: list[np.ndarray] = []
+    for rows in groups:
+        rows = rng.permutation(rows)
+        val.append(rows[: round(fraction * len(rows)) if len(rows) > 1 else 0])
+    va = np.sort(np.concatenate(val))
+    tr = np.setdiff1d(np.arange(m), va)
+    return tr, va
 
 
 def fit_oracle(
@@ -1092,7 +1096,7 @@ def find_support(
     >>> s.equations, s.codimension
     (('E² - px² - py² - pz² = 1',), 1)
     """
-    x = np.asarray(X, dtype=np.float64)
+    x = np.array(X, dtype=np.float64)  # a writable copy (torch refuses read-only arrays)
     m, n = x.shape
     names = list(names) if names is not None else [f"x{i + 1}" for i in range(n)]
     if m > max_rows:
@@ -1344,10 +1348,13 @@ class DataDiscovery:
         Largest principal angle (radians) between the trained span and its refinement.
     canonical : numpy.ndarray, shape (k, d, d)
         The refined span in its canonical basis, still floats: the numeric reduced row echelon
-        form (leading 1, zeros in the other pivot entries), so so(3,1) shows as rotations and
-        boosts up to the fit's noise.
+        form (leading 1, zeros in the other pivot entries) in the search coordinates ``x / s``,
+        shown in feature units; so(3,1) shows as rotations and boosts up to the fit's noise.
     identification : NumericIdentification or None
+        Of the span in the search coordinates ``x / s`` (its ``exact_generators`` too; the name
+        does not depend on the units).
     exact : ExactCandidate or None
+        The exact candidate in feature units, checked against the held-out rows.
     scales : tuple of sympy.Rational or None
         Powers of ten the search ran in (features of wildly different units), per coordinate of
         a vector.
@@ -1504,23 +1511,39 @@ def _bottom_space(form: InvarianceForm, dim: int) -> np.ndarray:
     return np.asarray(vectors[:, :dim])
 
 
-def _search_points(learned: LearnedOracle, sampling: Sampling | None, p: int, seed: int) -> np.ndarray:
+def _search_points(learned: LearnedOracle, sampling: Sampling | None, p: int, seed: int,
+                   factors: np.ndarray, flat: float = 0.2) -> tuple[np.ndarray, int]:
+    """The data rows the search uses, and how many training rows were left out as flat.
+
+    Rows where the learned label hardly varies (its gradient, in the search coordinates, below
+    ``flat`` times its RMS for every output) are left out: there the direction of the gradient
+    is the fit's noise, and the invariance form weighs every row alike.
+    """
     x_train = learned.x_train
     if sampling is not None and sampling.points is not None:
         pts = np.array(sampling.points)
         lo, hi = learned.columns.x.min(0), learned.columns.x.max(0)
         span = hi - lo
-        outside = np.any((pts < lo - 0.01 * span) | (pts > hi + 0.01 * span), axis=1)
         if pts.shape[1] != x_train.shape[1]:
             raise OptionError(f"the search points must have {x_train.shape[1]} columns, got {pts.shape[1]}")
+        outside = np.any((pts < lo - 0.01 * span) | (pts > hi + 0.01 * span), axis=1)
         if outside.any():
             raise OptionError(f"{int(outside.sum())} of the search points lie outside the data's range, where the "
                               "network only extrapolates; sample the data (or leave points out)")
-        return pts
+        return pts, 0
+    from liealg.oracle import oracle_gradients
+
+    x = torch.tensor(x_train, dtype=torch.float64)
+    _, grads = oracle_gradients(learned.module, x)  # (m, o, n)
+    size = (grads * torch.as_tensor(factors, dtype=torch.float64)).norm(dim=2)  # d phi / d(x/s)
+    rms = size.pow(2).mean(0).sqrt().clamp_min(1e-300)
+    varies = ((size / rms) >= flat).any(dim=1).numpy()
+    pool = x_train[varies]
+    left_out = int((~varies).sum())
     n = (sampling.n if sampling is not None and sampling.n is not None else max(2048, 8 * p))
-    if n >= len(x_train):
-        return x_train
-    return x_train[np.sort(np.random.default_rng(seed).choice(len(x_train), n, replace=False))]
+    if n >= len(pool):
+        return pool, left_out
+    return pool[np.sort(np.random.default_rng(seed).choice(len(pool), n, replace=False))], left_out
 
 
 def discover_data(
@@ -1592,7 +1615,6 @@ def discover_data(
     stage = on_stage or (lambda text: None)
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
-    notes: list[str] = []
     # ---- 1. the data and the oracle network
     if isinstance(X, LearnedOracle):
         learned = X
@@ -1613,6 +1635,19 @@ def discover_data(
     report = learned.report
     if not report.acceptable:
         raise OracleError(report.refusal())
+    # Small dense work from here on: one torch thread (on a busy 2-core machine two threads made
+    # a forward pass over 600 rows 20x slower).
+    threads = (network or OracleNetwork()).num_threads
+    with torch_threads(threads):
+        return _search(learned, seed, support, support_tol, sampling, training, losses, exact, max_tolerance, stage,
+                       timings, t_all)
+
+
+def _search(learned: LearnedOracle, seed: int, support: bool, support_tol: float, sampling: Sampling | None,
+            training: TrainConfig | None, losses: LinearLosses | None, exact: ExactConfig, max_tolerance: float,
+            stage: Callable[[str], None], timings: dict[str, float], t_all: float) -> DataDiscovery:
+    report = learned.report
+    notes: list[str] = []
     columns = learned.columns
     n = columns.x.shape[1]
     k = columns.n_vectors
@@ -1632,9 +1667,12 @@ def discover_data(
     stage("the invariance form on the data")
     t0 = time.perf_counter()
     p = d * d
-    pts = _search_points(learned, sampling, p, seed)
     scales = _unit_scales(columns.x, d, k)
     factors = np.ones(n) if scales is None else np.tile([float(s) for s in scales], k)
+    pts, flat_rows = _search_points(learned, sampling, p, seed, factors)
+    if flat_rows:
+        notes.append(f"{flat_rows} of {report.n_train} training rows, where the learned label is flat (gradient "
+                     "below 0.2 of its RMS), were left out of the search: there the gradient's direction is noise")
     if scales is not None:
         notes.append("the features' units differ by orders of magnitude; the search ran in x/s with s = ("
                      + ", ".join(f"{v}: {s}" for v, s in zip(columns.vectors[0], scales))
@@ -1671,9 +1709,15 @@ def discover_data(
                      "small eigenvalues): no symmetry can be read from this fit")
     # ---- 4. train the generators, refine against the form
     learned_w = np.zeros((0, d, d))
-    refined = np.zeros((0, d, d))
+    refined = np.zeros((0, d, d))  # in the search coordinates x / s
     training_angle = 0.0
     training_loss: dict[str, float] = {}
+    S = sp.diag(*scales) if scales is not None else sp.eye(d)
+    S_float = np.array(S.evalf(), dtype=np.float64)
+
+    def to_features(w: np.ndarray) -> np.ndarray:  # W = S V S^-1: a generator of x from one of x / s
+        return np.einsum("ij,ajk,kl->ail", S_float, w, np.linalg.inv(S_float))
+
     if dim:
         stage(f"training {dim} generator(s)")
         t0 = time.perf_counter()
@@ -1685,12 +1729,8 @@ def discover_data(
         training_loss = dict(result.loss)
         basis = _bottom_space(form, dim)
         theta = np.asarray(result.theta, dtype=np.float64)
-        polished = theta @ basis @ basis.T
-        S = np.diag(np.array([float(s) for s in scales])) if scales is not None else np.eye(d)
-        S_inv = np.linalg.inv(S)
-        to_features = lambda w: np.einsum("ij,ajk,kl->ail", S, w, S_inv)  # noqa: E731
         learned_w = to_features(theta.reshape(dim, d, d))
-        refined = to_features(polished.reshape(dim, d, d))
+        refined = (theta @ basis @ basis.T).reshape(dim, d, d)
         from liealg.exact import principal_angles
 
         training_angle = float(np.max(principal_angles(theta.reshape(dim, d, d), basis.T.reshape(dim, d, d))))
@@ -1708,20 +1748,29 @@ def discover_data(
         if ident.exact_generators is not None and exact.rationalize:
             stage("checking the exact candidate against the held-out data")
             t0 = time.perf_counter()
-            candidate = _check_candidate(learned, ident.exact_generators, factors, k, seed)
+            S_inv = S.inv()
+            in_features = [sp.ImmutableMatrix(S * g * S_inv) for g in ident.exact_generators]
+            candidate = _check_candidate(learned, in_features, factors, k, seed)
             timings["check"] = time.perf_counter() - t0
             worst = max(candidate.residuals)
             if worst > 0.3 * candidate.control:
                 notes.append(f"an exact generator changes the oracle by {worst:.2g} of the label's spread on the "
                              f"held-out rows, not far below a random direction's {candidate.control:.2g}: "
                              "the candidate is doubtful")
+    if report.n_train < 1000:
+        notes.append(f"only {report.n_train} training rows: fewer samples than a reliable fit usually needs "
+                     "(thousands); treat the result with care")
+    if dim == 0 and report.n_train < 2000:
+        notes.append(f"with {report.n_train} training rows there are probably fewer samples than needed: the "
+                     "network's gradients are too rough to show a gap; more data is the first thing to try")
     timings["total"] = time.perf_counter() - t_all
     return DataDiscovery(
         columns=columns, learned_oracle=learned, fit=report, support=sup, dimension=dim, spectral_gap=gap,
         eigenvalues=evals / top, oracle_only_dimension=alone_dim, oracle_only_gap=alone_gap,
-        support_only_dimension=support_dim, learned=learned_w, generators=refined, training_angle=training_angle,
-        training_loss=training_loss, canonical=_canonical(refined), identification=ident, exact=candidate,
-        scales=scales, search_points=len(pts), seed=seed, notes=tuple(notes), timings=timings)
+        support_only_dimension=support_dim, learned=learned_w, generators=to_features(refined),
+        training_angle=training_angle, training_loss=training_loss, canonical=to_features(_canonical(refined)),
+        identification=ident, exact=candidate, scales=scales, search_points=len(pts), seed=seed,
+        notes=tuple(notes), timings=timings)
 
 
 def _canonical(generators: np.ndarray) -> np.ndarray:
