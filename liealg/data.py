@@ -11,8 +11,9 @@ runs the whole chain on what was learned:
    engine (:func:`liealg.engine.train`) with minibatch Adam, a seeded held-out validation split
    and early stopping on the validation loss. Regression for real labels (its outputs, in the
    label's units), classification for class labels (its logits: the log-odds for two classes,
-   the centred logits for more). The standardization lives inside the network, so the oracle
-   is a function of the raw features: the symmetry search sees the physicist's coordinates.
+   each class's log-odds against the first for more). The standardization lives inside the
+   network, so the oracle is a function of the raw features: the symmetry search sees the
+   physicist's coordinates.
    The fit is reported (validation R², or accuracy against the majority class) and a fit too
    poor to mean anything is refused with its figure.
 3. **The data's support** (:func:`find_support`): when the features satisfy equations (momenta
@@ -570,7 +571,10 @@ class _MLP(nn.Module):
 
 class _OracleOutputs(nn.Module):
     """What the symmetry search preserves: regression outputs; the log-odds of two classes; the
-    centred logits of more (logits are only defined up to a common shift)."""
+    log-odds of each class against the first for more (logits are only defined up to a common
+    shift; their differences are not). Measured on three classes by the radius in 3-D: the gap of
+    the invariance form was 1.3 decades for the centred logits (each carries every logit's noise),
+    2.2 for the log-odds against the first class."""
 
     def __init__(self, mlp: _MLP, kind: str) -> None:
         super().__init__()
@@ -579,7 +583,7 @@ class _OracleOutputs(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.mlp(x)
         if self.kind == "multiclass":
-            out = out - out.mean(dim=1, keepdim=True)
+            out = out[:, 1:] - out[:, :1]
         return out
 
 
@@ -700,7 +704,7 @@ class LearnedOracle:
     ----------
     oracle : Oracle
         The network as an :class:`~liealg.oracle.Oracle` of the raw features (regression outputs,
-        log-odds, or centred logits), with the data's argument vectors.
+        log-odds, or each class's log-odds against the first), with the data's argument vectors.
     module : torch.nn.Module
         The same function as a float64 module (frozen).
     report : FitReport
