@@ -466,7 +466,10 @@ class OracleNetwork:
     epochs : int
         Most passes over the training rows.
     batch_size, lr, weight_decay : Adam over seeded minibatches (cosine schedule), on the engine.
-        ``weight_decay`` None: 0 for regression, 1e-4 for classification (smooth logits). Batches
+        ``weight_decay`` None: 0 for regression, 1e-2 for classification: a classifier chases
+        flipped labels with bumps in its logits, whose gradients then point anywhere (three
+        classes by radius, 2% of labels flipped: a gap of 0.3-0.8 decades at 1e-4 and 1e-3, 2.2
+        at 1e-2, accuracy 0.96 against 0.97). Batches
         of 512 (default) fit as well as 256 in half the time: a small network's step costs little
         more for more rows.
     patience : int
@@ -891,7 +894,7 @@ def _fit(columns: DataColumns, task: str, classes: tuple[float, ...], codes: np.
 
     weight_decay = network.weight_decay
     if weight_decay is None:
-        weight_decay = 0.0 if task == "regression" else 1e-4
+        weight_decay = 0.0 if task == "regression" else 1e-2
     config = TrainConfig(optimizer="adam", lr=network.lr, batch_size=network.batch_size, weight_decay=weight_decay,
                          num_threads=None)
     deadline = None if network.max_seconds is None else time.perf_counter() + network.max_seconds

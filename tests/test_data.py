@@ -413,3 +413,48 @@ def test_jets_of_massless_particles_labelled_by_the_jet_mass():
     assert r.support_only_dimension == 7  # light cones: Lorentz and the dilation
     assert r.dimension == 6 and r.name == "so(3,1)"
     assert angles(r.generators, lorentz_generators()).max() < 0.05
+
+
+# --------------------------------------------------------------------------- the example scripts
+def run_example(name: str, args: list[str], monkeypatch, tmp_path) -> str:
+    """``python examples/NAME ARGS --plot TMP`` in this process; returns stdout (exit code 0 required)."""
+    import contextlib
+    import io
+    import runpy
+    import sys
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    script = Path(__file__).resolve().parents[1] / "examples" / name
+    monkeypatch.setattr(sys, "argv", [str(script), *args, "--plot", str(tmp_path)])
+    out = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out):
+        try:
+            runpy.run_path(str(script), run_name="__main__")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    assert code == 0, out.getvalue()
+    return out.getvalue()
+
+
+def test_example_lorentz_pair(monkeypatch, tmp_path):
+    text = run_example("data_lorentz_pair.py", ["--events", "2500", "--noise", "0.05"], monkeypatch, tmp_path)
+    assert "Lie algebra: so(3,1) (numeric)" in text and "Rotations: 3, boosts: 3" in text
+    for name in ("data_lorentz_spectrum.png", "data_lorentz_generators.png", "data_lorentz_exact.png"):
+        assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_example_radius_classifier(monkeypatch, tmp_path):
+    text = run_example("data_radius_classifier.py", ["--points", "6000", "--flip", "0.02"], monkeypatch, tmp_path)
+    assert "Lie algebra: su(2)" in text and "so(3)" in text
+    assert (tmp_path / "data_radius_spectrum.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_example_jets(monkeypatch, tmp_path):
+    text = run_example("data_jets.py", ["--jets", "8000"], monkeypatch, tmp_path)
+    assert "Lie algebra: so(3,1) (numeric)" in text and "Light cones found: 4" in text
+    assert (tmp_path / "data_jets_generators.png").stat().st_size > 1000
