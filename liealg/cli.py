@@ -1,6 +1,7 @@
 """The command line: a thin layer over the Python API.
 
     liealg discover FORMULA [FORMULA ...] [--vars ...] [--generators N|auto] [--json PATH] ...
+    liealg discover --data FILE --target COLUMNS [--features COLUMNS] [--vectors "a b; c d"] ...
     liealg scan FORMULA ... --max K
     liealg identify RESULT.json | --structure-constants FILE | --matrices FILE
     liealg catalog [KEY]
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
     d.add_argument("--fields", type=_positive_int, default=1, help="number of vector fields with --nonlinear")
     d.add_argument("--degree", type=_positive_int, help="with --nonlinear: exact polynomial fields up to this degree")
+    _add_data_options(d)
 
     s = sub.add_parser("scan", help="train with N_g = 1..K generators and report the loss per N_g")
     _add_oracle_options(s)
@@ -277,6 +279,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     from liealg.config import ExactConfig
     from liealg.pipeline import discover
 
+    if args.data:
+        return _cmd_discover_data(args)
     oracle = _make_oracle(args)
     _check_outputs(args)
     if args.nonlinear:
@@ -313,6 +317,92 @@ def _cmd_discover(args: argparse.Namespace) -> int:
         return EXIT_NOT_CONVERGED
     if result.certified is False or result.matches_exact is False:
         return EXIT_NOT_CONVERGED  # finished, but the generators are not all proved symmetries
+    return EXIT_OK
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("labelled data (docs/data.md)")
+    g.add_argument("--data", metavar="FILE",
+                   help="learn the oracle from a table: CSV (header row), Parquet (needs pyarrow) or .npz")
+    g.add_argument("--target", metavar="COLUMNS", help='with --data: the label column(s), e.g. "m2"')
+    g.add_argument("--features", metavar="COLUMNS",
+                   help="with --data: the feature columns in order (default: all but the target; with "
+                        '--vectors, the vectors\' columns, e.g. --vectors "E1 px1 py1 pz1; E2 px2 py2 pz2")')
+    g.add_argument("--task", choices=("auto", "regression", "classification"), default="auto",
+                   help="with --data: regress the label or classify it (default auto: few integer values = classes)")
+    g.add_argument("--hidden", metavar="WIDTHS",
+                   help='with --data: hidden layer widths of the network (default "64 64")')
+    g.add_argument("--fit-epochs", type=_positive_int, metavar="N",
+                   help="with --data: most passes over the rows while fitting the network (default 150)")
+    g.add_argument("--min-score", type=float, metavar="X",
+                   help="with --data: refuse a fit below this validation R^2 (default 0.8) or classification "
+                        "skill (default 0.5)")
+    g.add_argument("--max-tolerance", type=float, default=0.05, metavar="TOL",
+                   help="with --data: the largest tolerance of the numeric identification (default 0.05)")
+    g.add_argument("--no-support", action="store_true",
+                   help="with --data: do not seek equations the features satisfy (mass shells, conserved sums)")
+
+
+def _cmd_discover_data(args: argparse.Namespace) -> int:
+    """``liealg discover --data FILE --target COLS``: fit the oracle network, then the chain on it.
+
+    Exit codes: 0 the algebra was named (or there is no symmetry); 2 bad input; 3 the fit is too
+    poor to mean anything (refused, with its figure, on stderr), or generators were found but no
+    exact candidate could be named.
+    """
+    from liealg import data
+    from liealg.config import ExactConfig, Sampling
+    from liealg.errors import OptionError
+
+    given = [name for name, on in (("a formula", args.formulas), ("--catalog", args.catalog), ("--vars", args.vars),
+                                   ("--complex", args.complex), ("--nonlinear", args.nonlinear),
+                                   ("--method exact", args.method == "exact"),
+                                   ("--generators N", args.generators != "auto")) if on]
+    if given:
+        raise OptionError(f"--data learns the oracle from the file; do not also give {', '.join(given)}")
+    if not args.target:
+        raise OptionError("--data needs --target COLUMNS: the label column(s) to learn")
+    _check_outputs(args)
+    network = data.OracleNetwork()
+    changes: dict[str, Any] = {"task": args.task}
+    if args.hidden:
+        try:
+            changes["hidden"] = tuple(int(v) for v in args.hidden.replace(",", " ").split())
+        except ValueError:
+            raise OptionError(f'--hidden takes layer widths such as "64 64", got {args.hidden!r}') from None
+    if args.fit_epochs:
+        changes["epochs"] = args.fit_epochs
+    if args.min_score is not None:
+        changes["min_r2"] = changes["min_skill"] = args.min_score
+    network = network.replace(**changes)
+    columns = data.select_columns(data.read_table(args.data), args.target, features=args.features,
+                                  vectors=args.vectors)
+    bar, update = _progress(args, network.epochs, "fitting the oracle network")
+    try:
+        learned = data.fit_oracle(columns, network=network, seed=args.seed,
+                                  progress=None if update is None else
+                                  (lambda epoch, losses: update(epoch, {"total": losses["validation"]})))
+    finally:
+        if bar is not None:
+            bar.close()
+    if not learned.report.acceptable:
+        print(f"error: {learned.report.refusal()}", file=sys.stderr)
+        return EXIT_NOT_CONVERGED
+    result = data.discover_data(
+        learned, seed=args.seed, support=not args.no_support,
+        sampling=Sampling(n=args.samples) if args.samples else None,
+        training=_training(args), losses=_linear_losses(args),
+        exact=ExactConfig(rationalize=not args.no_exact, identify=not args.no_identify, max_denominator=100),
+        max_tolerance=args.max_tolerance)
+    print(result.summary())
+    if args.json:
+        result.save(args.json)
+        print(f"Saved: {args.json}")
+    if args.plot:
+        for path in data.save_data_plots(result, args.plot):
+            print(f"Plot: {path}")
+    if result.dimension and result.name is None and not args.no_identify:
+        return EXIT_NOT_CONVERGED
     return EXIT_OK
 
 

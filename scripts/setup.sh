@@ -10,7 +10,7 @@ if [ "${1:-}" = "--test" ]; then
         (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gap-core gap-libs >/dev/null) \
             || echo "setup: GAP could not be installed; the GAP cross-check tests will be skipped" >&2
     fi
-    extras=".[test]"
+    extras=".[test,data]"  # data: pyarrow, so the Parquet tests run (they are skipped without it)
 else
     extras="."
 fi

@@ -33,6 +33,7 @@ ORDER = [
     "exact",
     "algebra",
     "identification",
+    "numeric_identification",
     "oracle",
     "catalog.octonions",
     "catalog.jordan",
@@ -53,12 +54,13 @@ ORDER = [
     "flows",
     "report",
     "plots",
+    "data",
     "pipeline",
     "testing",
     "cli",
 ]
 TORCH_FREE = ["liealg.parsing", "liealg.io", "liealg.exact", "liealg.algebra", "liealg.identification",
-              "liealg.config", "liealg.errors"]
+              "liealg.numeric_identification", "liealg.config", "liealg.errors"]
 
 
 def module_name(path: Path) -> str:
