@@ -44,6 +44,9 @@ _EXPORTS = {
     "integrate_flow": "liealg.nonlinear",
     "polynomial_symmetries": "liealg.exact.polyfields",
     "digits_flows": "liealg.flows",
+    "discover_data": "liealg.data",
+    "fit_oracle": "liealg.data",
+    "identify_numeric": "liealg.numeric_identification",
     "LieAlgebra": "liealg.algebra",
     "identify": "liealg.identification",
     "Identification": "liealg.identification",
@@ -92,7 +95,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from liealg.exact import certify, rationalize, solve_symmetries
     from liealg.exact.polyfields import polynomial_symmetries
+    from liealg.data import discover_data, fit_oracle
     from liealg.flows import digits_flows
+    from liealg.numeric_identification import identify_numeric
     from liealg.identification import Identification, identify
     from liealg.losses import LinearLosses
     from liealg.nonlinear import FieldLosses, FieldNetwork, NonlinearDiscovery, discover_nonlinear, integrate_flow

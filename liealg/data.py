@@ -60,7 +60,7 @@ from liealg.errors import InputFileError, OptionError, OracleError
 from liealg.losses import LinearLosses
 from liealg.numeric_identification import DEFAULT_MAX_TOLERANCE, NumericIdentification, identify_numeric
 from liealg.oracle import Oracle
-from liealg.training import InvarianceForm, fit, invariance_form
+from liealg.training import fit, invariance_form, spectral_dimension
 
 __all__ = [
     "Table",
@@ -74,7 +74,6 @@ __all__ = [
     "oracle_from_data",
     "DataSupport",
     "find_support",
-    "spectral_dimension",
     "ExactCandidate",
     "DataDiscovery",
     "discover_data",
@@ -606,11 +605,6 @@ class _Trainable:
         self.module.load_state_dict(dict(state))
 
 
-class _EarlyStop(KeyboardInterrupt):
-    """Raised from the engine's progress callback to stop on the validation loss (the engine
-    ends the run there as it would on Ctrl-C, keeping its state; ours is restored after)."""
-
-
 @dataclass(frozen=True)
 class FitReport:
     """How well the oracle network fits the data.
@@ -888,9 +882,10 @@ def _fit(columns: DataColumns, task: str, classes: tuple[float, ...], codes: np.
         history.append((float(losses["total"]), float(state["val"])))
         if progress is not None:
             progress(epoch, {"train": float(losses["total"]), "validation": float(state["val"])})
-        if epoch - state["best_epoch"] >= network.patience:
-            state["stopped"] = True
-            raise _EarlyStop
+
+    def early_stop(epoch: int, losses: Mapping[str, float]) -> bool:
+        state["stopped"] = epoch - state["best_epoch"] >= network.patience
+        return bool(state["stopped"])
 
     weight_decay = network.weight_decay
     if weight_decay is None:
@@ -900,8 +895,8 @@ def _fit(columns: DataColumns, task: str, classes: tuple[float, ...], codes: np.
     deadline = None if network.max_seconds is None else time.perf_counter() + network.max_seconds
     t0 = time.perf_counter()
     run = train(model, loss, config, terms=("total",), tol=0.0, epochs=network.epochs, n_rows=len(train_idx),
-                seed=seed, keep="last", deadline=deadline, monitor=monitor, progress=on_epoch)
-    if run.stop_reason == "interrupted" and not state["stopped"]:
+                seed=seed, keep="last", deadline=deadline, monitor=monitor, progress=on_epoch, should_stop=early_stop)
+    if run.stop_reason == "interrupted":
         raise KeyboardInterrupt  # a real Ctrl-C: the command line exits 130
     model.restore(state["snapshot"])
     stop = "early stop" if state["stopped"] else run.stop_reason
@@ -1260,40 +1255,6 @@ def _quadratic_text(c: np.ndarray, names: Sequence[str], n: int, rms: np.ndarray
 
 
 # =========================================================================== the symmetry search
-def spectral_dimension(evals: np.ndarray, *, max_small: float = 1e-2, min_gap: float = 1.0) -> tuple[int, float]:
-    """The number of (approximate) symmetries read off the invariance form's spectrum.
-
-    A learned oracle is invariant only up to its fit: its symmetries' eigenvalues are small, not
-    zero. The dimension is the cut at the largest jump of ``log10`` of the spectrum (relative to
-    its largest eigenvalue) among cuts whose lower part lies below ``max_small``; a jump under
-    ``min_gap`` decades is no gap, and gives 0.
-
-    Returns
-    -------
-    dim : int
-    gap : float
-        The jump at the cut, in decades (0 when there is none).
-
-    Examples
-    --------
-    >>> spectral_dimension(np.array([1e-6, 2e-6, 3e-6, 0.2, 0.5, 1.0]))
-    (3, 4.8...)
-    """
-    ev = np.sort(np.asarray(evals, dtype=np.float64))
-    top = max(float(ev[-1]), 1e-300) if ev.size else 1.0
-    logs = np.log10(np.clip(ev / top, 1e-18, None))
-    best, best_gap = 0, 0.0
-    for k in range(1, len(logs)):
-        if logs[k - 1] > math.log10(max_small):
-            break
-        jump = float(logs[k] - logs[k - 1])
-        if jump > best_gap:
-            best, best_gap = k, jump
-    if best_gap < min_gap:
-        return 0, best_gap
-    return best, best_gap
-
-
 @dataclass(frozen=True)
 class ExactCandidate:
     """The exact generators a learned span is within tolerance of, checked against the data.
@@ -1513,11 +1474,6 @@ def _unit_scales(x: np.ndarray, d: int, k: int) -> tuple[sp.Rational, ...] | Non
     return tuple(sp.Integer(10) ** int(e) for e in logs)
 
 
-def _bottom_space(form: InvarianceForm, dim: int) -> np.ndarray:
-    _, vectors = form.eigen()
-    return np.asarray(vectors[:, :dim])
-
-
 def _search_points(learned: LearnedOracle, sampling: Sampling | None, p: int, seed: int,
                    factors: np.ndarray, flat: float = 0.2) -> tuple[np.ndarray, int]:
     """The data rows the search uses, and how many training rows were left out as flat.
@@ -1699,17 +1655,18 @@ def _search(learned: LearnedOracle, seed: int, support: bool, support_tol: float
 
     y_pts = torch.as_tensor(pts / factors, dtype=torch.float64)
     search = scaled_oracle(_SearchFunction(learned.module, g_support))
-    form = invariance_form(search, y_pts)
+    form = invariance_form(search, y_pts, learned=True)
     evals = form.eigen()[0]
     top = max(float(evals[-1]), 1e-300)
-    dim, gap = spectral_dimension(evals)
+    dim, gap = spectral_dimension(evals, learned=True)
     alone_form = form if g_support is None else invariance_form(scaled_oracle(_SearchFunction(learned.module, None)),
-                                                                y_pts)
-    alone_dim, alone_gap = (dim, gap) if g_support is None else spectral_dimension(alone_form.eigen()[0])
+                                                                y_pts, learned=True)
+    alone_dim, alone_gap = (dim, gap) if g_support is None else spectral_dimension(alone_form.eigen()[0], learned=True)
     support_dim = None
     if g_support is not None:
-        sup_form = invariance_form(scaled_oracle(_SearchFunction(learned.module, g_support, network=False)), y_pts)
-        support_dim = spectral_dimension(sup_form.eigen()[0])[0]
+        sup_form = invariance_form(scaled_oracle(_SearchFunction(learned.module, g_support, network=False)), y_pts,
+                                   learned=True)
+        support_dim = spectral_dimension(sup_form.eigen()[0], learned=True)[0]
     timings["form"] = time.perf_counter() - t0
     if dim == 0:
         notes.append(f"the spectrum of the invariance form shows no gap (largest jump {gap:.1f} decades among its "
@@ -1728,16 +1685,13 @@ def _search(learned: LearnedOracle, seed: int, support: bool, support_tol: float
     if dim:
         stage(f"training {dim} generator(s)")
         t0 = time.perf_counter()
-        floor = 2.0 * float(evals[:dim].sum())  # the invariance loss of the best orthonormal set (|W|^2 = 2)
-        cfg = training or TrainConfig()
-        if cfg.tol is None:
-            cfg = cfg.replace(tol=max(1e-12, 1.05 * floor))
-        result = fit(search, dim, seed=seed, training=cfg, losses=losses, form=form)
+        # The form is whitened with the learned rule: its approximate symmetries train to 0.
+        result = fit(search, dim, seed=seed, training=training or TrainConfig(), losses=losses, form=form)
         training_loss = dict(result.loss)
-        basis = _bottom_space(form, dim)
         theta = np.asarray(result.theta, dtype=np.float64)
         learned_w = to_features(theta.reshape(dim, d, d))
-        refined = (theta @ basis @ basis.T).reshape(dim, d, d)
+        refined = np.asarray(result.polished(), dtype=np.float64)
+        basis = form.eigen()[1][:, :dim]
         from liealg.exact import principal_angles
 
         training_angle = float(np.max(principal_angles(theta.reshape(dim, d, d), basis.T.reshape(dim, d, d))))

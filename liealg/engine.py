@@ -54,7 +54,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Why an attempt ended.
-STOP_REASONS = ("converged", "epochs", "stalled", "time", "interrupted", "not finite")
+STOP_REASONS = ("converged", "epochs", "stalled", "time", "interrupted", "not finite", "stopped")
 
 #: ``loss(active_terms, batch)``: the weighted terms that are active (a tensor each, in the
 #: graph), on a minibatch of sample indices or on every sample (``batch is None``).
@@ -259,6 +259,7 @@ def train(
     keep: str = "best",
     monitor: Callable[[], tuple[float, ...]] | None = None,
     progress: ProgressCallback | None = None,
+    should_stop: Callable[[int, Mapping[str, float]], bool] | None = None,
     checkpoint: Checkpoint | None = None,
     checkpoint_extra: Mapping[str, Any] | None = None,
     resume_state: Mapping[str, Any] | None = None,
@@ -303,6 +304,9 @@ def train(
         Called after every epoch; its tuple goes into ``history.angles``.
     progress : callable, optional
         ``progress(epoch, losses)`` after every epoch.
+    should_stop : callable, optional
+        ``should_stop(epoch, losses)`` after every epoch; True ends the run as "stopped" (e.g.
+        early stopping on a validation loss that the caller monitors).
     checkpoint : Checkpoint, optional
         Saved every ``checkpoint.every`` epochs and at the end, with ``checkpoint_extra``.
     resume_state : mapping, optional
@@ -430,6 +434,9 @@ def train(
                 best_state = model.snapshot()
             if progress is not None:
                 progress(epoch, current)
+            if should_stop is not None and should_stop(epoch, current):
+                stop_reason = "stopped"
+                break
             if last_stage and total <= tol:
                 stop_reason = "converged"
                 break

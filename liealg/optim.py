@@ -130,10 +130,13 @@ class LBFGS(Optimizer):
                 t = self.lr
             gtd = float(g @ d)
             if gtd >= 0.0:  # not a descent direction (round-off): start the curvature afresh
-                self._s.clear(), self._y.clear(), self._rho.clear()
+                self._s, self._y, self._rho = [], [], []
                 d, gtd = -g, -float(g @ g)
                 t = min(1.0, 1.0 / float(g.abs().sum())) * self.lr
-            t, f_new, g_new = _strong_wolfe(lambda step: self._evaluate(closure, x + step * d), f, g, d, gtd, t)
+            def along(step: float, start: torch.Tensor = x, direction: torch.Tensor = d) -> tuple[float, torch.Tensor]:
+                return self._evaluate(closure, start + step * direction)
+
+            t, f_new, g_new = _strong_wolfe(along, f, g, d, gtd, t)
             if t == 0.0:
                 self._set(x)
                 break
@@ -142,7 +145,7 @@ class LBFGS(Optimizer):
             ys = float(y @ s)
             if ys > 1e-10:
                 if len(self._s) == self.history_size:
-                    self._s.pop(0), self._y.pop(0), self._rho.pop(0)
+                    del self._s[0], self._y[0], self._rho[0]
                 self._s.append(s)
                 self._y.append(y)
                 self._rho.append(1.0 / ys)
@@ -173,10 +176,10 @@ def _strong_wolfe(phi: Callable[[float], tuple[float, torch.Tensor]], f0: float,
 
     Returns ``(t, f(t), g(t))``; ``t = 0`` when no decrease was found.
     """
-    t_prev, f_prev, gtd_prev, g_prev = 0.0, f0, gtd0, g0
+    t_prev, f_prev, gtd_prev = 0.0, f0, gtd0
     best = (0.0, f0, g0)
     evals = 0
-    bracket: tuple[float, float, float, torch.Tensor, float, float, float, torch.Tensor] | None = None
+    bracket: tuple[float, float, float, float, float, float] | None = None  # (t, f, slope) at each end
     while evals < max_evals:
         f, g = phi(t)
         evals += 1
@@ -184,18 +187,18 @@ def _strong_wolfe(phi: Callable[[float], tuple[float, torch.Tensor]], f0: float,
         if math.isfinite(f) and f < best[1]:
             best = (t, f, g)
         if not math.isfinite(f) or f > f0 + c1 * t * gtd0 or (evals > 1 and f >= f_prev):
-            bracket = (t_prev, f_prev, gtd_prev, g_prev, t, f, gtd, g)
+            bracket = (t_prev, f_prev, gtd_prev, t, f, gtd)
             break
         if abs(gtd) <= -c2 * gtd0:
             return t, f, g
         if gtd >= 0:
-            bracket = (t, f, gtd, g, t_prev, f_prev, gtd_prev, g_prev)
+            bracket = (t, f, gtd, t_prev, f_prev, gtd_prev)
             break
-        t_prev, f_prev, gtd_prev, g_prev = t, f, gtd, g
+        t_prev, f_prev, gtd_prev = t, f, gtd
         t = t * 4.0  # extrapolate
     if bracket is None:
         return best
-    lo_t, lo_f, lo_gtd, lo_g, hi_t, hi_f, hi_gtd, hi_g = bracket
+    lo_t, lo_f, lo_gtd, hi_t, hi_f, hi_gtd = bracket
     while evals < max_evals and abs(hi_t - lo_t) > 1e-12 * max(1.0, abs(lo_t)):
         if math.isfinite(hi_f):
             t = _cubic_minimum(lo_t, lo_f, lo_gtd, hi_t, hi_f, hi_gtd)
@@ -210,13 +213,13 @@ def _strong_wolfe(phi: Callable[[float], tuple[float, torch.Tensor]], f0: float,
         if math.isfinite(f) and f < best[1]:
             best = (t, f, g)
         if not math.isfinite(f) or f > f0 + c1 * t * gtd0 or f >= lo_f:
-            hi_t, hi_f, hi_gtd, hi_g = t, f, gtd, g
+            hi_t, hi_f, hi_gtd = t, f, gtd
         else:
             if abs(gtd) <= -c2 * gtd0:
                 return t, f, g
             if gtd * (hi_t - lo_t) >= 0:
-                hi_t, hi_f, hi_gtd, hi_g = lo_t, lo_f, lo_gtd, lo_g
-            lo_t, lo_f, lo_gtd, lo_g = t, f, gtd, g
+                hi_t, hi_f, hi_gtd = lo_t, lo_f, lo_gtd
+            lo_t, lo_f, lo_gtd = t, f, gtd
     return best
 
 

@@ -318,6 +318,18 @@ class Oracle:
                       variables=names[0] if self.n_vectors == 1 else None, complex=self.is_complex, name=self.name)
 
     @classmethod
+    def from_data(cls, X: Any, y: Any = None, *, features: Any = None, vectors: Any = None, network: Any = None,
+                  seed: int = 0) -> Oracle:
+        """An oracle learned from a labelled data set: a network fitted to ``y`` from ``X``.
+
+        See :func:`liealg.data.oracle_from_data` (the parameters, the fit report, and why a
+        poor fit is refused); :func:`liealg.data.discover_data` runs the whole chain on data.
+        """
+        from liealg.data import oracle_from_data  # the data layer sits above the oracle
+
+        return oracle_from_data(X, y, features=features, vectors=vectors, network=network, seed=seed)
+
+    @classmethod
     def from_callable(
         cls,
         f: Callable[[torch.Tensor], torch.Tensor],

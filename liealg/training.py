@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ __all__ = [
     "InvarianceForm",
     "invariance_form",
     "symmetry_dimension",
+    "spectral_dimension",
     "default_tol",
     "default_n_samples",
     "fit_auto",
@@ -83,6 +85,7 @@ class InvarianceForm:
     samples: torch.Tensor
     values: torch.Tensor
     weights: torch.Tensor | None = None
+    learned: bool = False
 
     @functools.cached_property
     def _eigh(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -97,9 +100,9 @@ class InvarianceForm:
         Training evaluates ``||theta R||^2``, which is never negative, where ``theta^T q theta``
         could dip to -1e-16 and show as a negative loss.
 
-        ``whiten=True`` (default) equalizes the spectrum: eigenvalues counted as symmetries (below
-        :data:`NULL_THRESHOLD` of the largest, round-off) become exactly 0, the others
-        ``lambda / (lambda + mu)`` with ``mu`` the smallest of them, all in ``[1/2, 1)``. The null
+        ``whiten=True`` (default) equalizes the spectrum: eigenvalues counted as symmetries (by
+        :func:`symmetry_dimension`) become exactly 0, the others ``lambda / (lambda + mu)`` with
+        ``mu`` the smallest of them, all in ``[1/2, 1)``. The null
         space, which is the answer, is the same; what changes is the condition number, from
         ``lambda_max / mu`` (1e5 for a two-Higgs-doublet potential whose small couplings almost
         keep a symmetry) to 2. Measured on that potential: 500 L-BFGS epochs to a loss of 1e-10
@@ -110,13 +113,13 @@ class InvarianceForm:
         evals = evals.clamp_min(0.0)
         if not whiten:
             return evecs * evals.sqrt()
-        top = float(evals[-1])
-        if top <= 0.0:
+        if float(evals[-1]) <= 0.0:
             return torch.zeros_like(evecs)
-        live = evals > NULL_THRESHOLD * top
-        mu = float(evals[live].min()) if bool(live.any()) else top
+        dim, _ = symmetry_dimension(self)
+        live = evals[dim:]
+        mu = float(live[0]) if len(live) else 1.0
         # Only the non-null directions: shape (p, p - dim), which halves the work of so(n).
-        return evecs[:, live] * (evals[live] / (evals[live] + mu)).sqrt()
+        return evecs[:, dim:] * (live / (live + mu)).sqrt()
 
     def eigen(self) -> tuple[np.ndarray, np.ndarray]:
         """Eigenvalues (ascending) and eigenvectors of ``q`` as float64 numpy arrays."""
@@ -124,12 +127,15 @@ class InvarianceForm:
         return evals.numpy(), evecs.numpy()
 
 
-def invariance_form(oracle: Oracle, samples: torch.Tensor) -> InvarianceForm:
+def invariance_form(oracle: Oracle, samples: torch.Tensor, *, learned: bool = False) -> InvarianceForm:
     """Compute the quadratic invariance form of ``oracle`` on ``samples`` (once per oracle).
 
     Parameters
     ----------
     samples : torch.Tensor, shape (m, n_inputs)
+    learned : bool
+        The oracle is learned (a network fitted to data): its symmetries are read with the
+        rule for small, not zero, eigenvalues (see :func:`spectral_dimension`).
 
     Examples
     --------
@@ -182,15 +188,71 @@ def invariance_form(oracle: Oracle, samples: torch.Tensor) -> InvarianceForm:
                    / row_norms.pow(2).clamp_min(1e-300)) * (row_norms > 0)
         scale = float(raw_traces[live].mean())
     return InvarianceForm(q=q, scale=scale, space=space, samples=samples, values=values,
-                          weights=weights)
+                          weights=weights, learned=learned)
 
 
-def symmetry_dimension(form: InvarianceForm, *, rel_gap: float = NULL_THRESHOLD) -> tuple[int, np.ndarray]:
+def spectral_dimension(evals: np.ndarray, *, learned: bool = False, rel_gap: float = NULL_THRESHOLD,
+                       max_small: float = 1e-2, min_gap: float = 1.0) -> tuple[int, float]:
+    """How many eigenvalues of an invariance form are symmetries, and how clearly.
+
+    A formula's symmetries have eigenvalues at round-off (1e-16 of the largest): the dimension
+    is the number below ``rel_gap`` of the largest when the spectrum jumps by 1000x right
+    there; otherwise the largest jump in the spectrum. A learned oracle (``learned=True``) is
+    invariant only up to its fit, so its symmetries' eigenvalues are small, not zero: the cut is
+    the largest jump among cuts whose lower part lies below ``max_small``, and a jump under
+    ``min_gap`` decades is no gap at all (dimension 0).
+
+    Parameters
+    ----------
+    evals : numpy.ndarray, shape (p,)
+
+    Returns
+    -------
+    dim : int
+    gap : float
+        The jump at the cut, in decades of the spectrum (0 when there is none).
+
+    Examples
+    --------
+    >>> spectral_dimension(np.array([1e-17, 2e-17, 0.2, 0.5, 1.0]))[0]
+    2
+    >>> spectral_dimension(np.array([1e-6, 2e-6, 3e-6, 0.2, 0.5, 1.0]), learned=True)
+    (3, 4.8...)
+    """
+    ev = np.sort(np.asarray(evals, dtype=np.float64))
+    if ev.size == 0:
+        return 0, 0.0
+    top = max(float(ev[-1]), 1e-300)
+    # Eigenvalues at round-off level are all "zero": floor them so that noise among them
+    # cannot look like a gap.
+    logs = np.log10(np.clip(ev / top, 1e-18, None))
+    if learned:
+        best, best_gap = 0, 0.0
+        for k in range(1, len(logs)):
+            if logs[k - 1] > math.log10(max_small):
+                break
+            jump = float(logs[k] - logs[k - 1])
+            if jump > best_gap:
+                best, best_gap = k, jump
+        return (best, best_gap) if best_gap >= min_gap else (0, best_gap)
+    small = int((logs < np.log10(rel_gap)).sum())
+    if small == 0:
+        return 0, 0.0
+    if small == len(logs):
+        return small, math.inf
+    if logs[small] - logs[small - 1] >= 3:  # a clear gap of 1000x right at the threshold
+        return small, float(logs[small] - logs[small - 1])
+    # No clear gap at the threshold (noisy oracle): take the largest jump in the spectrum.
+    jumps = np.diff(logs)
+    cut = int(np.argmax(jumps)) + 1
+    return cut, float(jumps[cut - 1])
+
+
+def symmetry_dimension(form: InvarianceForm) -> tuple[int, np.ndarray]:
     """Dimension of the whole linear symmetry algebra, read off the invariance form.
 
-    The generators with zero invariance loss form the null space of ``q``. Its dimension is the
-    number of eigenvalues below ``rel_gap`` times the largest, provided the spectrum has a clear
-    gap there (otherwise the largest relative jump is used).
+    The generators with zero invariance loss form the null space of ``q``; its dimension comes
+    from :func:`spectral_dimension`, with the rule of the form (``form.learned``).
 
     Returns
     -------
@@ -198,18 +260,7 @@ def symmetry_dimension(form: InvarianceForm, *, rel_gap: float = NULL_THRESHOLD)
     eigenvalues : numpy.ndarray, shape (p,), ascending
     """
     evals, _ = form.eigen()
-    top = max(float(evals[-1]), 1e-300)
-    # Eigenvalues at round-off level are all "zero": floor them so that noise among them
-    # cannot look like a gap.
-    logs = np.log10(np.clip(evals / top, 1e-18, None))
-    small = int((logs < np.log10(rel_gap)).sum())
-    if small in (0, len(logs)):
-        return small, evals
-    if logs[small] - logs[small - 1] >= 3:  # a clear gap of 1000x right at the threshold
-        return small, evals
-    # No clear gap at the threshold (noisy oracle): take the largest jump in the spectrum.
-    jumps = np.diff(logs)
-    return int(np.argmax(jumps)) + 1, evals
+    return spectral_dimension(evals, learned=form.learned)[0], evals
 
 
 # --------------------------------------------------------------------------- results

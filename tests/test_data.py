@@ -23,8 +23,8 @@ from liealg.data import (
     oracle_from_data,
     read_table,
     select_columns,
-    spectral_dimension,
 )
+from liealg.training import spectral_dimension
 from liealg.errors import InputFileError, OptionError, OracleError
 from liealg.exact import same_span
 
@@ -227,9 +227,10 @@ def test_support_finds_a_conserved_sum_and_nothing_in_generic_data():
 
 
 def test_spectral_dimension_reads_the_largest_gap():
-    assert spectral_dimension(np.array([1e-5, 2e-5, 0.3, 1.0])) == (2, pytest.approx(np.log10(0.3 / 2e-5)))
-    assert spectral_dimension(np.array([0.2, 0.5, 1.0]))[0] == 0  # nothing small
-    assert spectral_dimension(np.array([1e-3, 3e-3, 1e-2, 1.0]), min_gap=2.5)[0] == 0  # no clear gap
+    learned = dict(learned=True)
+    assert spectral_dimension(np.array([1e-5, 2e-5, 0.3, 1.0]), **learned) == (2, pytest.approx(np.log10(0.3 / 2e-5)))
+    assert spectral_dimension(np.array([0.2, 0.5, 1.0]), **learned)[0] == 0  # nothing small
+    assert spectral_dimension(np.array([1e-3, 3e-3, 1e-2, 1.0]), min_gap=2.5, **learned)[0] == 0  # no clear gap
 
 
 # --------------------------------------------------------------------------- the whole chain
