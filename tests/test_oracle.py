@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 import torch
 
-from liealg.errors import OracleError
+from liealg.errors import OptionError, OracleError
 from liealg.oracle import Oracle, check_finite, sample_points
 
 
@@ -88,16 +88,21 @@ def test_samples_seeded_and_checked():
     assert torch.equal(a, b) and a.shape == (16, 2)
     u = sample_points(phi, 100, distribution="uniform", low=0.5, high=2.0, seed=0)
     assert float(u.min()) >= 0.5 and float(u.max()) <= 2.0
-    with pytest.raises(OracleError, match="unknown distribution"):
+    with pytest.raises(OptionError, match="unknown distribution"):
         sample_points(phi, 4, distribution="cauchy")
 
 
-def test_nan_oracle_names_formula_and_sample():
+def test_samples_are_drawn_where_the_oracle_is_defined():
     phi = Oracle("log(x1) + x2")
-    with pytest.raises(OracleError, match=r"log\(x1\).*not finite at the sample \(x1="):
-        sample_points(phi, 64, seed=0)
-    x = sample_points(phi, 64, distribution="uniform", low=0.5, high=2.0)
+    x = sample_points(phi, 64, seed=0)  # half of N(0, 1) has x1 < 0: drawn again
+    assert x.shape == (64, 2) and bool((x[:, 0] > 0).all())
     assert check_finite(phi, x).shape == (64, 1)
+
+
+def test_an_oracle_undefined_everywhere_names_formula_and_sample():
+    phi = Oracle("sqrt(-1 - x1**2) + x2")
+    with pytest.raises(OracleError, match=r"sqrt\(-x1\*\*2 - 1\).*not finite at the sample \(x1="):
+        sample_points(phi, 64, seed=0)
 
 
 def test_batch_shape_is_checked():
