@@ -52,6 +52,7 @@ ORDER = [
     "report",
     "plots",
     "pipeline",
+    "sweeps",
     "testing",
     "cli",
 ]
