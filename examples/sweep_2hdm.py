@@ -1,7 +1,7 @@
 """The two-Higgs-doublet model: where in its couplings does the symmetry grow?
 
 Run:  python examples/sweep_2hdm.py [--plot DIR] [--method exact|train] [--executor local|dask]
-                                    [--workers N] [--json PATH] [--max-seconds S]
+                                    [--workers N] [--scheduler ADDRESS] [--json PATH] [--max-seconds S]
 
 Two complex doublets Phi1, Phi2 (8 real fields p1..p8) and the general potential
 
@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plot", metavar="DIR")
     ap.add_argument("--method", choices=("exact", "train"), default="exact")
     ap.add_argument("--executor", choices=("local", "dask"), default="local")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=None, help="worker processes (default: the cores)")
+    ap.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: a running scheduler")
     ap.add_argument("--json", metavar="PATH")
     ap.add_argument("--max-seconds", type=float, default=None, help="time budget of each point")
     args = ap.parse_args(argv)
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     training = TrainConfig(max_seconds=args.max_seconds) if args.max_seconds else None
     ok = True
     # One executor for both sweeps: its worker processes start (import torch) once.
-    with make_executor(args.executor, workers=args.workers) as executor:
+    with make_executor(args.executor, workers=args.workers, scheduler=args.scheduler) as executor:
         for title, fixed, grid, expected, json_path in (
             ("(l4, l5) map", MAP_FIXED, MAP_GRID, expected_map, args.json),
             ("Higgs-family line over l3", LINE_FIXED, LINE_GRID, expected_line, None),

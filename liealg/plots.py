@@ -318,8 +318,7 @@ def plot_scan_grid(grid: Any, *, path: str | Path | None = None) -> Figure:
     logs = np.log10(np.clip(lowest, 1e-300, None))
     logs[np.isnan(lowest)] = np.nan
     fig, ax = plt.subplots(figsize=(1.2 + 0.5 * len(grid.n_generators), 1.2 + 0.45 * len(grid.dims)))
-    cmap = plt.get_cmap("viridis").copy()
-    cmap.set_bad("lightgray")
+    cmap = plt.get_cmap("viridis").with_extremes(bad="lightgray")
     finite = logs[np.isfinite(logs)]
     vmin = float(max(finite.min(), -20.0)) if finite.size else -12.0
     image = ax.imshow(np.ma.masked_invalid(logs), cmap=cmap, origin="lower", aspect="auto", vmin=vmin,

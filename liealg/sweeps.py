@@ -387,10 +387,12 @@ class SweepPoint:
 
     def __post_init__(self) -> None:
         check_choice("status", self.status, STATUSES)
+        # Times to the microsecond, as every output file keeps them: a row read back is equal.
+        object.__setattr__(self, "seconds", round(float(self.seconds), 6))
+        object.__setattr__(self, "timings", {str(k): round(float(v), 6) for k, v in self.timings.items()})
+        object.__setattr__(self, "params", dict(self.params))
         for name in ("params", "timings"):
-            value = getattr(self, name)
-            if not isinstance(value, MappingProxyType):
-                object.__setattr__(self, name, MappingProxyType(dict(value)))
+            object.__setattr__(self, name, MappingProxyType(getattr(self, name)))
         if self.killing_signature is not None:
             object.__setattr__(self, "killing_signature", tuple(int(v) for v in self.killing_signature))
         object.__setattr__(self, "notes", tuple(self.notes))
