@@ -102,7 +102,7 @@ EXECUTORS = ("local", "dask")
 STATUSES = ("ok", "not converged", "not exact", "timeout", "error", "lost")
 #: The CSV/Parquet columns; the parameters' own columns come after ``index``.
 COLUMNS = ("index", "seed", "status", "dimension", "name", "killing_signature", "certified", "matches_exact",
-           "converged", "seconds", "error", "timings", "notes", "worker")
+           "converged", "seconds", "cpu_seconds", "error", "timings", "notes", "worker")
 DASK_HINT = "pip install 'liealg[dask]'"
 PARQUET_HINT = "pip install 'liealg[parquet]'"
 
@@ -360,6 +360,9 @@ class SweepPoint:
         As in :class:`~liealg.pipeline.Discovery` (None where the stage did not run).
     seconds : float
         Wall time of the point on its worker.
+    cpu_seconds : float
+        CPU time of the worker process during the point (below ``seconds`` when the machine is
+        shared or the point waits).
     timings : mapping of str to float
         Per stage (``Discovery.timings``).
     error : str or None
@@ -380,6 +383,7 @@ class SweepPoint:
     matches_exact: bool | None = None
     converged: bool | None = None
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     error: str | None = None
     notes: tuple[str, ...] = ()
@@ -389,6 +393,7 @@ class SweepPoint:
         check_choice("status", self.status, STATUSES)
         # Times to the microsecond, as every output file keeps them: a row read back is equal.
         object.__setattr__(self, "seconds", round(float(self.seconds), 6))
+        object.__setattr__(self, "cpu_seconds", round(float(self.cpu_seconds), 6))
         object.__setattr__(self, "timings", {str(k): round(float(v), 6) for k, v in self.timings.items()})
         object.__setattr__(self, "params", dict(self.params))
         for name in ("params", "timings"):
@@ -425,7 +430,8 @@ class SweepPoint:
             "certified": self.certified,
             "matches_exact": self.matches_exact,
             "converged": self.converged,
-            "seconds": round(float(self.seconds), 6),
+            "seconds": self.seconds,
+            "cpu_seconds": self.cpu_seconds,
             "timings": {k: round(float(v), 6) for k, v in self.timings.items()},
             "error": self.error,
             "notes": list(self.notes),
@@ -448,6 +454,7 @@ class SweepPoint:
                 matches_exact=data.get("matches_exact"),
                 converged=data.get("converged"),
                 seconds=float(data.get("seconds") or 0.0),
+                cpu_seconds=float(data.get("cpu_seconds") or 0.0),
                 timings={str(k): float(v) for k, v in (data.get("timings") or {}).items()},
                 error=data.get("error"),
                 notes=tuple(str(n) for n in data.get("notes") or ()),
@@ -464,7 +471,7 @@ class SweepPoint:
             seed=self.seed, status=self.status, dimension=self.dimension, name=self.name,
             killing_signature=None if self.killing_signature is None else " ".join(map(str, self.killing_signature)),
             certified=self.certified, matches_exact=self.matches_exact, converged=self.converged,
-            seconds=round(float(self.seconds), 6), error=self.error,
+            seconds=self.seconds, cpu_seconds=self.cpu_seconds, error=self.error,
             timings=json.dumps({k: round(float(v), 6) for k, v in self.timings.items()}),
             notes=json.dumps(list(self.notes), ensure_ascii=False), worker=self.worker,
         )
@@ -493,6 +500,7 @@ class SweepPoint:
                 killing_signature=None if parts is None else (parts[0], parts[1], parts[2]),
                 certified=flag("certified"), matches_exact=flag("matches_exact"), converged=flag("converged"),
                 seconds=float(opt("seconds") or 0.0),
+                cpu_seconds=float(opt("cpu_seconds") or 0.0),
                 timings=json.loads(opt("timings") or "{}"),
                 error=opt("error"),
                 notes=tuple(json.loads(opt("notes") or "[]")),
@@ -520,9 +528,10 @@ class PointTask:
     losses: LinearLosses | None = None
     exact: ExactConfig | None = None
 
-    def failed(self, status: str, message: str, seconds: float = 0.0, worker: str = "") -> SweepPoint:
+    def failed(self, status: str, message: str, seconds: float = 0.0, worker: str = "",
+               cpu_seconds: float = 0.0) -> SweepPoint:
         return SweepPoint(index=self.index, params=dict(self.params), seed=self.seed, status=status,
-                          error=message, seconds=seconds, worker=worker)
+                          error=message, seconds=seconds, cpu_seconds=cpu_seconds, worker=worker)
 
 
 class _Symbols(dict):
@@ -555,7 +564,7 @@ def run_point(task: PointTask) -> SweepPoint:
     The couplings are substituted by their exact values and the oracle is built from the
     result; :func:`~liealg.pipeline.discover` runs with the point's own seed.
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     worker = _worker_id()
     try:
         names = tuple(n for n, _ in task.params)
@@ -576,7 +585,7 @@ def run_point(task: PointTask) -> SweepPoint:
                           sampling=task.sampling, training=task.training, losses=task.losses, exact=task.exact)
     except Exception as exc:  # a failed point is a row with its error, never a lost point
         message = str(exc) if isinstance(exc, LieAlgError) else f"{type(exc).__name__}: {exc}"
-        return task.failed("error", message, time.perf_counter() - t0, worker)
+        return task.failed("error", message, time.perf_counter() - t0, worker, time.process_time() - c0)
     ident = result.identification
     if result.stopped_for_time:
         status = "timeout"
@@ -592,7 +601,7 @@ def run_point(task: PointTask) -> SweepPoint:
         dimension=result.dimension, name=result.name,
         killing_signature=None if ident is None else tuple(ident.killing_signature),  # type: ignore[arg-type]
         certified=result.certified, matches_exact=result.matches_exact, converged=result.converged,
-        seconds=time.perf_counter() - t0, timings=dict(result.timings),
+        seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0, timings=dict(result.timings),
         error="the time budget (max_seconds) ran out" if status == "timeout" else None,
         notes=result.notes, worker=worker,
     )
@@ -1000,7 +1009,8 @@ class _Outputs:
             pq = _parquet()
             pa = importlib.import_module("pyarrow")
             types = {"index": pa.int64(), "seed": pa.int64(), "dimension": pa.int64(), "certified": pa.bool_(),
-                     "matches_exact": pa.bool_(), "converged": pa.bool_(), "seconds": pa.float64()}
+                     "matches_exact": pa.bool_(), "converged": pa.bool_(), "seconds": pa.float64(),
+                     "cpu_seconds": pa.float64()}
             schema = pa.schema([(c, types.get(c, pa.string())) for c in self._columns()])
             table = pa.Table.from_pylist(flat, schema=schema)
             _atomic_write_bytes(self.out_path, lambda tmp: pq.write_table(table, str(tmp)))
