@@ -519,7 +519,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     print(f"Oracle: {', '.join(result.formulas)}   variables: {' '.join(result.variables)}")
-    print(f"Executor: {result.executor} ({result.workers} worker(s)); {len(result.points)} point(s) in "
+    fresh = len(result.points) - result.resumed
+    resumed = f" ({result.resumed} from the file, {fresh} run now)" if result.resumed else ""
+    print(f"Executor: {result.executor} ({result.workers} worker(s)); {len(result.points)} point(s){resumed} in "
           f"{result.seconds:.1f} s")
     print(result.table())
     print("Algebras found: " + ", ".join(f"{k} ({v})" for k, v in sorted(result.names.items())))

@@ -673,7 +673,7 @@ class LocalExecutor:
     def __exit__(self, *exc: object) -> None:
         self._depth = max(0, self._depth - 1)
         if self._depth == 0:
-            self._stop(kill=False)
+            self._stop(kill=bool(exc and exc[0] is not None))  # on an error or Ctrl-C, do not wait
 
     def pids(self) -> list[int]:
         """Process ids of the live worker processes (for monitoring, or a fault-injection test)."""
@@ -1035,6 +1035,8 @@ class SweepResult:
         Every grid point has a row.
     seconds : float
         Wall time of this run (points resumed from a file not included).
+    resumed : int
+        How many points were taken from the output file (``resume``) rather than run now.
     """
 
     formulas: tuple[str, ...]
@@ -1047,6 +1049,7 @@ class SweepResult:
     points: tuple[SweepPoint, ...]
     complete: bool = True
     seconds: float = 0.0
+    resumed: int = 0
 
     @property
     def names(self) -> dict[str, int]:
@@ -1273,8 +1276,9 @@ def sweep(
         meta["workers"] = runner.workers
         outputs.start(done)
         count = len(done)
+        results = runner.imap(run_point, todo)
         try:
-            for pos, ok, value in runner.imap(run_point, todo):
+            for pos, ok, value in results:
                 task = todo[pos]
                 row = value if ok else task.failed("lost", str(value))
                 outputs.add(row)
@@ -1283,11 +1287,15 @@ def sweep(
                     progress(count, len(tasks), row)
             complete = True
         finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()  # an interrupted generator stops its workers now, not when collected
             outputs.finish(complete=complete)
     rows = outputs.sorted_rows()
     return SweepResult(formulas=formulas, variables=names, parameters=parameters, method=method, seed=seed,
                        executor=runner.name, workers=int(meta["workers"]), points=tuple(rows),
-                       complete=len(rows) == len(tasks), seconds=time.perf_counter() - t_start)
+                       complete=len(rows) == len(tasks), seconds=time.perf_counter() - t_start,
+                       resumed=len(done))
 
 
 # --------------------------------------------------------------------------- the talk's summary grid
@@ -1495,11 +1503,17 @@ def scan_grid(
     cells: dict[int, GridCell] = {}
     with runner:
         n_workers = runner.workers
-        for pos, ok, value in runner.imap(run_grid_cell, tasks):
-            t = tasks[pos]
-            cells[pos] = value if ok else GridCell(t.index, t.n, t.seed, error=str(value))
-            if progress is not None:
-                progress(len(cells), len(tasks), cells[pos])
+        results = runner.imap(run_grid_cell, tasks)
+        try:
+            for pos, ok, value in results:
+                t = tasks[pos]
+                cells[pos] = value if ok else GridCell(t.index, t.n, t.seed, error=str(value))
+                if progress is not None:
+                    progress(len(cells), len(tasks), cells[pos])
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
     return ScanGrid(family=family, dims=dims, n_generators=tuple(range(1, max_generators + 1)), seeds=seed_list,
                     cells=tuple(cells[i] for i in sorted(cells)), executor=runner.name, workers=n_workers,
                     seconds=time.perf_counter() - t0)

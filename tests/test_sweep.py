@@ -186,6 +186,7 @@ def test_outputs_are_written_per_point_and_resume_skips_finished_points(tmp_path
     again = Inline()
     r = sweep(QUADRIC, {"a": "-1,0,1,2"}, method="exact", executor=again, json_path=js, out_path=out, resume=True)
     assert again.ran == [{"a": "0"}, {"a": "2"}]
+    assert r.resumed == 2
     assert [p.params["a"] for p in r.points] == ["-1", "0", "1", "2"] and r.complete
     if table == "csv":
         with out.open(newline="") as fh:
@@ -431,3 +432,14 @@ def test_dask_equals_the_local_run_and_loses_no_point_when_a_worker_dies(dask_cl
     assert result.executor == "dask" and len(result.points) == 8
     assert all(p.status == "ok" for p in result.points)
     assert outcomes(result) == outcomes(local_run[0])
+
+
+@pytest.mark.slow
+def test_summary_grid_through_local_workers_reads_so2_so3_so4(tmp_path):
+    """The talk's grid at a useful size: n = 2..4, N_g = 1..6, two seeds, two worker processes."""
+    from liealg.plots import plot_scan_grid
+
+    grid = scan_grid("quadratic", dims=(2, 3, 4), max_generators=6, seeds=2, executor="local", workers=2)
+    assert grid.dimension() == {2: 1, 3: 3, 4: 6} and grid.executor == "local" and grid.workers == 2
+    assert not [c for c in grid.cells if c.error]
+    plot_scan_grid(grid, path=tmp_path / "grid.png")
