@@ -6,7 +6,7 @@ Run from the repository root::
     python benchmarks/bench_sweep.py --points 16 --n 10 --executors dask
 
 Every point is the whole chain (train, exact, certify, name) on ``x1^2 + ... + x(n-1)^2 + a xn^2``
-(so(n), about 1-3 s a point at n = 10 on one core), one thread per worker. Each executor is
+(so(n), about 1-2 s a point at n = 12 on one core), one thread per worker. Each executor is
 started and warmed (every worker has imported torch and run a point) before the timed sweep, so
 the figures are the steady state of a long sweep, not the start-up.
 
@@ -58,7 +58,7 @@ def timed_sweep(executor, n: int, points: int, seed: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=8)
-    ap.add_argument("--n", type=int, default=10, help="size of the quadratic form (10: so(10), 45 generators)")
+    ap.add_argument("--n", type=int, default=12, help="size of the quadratic form (12: so(12), 66 generators)")
     ap.add_argument("--executors", default="local,dask")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
