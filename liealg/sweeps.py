@@ -819,10 +819,10 @@ class DaskExecutor:
         self._depth = 0
 
     def __enter__(self) -> DaskExecutor:
+        dd = _dask()  # before anything else: without dask, say how to install it
         self._depth += 1
         if self._depth > 1 or self.client is not None:
             return self
-        dd = _dask()
         try:
             if self.scheduler is not None:
                 self.client = dd.Client(self.scheduler, timeout=self.timeout)
