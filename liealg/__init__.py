@@ -44,6 +44,8 @@ _EXPORTS = {
     "integrate_flow": "liealg.nonlinear",
     "polynomial_symmetries": "liealg.exact.polyfields",
     "digits_flows": "liealg.flows",
+    "sweep": "liealg.sweeps",
+    "SweepResult": "liealg.sweeps",
     "discover_data": "liealg.data",
     "fit_oracle": "liealg.data",
     "identify_numeric": "liealg.numeric_identification",
@@ -103,4 +105,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from liealg.nonlinear import FieldLosses, FieldNetwork, NonlinearDiscovery, discover_nonlinear, integrate_flow
     from liealg.oracle import Oracle, sample_points
     from liealg.pipeline import Discovery, discover
+    from liealg.sweeps import SweepResult, sweep
     from liealg.training import ScanResult, TrainingResult, fit, scan

@@ -3,6 +3,8 @@
     liealg discover FORMULA [FORMULA ...] [--vars ...] [--generators N|auto] [--json PATH] ...
     liealg discover --data FILE --target COLUMNS [--features COLUMNS] [--vectors "a b; c d"] ...
     liealg scan FORMULA ... --max K
+    liealg scan --grid --family quadratic --n-max K --max M --seeds S [--executor dask --workers 2]
+    liealg sweep FORMULA --vars "x1 x2" --param a=0:1:11 [--param b=0,1/2] [--executor dask] [--json PATH]
     liealg identify RESULT.json | --structure-constants FILE | --matrices FILE
     liealg catalog [KEY]
     liealg flows digits --latent 16
@@ -116,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max", type=_positive_int, required=True, dest="max_generators", metavar="K")
     s.add_argument("--json", metavar="PATH")
     s.add_argument("--plot", metavar="DIR")
+    _add_scan_grid_options(s)
+    _add_sweep_parser(sub)
 
     i = sub.add_parser("identify", help="name a Lie algebra from a saved result, structure constants or matrices")
     i.add_argument("result", nargs="?", metavar="RESULT.json", help="a file written by `liealg discover --json`")
@@ -438,6 +442,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from liealg import io
     from liealg.training import scan
 
+    if args.grid:
+        return _cmd_scan_grid(args)
     oracle = _make_oracle(args)
     _check_outputs(args)
     result = scan(oracle, args.max_generators, seed=args.seed, sampling=_sampling(args), training=_training(args),
@@ -540,12 +546,197 @@ def _cmd_flows(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- sweeps
+def _add_executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: worker processes here (default); dask: a Dask distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: the address of a running scheduler, e.g. tcp://host:8786")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="worker processes (local), or the size of a Dask LocalCluster started here (default: cores)")
+    p.add_argument("--retries", type=int, default=2, metavar="N",
+                   help="how often a point whose worker died is run again (default 2)")
+
+
+def _add_scan_grid_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--grid", action="store_true",
+                   help="the summary grid: the N_g scan for n = --n-min..--n-max of a --family, --seeds seeds")
+    s.add_argument("--family", default="quadratic", metavar="NAME",
+                   help="with --grid: quadratic (so(n)), lorentz (so(n-1,1)) or quartic (default quadratic)")
+    s.add_argument("--n-min", type=_positive_int, default=2, metavar="N", help="with --grid: smallest n (default 2)")
+    s.add_argument("--n-max", type=_positive_int, metavar="K", help="with --grid: largest n")
+    s.add_argument("--seeds", type=_positive_int, default=3, metavar="S",
+                   help="with --grid: seeds per cell, from --seed on (default 3)")
+    _add_executor_options(s)
+
+
+def _add_sweep_parser(sub: Any) -> None:
+    w = sub.add_parser("sweep", help="discover at every point of a grid of coupling values (a symmetry map)")
+    _add_oracle_options(w)
+    w.add_argument("--param", action="append", default=[], metavar="NAME=VALUES",
+                   help="a coupling and its values: a=0,1/2,1 (list), a=0:1:11 (start:stop:count), a=@FILE")
+    w.add_argument("--points", metavar="FILE",
+                   help="points from a file (CSV with a header of parameter names, or JSON), crossed with --param")
+    w.add_argument("--generators", type=_generators, default="auto", metavar="N|auto")
+    w.add_argument("--method", choices=("train", "exact"), default="train",
+                   help="train by gradient descent (default) or solve exactly (polynomial oracles)")
+    w.add_argument("--basis", choices=("rref", "orthonormal"), default="rref")
+    w.add_argument("--max-seconds", type=float, metavar="S", help="time budget of each point")
+    _add_executor_options(w)
+    w.add_argument("--json", metavar="PATH", help="the sweep as JSON, rewritten after each point")
+    w.add_argument("--out", metavar="PATH", help="one row per point: CSV (.csv) or Parquet (.parquet)")
+    w.add_argument("--resume", action="store_true", help="skip the points already in --json/--out")
+    w.add_argument("--plot", metavar="DIR", help="draw the symmetry map here (symmetry_map.png)")
+
+
+def _points_progress(args: argparse.Namespace, total: int, initial: int, desc: str,
+                     label: Callable[[Any], str | None]) -> tuple[Any, Callable[[int, int, Any], None] | None]:
+    """A tqdm bar over points whose postfix counts what was found so far (terminal only)."""
+    if args.quiet or not sys.stderr.isatty():
+        return None, None
+    from collections import Counter
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=initial, desc=desc, file=sys.stderr, unit="pt")
+    found: Counter[str] = Counter()
+
+    def update(done: int, total_: int, row: Any) -> None:
+        bar.update(done - bar.n)
+        name = label(row)
+        if name:
+            found[name] += 1
+            bar.set_postfix_str(", ".join(f"{k}: {v}" for k, v in found.most_common(4)), refresh=False)
+
+    return bar, update
+
+
+def _sweep_exact(args: argparse.Namespace) -> Any:
+    from liealg.config import ExactConfig
+
+    return ExactConfig(basis=args.basis)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from liealg import sweeps
+    from liealg.errors import OptionError
+
+    if args.catalog:
+        raise OptionError("a sweep needs a formula with couplings; --catalog names a fixed oracle")
+    if not args.formulas:
+        raise OptionError('give a formula with couplings, e.g. liealg sweep "x1**2 + a*x2**2" --param a=0:1:5')
+    if args.vars and args.vectors:
+        raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
+    params: dict[str, Any] = {}
+    for text in args.param:
+        name, values = sweeps.parse_param(text)
+        if name in params:
+            raise OptionError(f"--param {name} is given twice")
+        params[name] = values
+    points = sweeps.read_points(args.points) if args.points else None
+    if not params and points is None:
+        raise OptionError("give the couplings' values: --param NAME=VALUES (or --points FILE)")
+    if args.plot and Path(args.plot).exists() and not Path(args.plot).is_dir():
+        from liealg.errors import InputFileError
+
+        raise InputFileError(f"{args.plot!r} is a file; --plot needs a folder for the figures")
+    training = _training(args, max_seconds=args.max_seconds)
+    total = len(sweeps.grid_points(params, points))
+    bar, update = _points_progress(args, total, 0, "sweep", lambda row: row.name or row.status)
+    try:
+        result = sweeps.sweep(
+            args.formulas if len(args.formulas) > 1 else args.formulas[0], params, points=points,
+            variables=args.vars, vectors=args.vectors, is_complex=args.complex, method=args.method,
+            n_generators=args.generators, seed=args.seed, sampling=_sampling(args), training=training,
+            losses=_linear_losses(args), exact=_sweep_exact(args), executor=args.executor, workers=args.workers,
+            scheduler=args.scheduler, retries=args.retries, json_path=args.json, out_path=args.out,
+            resume=args.resume, progress=update)
+    except KeyboardInterrupt:
+        saved = " and ".join(p for p in (args.json, args.out) if p)
+        print("interrupted" + (f"; the finished points are in {saved}: run the same command with --resume"
+                               if saved else ""), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if bar is not None:
+            bar.close()
+    print(f"Oracle: {', '.join(result.formulas)}   variables: {' '.join(result.variables)}")
+    fresh = len(result.points) - result.resumed
+    resumed = f" ({result.resumed} from the file, {fresh} run now)" if result.resumed else ""
+    print(f"Executor: {result.executor} ({result.workers} worker(s)); {len(result.points)} point(s){resumed} in "
+          f"{result.seconds:.1f} s")
+    print(result.table())
+    print("Algebras found: " + ", ".join(f"{k} ({v})" for k, v in sorted(result.names.items())))
+    for path in (args.json, args.out):
+        if path:
+            print(f"Saved: {path}")
+    if args.plot:
+        from liealg.plots import plot_symmetry_map
+
+        path = Path(args.plot) / "symmetry_map.png"
+        try:
+            plot_symmetry_map(result, path=path)
+            print(f"Plot: {path}")
+        except OptionError as exc:
+            print(f"Note: no symmetry map drawn: {exc}")
+    failed = result.failed
+    if failed:
+        from collections import Counter
+
+        counts = Counter(p.status for p in failed)
+        print(f"{len(failed)} of {len(result.points)} point(s) not ok: "
+              + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
+        return EXIT_NOT_CONVERGED
+    return EXIT_OK
+
+
+def _cmd_scan_grid(args: argparse.Namespace) -> int:
+    from liealg import io, sweeps
+    from liealg.errors import OptionError
+
+    if args.formulas or args.catalog or args.vars or args.vectors or args.complex:
+        raise OptionError("scan --grid runs a --family of oracles (n = --n-min..--n-max); give no formula")
+    if args.n_max is None:
+        raise OptionError("scan --grid needs --n-max K (n runs from --n-min, default 2, to K)")
+    if args.n_max < args.n_min or args.n_min < 2:
+        raise OptionError(f"scan --grid needs 2 <= --n-min <= --n-max; got {args.n_min}..{args.n_max}")
+    _check_outputs(args)
+    dims = list(range(args.n_min, args.n_max + 1))
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    bar, update = _points_progress(args, len(dims) * len(seeds), 0, "scan grid", lambda cell: None)
+    try:
+        grid = sweeps.scan_grid(args.family, dims, args.max_generators, seeds, sampling=_sampling(args),
+                                training=_training(args), losses=_linear_losses(args), executor=args.executor,
+                                workers=args.workers, scheduler=args.scheduler, retries=args.retries,
+                                progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(f"Family: {sweeps.FAMILIES[args.family][0]}; seeds {seeds[0]}..{seeds[-1]}; executor {grid.executor} "
+          f"({grid.workers} worker(s)), {grid.seconds:.1f} s")
+    print("log10 of the lowest final loss (rows n, columns N_g; '-' where N_g > n^2):")
+    print(grid.table())
+    errors = [c for c in grid.cells if c.error]
+    for c in errors:
+        print(f"n={c.n}, seed={c.seed}: {c.error}", file=sys.stderr)
+    if args.json:
+        io.write_json_atomic(args.json, grid.to_json())
+        print(f"Saved: {args.json}")
+    if args.plot:
+        from liealg.plots import plot_scan_grid
+
+        path = Path(args.plot) / "scan_grid.png"
+        plot_scan_grid(grid, path=path)
+        print(f"Plot: {path}")
+    return EXIT_NOT_CONVERGED if errors else EXIT_OK
+
+
 _COMMANDS = {
     "discover": _cmd_discover,
     "scan": _cmd_scan,
     "identify": _cmd_identify,
     "catalog": _cmd_catalog,
     "flows": _cmd_flows,
+    "sweep": _cmd_sweep,
 }
 
 

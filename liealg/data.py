@@ -156,7 +156,7 @@ def read_table(path: str | os.PathLike[str]) -> Table:
 
     In an ``.npz``, each 1-D array is a column under its own name, and a 2-D array ``A`` of
     shape ``(m, k)`` gives the columns ``A[0]`` ... ``A[k-1]``. Parquet needs ``pyarrow``
-    (``pip install pyarrow``, or ``pip install liealg[data]``).
+    (``pip install pyarrow``, or ``pip install liealg[parquet]``).
 
     Raises
     ------
@@ -260,7 +260,7 @@ def _read_parquet(p: Path) -> tuple[list[str], dict[str, Any]]:
     except ImportError:
         raise InputFileError(
             f"reading Parquet ({str(p)!r}) needs pyarrow, which is not installed: pip install pyarrow "
-            "(or pip install 'liealg[data]'); CSV and .npz work without it"
+            "(or pip install 'liealg[parquet]'); CSV and .npz work without it"
         ) from None
     try:
         table = pq.read_table(p)

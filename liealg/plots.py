@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     import networkx as nx
     from matplotlib.figure import Figure
 
-__all__ = ["plot_generators", "plot_history", "plot_scan", "plot_dynkin", "save_all"]
+__all__ = ["plot_generators", "plot_history", "plot_scan", "plot_dynkin", "save_all", "plot_symmetry_map",
+           "plot_scan_grid"]
 
 
 def _plt() -> ModuleType:
@@ -198,3 +199,142 @@ def save_all(result: Any, directory: str | Path) -> list[Path]:
         written.append(directory / "dynkin.png")
     plt.close("all")
     return written
+
+
+def _sweep_labels(points: Sequence[Any]) -> list[str]:
+    """Legend labels: the name and dimension, and the Killing signature where one name covers
+    algebras that it tells apart (``solvable(dim=4, ...)`` of two signatures)."""
+    def base(p: Any) -> str:
+        if p.status in ("error", "lost"):
+            return f"({p.status})"
+        name = p.name or ("no symmetry" if p.dimension == 0 else "unnamed")
+        return f"{name}  [dim {p.dimension}]"
+
+    signatures: dict[str, set] = {}
+    for p in points:
+        signatures.setdefault(base(p), set()).add(p.killing_signature)
+    return [base(p) + (f" K={tuple(p.killing_signature)}" if len(signatures[base(p)]) > 1
+                       and p.killing_signature is not None else "") for p in points]
+
+
+def plot_symmetry_map(result: Any, *, path: str | Path | None = None,
+                      parameters: Sequence[str] | None = None) -> Figure:
+    """The symmetry map of a sweep: the algebra found over a 1-D or 2-D grid of couplings.
+
+    One parameter: the dimension against the parameter, each point coloured by its algebra.
+    Two: a grid of cells coloured by the algebra, with the dimension written in each cell.
+    A legend lists the algebras found. Parameters that take a single value are left out; with
+    more than two that vary, give ``parameters`` (the points must then be unique on them).
+
+    Parameters
+    ----------
+    result : liealg.sweeps.SweepResult
+    parameters : sequence of str, optional
+        The one or two parameters to draw (default: those that vary).
+    """
+    from liealg.errors import OptionError
+
+    plt = _plt()
+    varying = [p for p in result.parameters if len({pt.params[p] for pt in result.points}) > 1]
+    axes_names = list(parameters) if parameters is not None else varying
+    if not 1 <= len(axes_names) <= 2:
+        raise OptionError(f"a symmetry map draws one or two parameters; {len(axes_names)} vary "
+                         f"({', '.join(axes_names) or 'none'}): choose them with parameters=")
+    point_labels = dict(zip(map(id, result.points), _sweep_labels(result.points)))
+
+    def _sweep_label(p: Any) -> str:
+        return point_labels[id(p)]
+
+    labels = sorted(set(point_labels.values()), key=lambda s: (s.startswith("("), s))
+    cmap = plt.get_cmap("tab20" if len(labels) > 10 else "tab10")
+    colours = {lab: ("lightgray" if lab.startswith("(") else cmap(i % cmap.N)) for i, lab in enumerate(labels)}
+
+    def values(name: str) -> list[str]:
+        return sorted({pt.params[name] for pt in result.points}, key=lambda v: _as_float(v))
+
+    if len(axes_names) == 1:
+        (name,) = axes_names
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        for lab in labels:
+            pts = [p for p in result.points if _sweep_label(p) == lab]
+            xs = [_as_float(p.params[name]) for p in pts]
+            ys = [p.dimension if p.dimension is not None else -1 for p in pts]
+            ax.scatter(xs, ys, color=colours[lab], s=60, edgecolors="black", linewidths=0.5, label=lab, zorder=3)
+        ax.set_xlabel(name)
+        ax.set_ylabel("dimension of the symmetry algebra")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    else:
+        xname, yname = axes_names
+        xcells, ycells = values(xname), values(yname)
+        fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(xcells) + 3.5, 1.2 + 0.6 * len(ycells)))
+        seen: dict[tuple[str, str], Any] = {}
+        for p in result.points:
+            key = (p.params[xname], p.params[yname])
+            if key in seen:
+                raise OptionError(f"two points share {xname}={key[0]}, {yname}={key[1]}; choose the parameters "
+                                 "to draw with parameters=")
+            seen[key] = p
+        for (xv, yv), p in seen.items():
+            i, j = xcells.index(xv), ycells.index(yv)
+            lab = _sweep_label(p)
+            ax.add_patch(plt.Rectangle((i - 0.5, j - 0.5), 1, 1, facecolor=colours[lab], edgecolor="white"))
+            text = "×" if p.dimension is None else str(p.dimension)
+            ax.text(i, j, text, ha="center", va="center", fontsize=9)
+        for lab in labels:
+            ax.add_patch(plt.Rectangle((0, 0), 0, 0, facecolor=colours[lab], label=lab))
+        ax.set_xlim(-0.5, len(xcells) - 0.5)
+        ax.set_ylim(-0.5, len(ycells) - 0.5)
+        ax.set_xticks(range(len(xcells)), xcells)
+        ax.set_yticks(range(len(ycells)), ycells)
+        ax.set_xlabel(xname)
+        ax.set_ylabel(yname)
+        ax.set_aspect("equal")
+    fixed = [f"{p}={result.points[0].params[p]}" for p in result.parameters if p not in axes_names]
+    title = "symmetry map" + (f"  ({', '.join(fixed)})" if fixed and len(", ".join(fixed)) < 90 else "")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), title="algebra", title_fontsize=8)
+    fig.tight_layout()
+    return _finish(fig, path)
+
+
+def _as_float(text: str) -> float:
+    """A parameter value written by liealg (``"1/2"``, ``"sqrt(2)"``) as a float, for axes only."""
+    from liealg.parsing import parse_formula
+
+    try:
+        return float(parse_formula(str(text)))
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def plot_scan_grid(grid: Any, *, path: str | Path | None = None) -> Figure:
+    """The talk's summary heat map: log10 of the lowest final loss (over the seeds), dimension n
+    against the number of generators N_g; a dot marks a success (a subalgebra of that size)."""
+    plt = _plt()
+    lowest = np.asarray(grid.lowest(), dtype=float)
+    logs = np.log10(np.clip(lowest, 1e-300, None))
+    logs[np.isnan(lowest)] = np.nan
+    fig, ax = plt.subplots(figsize=(1.2 + 0.5 * len(grid.n_generators), 1.2 + 0.45 * len(grid.dims)))
+    cmap = plt.get_cmap("viridis").with_extremes(bad="lightgray")
+    finite = logs[np.isfinite(logs)]
+    vmin = float(max(finite.min(), -20.0)) if finite.size else -12.0
+    image = ax.imshow(np.ma.masked_invalid(logs), cmap=cmap, origin="lower", aspect="auto", vmin=vmin,
+                      vmax=float(finite.max()) if finite.size else 0.0)
+    for i, n in enumerate(grid.dims):
+        for c in grid.cells:
+            if c.n != n:
+                continue
+            for j, ok in enumerate(c.success):
+                if ok:
+                    ax.plot(j, i, "o", color="white", ms=3)
+    ax.set_xticks(range(len(grid.n_generators)), [str(g) for g in grid.n_generators])
+    ax.set_yticks(range(len(grid.dims)), [str(n) for n in grid.dims])
+    ax.set_xlabel("number of generators $N_g$")
+    ax.set_ylabel("dimension $n$")
+    ax.set_title(f"log10 lowest loss over {len(grid.seeds)} seed(s): {grid.family}", fontsize=9)
+    fig.colorbar(image, ax=ax, label="log10 lowest loss")
+    fig.tight_layout()
+    return _finish(fig, path)

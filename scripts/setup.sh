@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up liealg on a fresh machine: the CPU build of torch (never a multi-GB CUDA build), the
-# package and its dependencies. With --test, also the test tools and GAP (a Debian package) for
-# the cross-check of algebra names.
+# package and its dependencies. With --test, also the test tools, the dask extra (the sweep tests
+# start a real Dask scheduler and workers) and GAP (a Debian package) for the cross-check of
+# algebra names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--test" ]; then
@@ -10,7 +11,7 @@ if [ "${1:-}" = "--test" ]; then
         (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gap-core gap-libs >/dev/null) \
             || echo "setup: GAP could not be installed; the GAP cross-check tests will be skipped" >&2
     fi
-    extras=".[test,data]"  # data: pyarrow, so the Parquet tests run (they are skipped without it)
+    extras=".[test]"  # pytest, hypothesis, ruff, mypy; Dask and pyarrow for the sweep and Parquet tests
 else
     extras="."
 fi

@@ -56,6 +56,7 @@ ORDER = [
     "plots",
     "data",
     "pipeline",
+    "sweeps",
     "testing",
     "cli",
 ]
