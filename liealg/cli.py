@@ -320,7 +320,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg import io
-    from liealg.algebra import LieAlgebra, load_matrices, load_structure_constants
+    from liealg.algebra import LieAlgebra
+    from liealg.io import load_matrices, load_structure_constants
     from liealg.errors import OracleError
     from liealg.identification import identify
     from liealg.report import identification_report
