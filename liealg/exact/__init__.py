@@ -20,21 +20,26 @@ from liealg.exact.rationalize import (
     rationalize,
     same_span,
 )
-from liealg.exact.solver import SymmetryConditions, is_polynomial_oracle, solve_symmetries, symmetry_conditions
+from liealg.exact.solver import (
+    SymmetryConditions,
+    is_polynomial_oracle,
+    solve_symmetries,
+    symmetry_conditions,
+)
 
 __all__ = [
-    "linalg",
-    "Rationalization",
-    "rationalize",
-    "orthonormal_basis",
-    "same_span",
-    "principal_angles",
     "Certificate",
+    "Rationalization",
+    "SymmetryConditions",
     "certify",
     "certify_numeric",
-    "lie_derivative",
-    "SymmetryConditions",
-    "symmetry_conditions",
-    "solve_symmetries",
     "is_polynomial_oracle",
+    "lie_derivative",
+    "linalg",
+    "orthonormal_basis",
+    "principal_angles",
+    "rationalize",
+    "same_span",
+    "solve_symmetries",
+    "symmetry_conditions",
 ]

@@ -28,16 +28,18 @@ nested determinant of the su(6) oracle).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from math import lcm
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeAlias
 
 import flint
 import sympy as sp
 from sympy import QQ, QQ_I
 from sympy.polys.matrices import DomainMatrix
 
-from liealg.errors import OracleError
+from liealg.errors import OptionError, OracleError
 from liealg.exact import linalg
 
 if TYPE_CHECKING:  # imported for type hints only: keeps the import graph one-way
@@ -45,19 +47,24 @@ if TYPE_CHECKING:  # imported for type hints only: keeps the import graph one-wa
 
 __all__ = [
     "SymmetryConditions",
-    "symmetry_conditions",
-    "solve_symmetries",
-    "parameter_actions",
-    "theta_to_matrix",
-    "sparse_theta_to_matrix",
-    "matrix_to_theta",
     "exact_sparse_theta",
+    "is_polynomial_oracle",
+    "matrix_to_theta",
+    "parameter_actions",
+    "polynomial_conditions",
+    "polynomials_over_q",
     "rows_to_matrices",
     "solve_conditions",
-    "is_polynomial_oracle",
+    "solve_polynomial_symmetries",
+    "solve_symmetries",
+    "sparse_theta_to_matrix",
+    "symmetry_conditions",
+    "theta_to_matrix",
 ]
 
 Monomial = tuple[int, ...]
+#: A monomial as stored in a system: exponents as bytes (all below 255) or as a tuple.
+EncodedMonomial: TypeAlias = bytes | tuple[int, ...]
 
 
 # --------------------------------------------------------------------------- parameter conventions
@@ -84,19 +91,19 @@ def parameter_actions(d: int, is_complex: bool) -> tuple[tuple[tuple[int, int, i
     return a_part + b_part
 
 
-def theta_to_matrix(theta: "Sequence[object]", d: int, is_complex: bool) -> sp.Matrix:
+def theta_to_matrix(theta: Sequence[object], d: int, is_complex: bool) -> sp.Matrix:
     """The generator ``W`` (sympy, ``d x d``) of an exact parameter vector ``theta`` (length p).
 
     Entries may be sympy numbers, ints, Fractions or flint rationals.
     """
-    vals = [x if isinstance(x, sp.Basic) else _q_to_sympy(x) for x in theta]
+    vals = [x if isinstance(x, sp.Basic) else sp.Rational(str(x)) for x in theta]
     if not is_complex:
         return sp.Matrix(d, d, vals)
     n = d * d
     return sp.Matrix(d, d, [vals[a] + sp.I * vals[n + a] if vals[n + a] != 0 else vals[a] for a in range(n)])
 
 
-def sparse_theta_to_matrix(theta: "dict[int, flint.fmpq]", d: int, is_complex: bool) -> sp.Matrix:
+def sparse_theta_to_matrix(theta: dict[int, flint.fmpq], d: int, is_complex: bool) -> sp.Matrix:
     """Like :func:`theta_to_matrix` for a sparse rational ``{index: fmpq}``; fast.
 
     Builds the sympy matrix from a DomainMatrix over QQ (or QQ_I), which skips sympy's per-entry
@@ -104,7 +111,7 @@ def sparse_theta_to_matrix(theta: "dict[int, flint.fmpq]", d: int, is_complex: b
     """
     n = d * d
     if not is_complex:
-        sdm: dict[int, dict[int, Any]] = {}
+        sdm: dict[int, dict[int, object]] = {}
         for a, q in theta.items():
             if q != 0:
                 sdm.setdefault(a // d, {})[a % d] = QQ(int(q.p), int(q.q))
@@ -128,9 +135,7 @@ def matrix_to_theta(W: sp.MatrixBase, is_complex: bool) -> list[sp.Expr]:
     n = d * d
     theta: list[sp.Expr] = [sp.S.Zero] * (2 * n if is_complex else n)
     for (i, j), w in W.todok().items():  # nonzero entries only: much faster than iterating W
-        if not is_complex:
-            theta[i * d + j] = w
-        elif w.is_real:
+        if not is_complex or w.is_real:
             theta[i * d + j] = w
         else:
             re_, im_ = sp.expand_complex(w).as_real_imag()
@@ -138,11 +143,12 @@ def matrix_to_theta(W: sp.MatrixBase, is_complex: bool) -> list[sp.Expr]:
     return theta
 
 
-def exact_sparse_theta(W: sp.MatrixBase, is_complex: bool) -> "dict[int, flint.fmpq] | None":
+def exact_sparse_theta(W: sp.MatrixBase, is_complex: bool) -> dict[int, flint.fmpq] | None:
     """``theta(W)`` as a sparse ``{index: fmpq}`` when every entry is (Gaussian) rational, else None."""
     d = W.rows
     n = d * d
     out: dict[int, flint.fmpq] = {}
+    parts: tuple[tuple[int, sp.Expr], ...]
     for (i, j), w in W.todok().items():
         if isinstance(w, sp.Rational):
             parts = ((i * d + j, w),)
@@ -204,9 +210,9 @@ class SymmetryConditions:
     [0, 0, 0, 2]])
     """
 
-    columns: tuple[dict[int, int], ...]
+    columns: tuple[Mapping[int, int], ...]
     row_components: tuple[int, ...]
-    row_monomials: tuple[Any, ...]
+    row_monomials: tuple[EncodedMonomial, ...]
     variables: tuple[sp.Symbol, ...]
     matrix_size: int
     is_complex: bool
@@ -249,7 +255,7 @@ class SymmetryConditions:
         """A readable label ``"phi_k: monomial"`` for every row."""
         return [f"phi_{c}: {self.monomial(r)}" for r, c in enumerate(self.row_components)]
 
-    def sparse_residuals(self, thetas: "list[dict[int, flint.fmpq]]") -> list[dict[int, flint.fmpq]]:
+    def sparse_residuals(self, thetas: list[dict[int, flint.fmpq]]) -> list[dict[int, flint.fmpq]]:
         """``C @ theta`` for sparse parameter vectors, exactly; visits only nonzero entries.
 
         Parameters
@@ -278,7 +284,7 @@ class SymmetryConditions:
         """``C @ thetas`` for the columns of an exact ``(p, m)`` matrix; returns ``(n_rows, m)``."""
         p, m = thetas.nrows(), thetas.ncols()
         if p != self.n_params:
-            raise ValueError(f"expected {self.n_params} parameters per generator, got {p}")
+            raise OptionError(f"expected {self.n_params} parameters per generator, got {p}")
         sparse = [{a: thetas[a, j] for a in range(p) if thetas[a, j] != 0} for j in range(m)]
         n = len(self.row_components)
         flat = [flint.fmpq(0)] * (n * m)
@@ -299,21 +305,17 @@ class _NotPolynomial(Exception):
     pass
 
 
-def _mpoly_context(n: int) -> Any:
-    """A python-flint ``fmpq_mpoly`` context with ``n`` variables, or None (flint < 0.7)."""
-    ctx_type = getattr(flint, "fmpq_mpoly_ctx", None)
-    if ctx_type is None:
-        return None
-    try:
-        return ctx_type.get(("x", n), "lex")
-    except (AttributeError, TypeError):  # older spelling of the same constructor
-        try:
-            return ctx_type.get_context(n, "lex", "x")
-        except Exception:
-            return None
+def _mpoly_context(n: int) -> flint.fmpq_mpoly_ctx:
+    """A python-flint ``fmpq_mpoly`` context with ``n`` variables (``x0 .. x{n-1}``, lex order)."""
+    return flint.fmpq_mpoly_ctx.get(("x", n), "lex")
 
 
-def _expr_to_mpoly(expr: sp.Expr, ctx: Any, gens: dict[sp.Symbol, Any], memo: dict) -> Any:
+def _expr_to_mpoly(
+    expr: sp.Expr,
+    ctx: flint.fmpq_mpoly_ctx,
+    gens: dict[sp.Symbol, flint.fmpq_mpoly],
+    memo: dict[sp.Expr, flint.fmpq_mpoly],
+) -> flint.fmpq_mpoly:
     """Expand a sympy expression into a flint ``fmpq_mpoly`` (C arithmetic), or raise _NotPolynomial.
 
     Walking the expression tree with flint arithmetic is about 2000x faster than ``sympy.Poly``
@@ -345,76 +347,68 @@ def _expr_to_mpoly(expr: sp.Expr, ctx: Any, gens: dict[sp.Symbol, Any], memo: di
     return out
 
 
-def oracle_mpolys(oracle: "Oracle") -> tuple[Any, tuple[Any, ...], list[Any]] | None:
-    """The real components as python-flint ``fmpq_mpoly`` polynomials.
+MpolyForm = tuple[flint.fmpq_mpoly_ctx, tuple[flint.fmpq_mpoly, ...], list[flint.fmpq_mpoly]]
 
-    Returns ``(context, generators, polynomials)`` (generators in ``oracle.real_variables``
-    order), or None when the oracle is a callable, some component is not a polynomial with
-    rational coefficients, or python-flint has no multivariate polynomials (< 0.7).
+
+def polynomials_over_q(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> MpolyForm | None:
+    """``exprs`` as python-flint ``fmpq_mpoly`` polynomials in ``variables``, or None.
+
+    Returns ``(context, generators, polynomials)`` (generators in ``variables`` order), or None
+    when some expression is not a polynomial with rational coefficients in ``variables``.
     """
-    if not oracle.is_symbolic:
-        return None
-    variables = tuple(oracle.real_variables)
     ctx = _mpoly_context(len(variables))
-    if ctx is None:
-        return None
     gens = tuple(ctx.gens())
     lookup = dict(zip(variables, gens))
-    memo: dict = {}
+    memo: dict[sp.Expr, flint.fmpq_mpoly] = {}
     try:
-        polys = [_expr_to_mpoly(sp.sympify(e), ctx, lookup, memo) for e in oracle.real_exprs]
+        polys = [_expr_to_mpoly(sp.sympify(e), ctx, lookup, memo) for e in exprs]
     except _NotPolynomial:
         return None
     return ctx, gens, polys
 
 
-def _polynomial_terms(oracle: "Oracle") -> list[tuple[list[tuple[Any, int]], int]] | None:
-    """Every real component as integer terms ``[(exponents, coefficient)]`` and its scale.
+def oracle_mpolys(oracle: Oracle) -> MpolyForm | None:
+    """The real components of a formula oracle as python-flint ``fmpq_mpoly`` polynomials.
 
-    None when some component is not a polynomial with rational coefficients. Each component is
-    multiplied by the common denominator of its coefficients (``scale``), so the terms are
-    integers; the symmetries are the same. Exponents come as tuples of ints (or anything that
-    ``tuple()`` turns into them).
+    Returns ``(context, generators, polynomials)`` (generators in ``oracle.real_variables``
+    order), or None when the oracle is a callable or some component is not a polynomial with
+    rational coefficients.
     """
     if not oracle.is_symbolic:
         return None
-    converted = oracle_mpolys(oracle)
-    if converted is not None:
-        out = []
-        for P in converted[2]:
-            coeffs = P.coeffs()
-            den = lcm(*[int(c.q) for c in coeffs]) if coeffs else 1
-            out.append(([(tuple(map(int, m)), int(c * den)) for m, c in zip(P.monoms(), coeffs)], den))
-        return out
-    if _mpoly_context(1) is not None:
-        return None  # flint could not expand it: not a polynomial with rational coefficients
-    variables = tuple(oracle.real_variables)
+    return polynomials_over_q(oracle.real_exprs, tuple(oracle.real_variables))
+
+
+def _polynomial_terms(
+    exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
+) -> list[tuple[list[tuple[tuple[int, ...], int]], int]] | None:
+    """Every expression as integer terms ``[(exponents, coefficient)]`` and its scale.
+
+    None when some expression is not a polynomial with rational coefficients. Each one is
+    multiplied by the common denominator of its coefficients (``scale``), so the terms are
+    integers; the symmetries are the same.
+    """
+    converted = polynomials_over_q(exprs, variables)
+    if converted is None:
+        return None
     out = []
-    for expr in oracle.real_exprs:  # no flint mpoly: sympy's (slower) polynomial conversion
-        try:
-            poly = sp.Poly(expr, *variables, domain=sp.QQ)
-        except (sp.PolynomialError, sp.CoercionFailed, sp.GeneratorsNeeded, ValueError):
-            return None
-        terms = [(m, sp.Rational(c)) for m, c in poly.terms() if c != 0]
-        den = lcm(*[int(c.q) for _, c in terms]) if terms else 1
-        out.append(([(tuple(m), int(c * den)) for m, c in terms], den))
+    for P in converted[2]:
+        coeffs = P.coeffs()
+        den = lcm(*[int(c.q) for c in coeffs]) if coeffs else 1
+        out.append(([(tuple(map(int, m)), int(c * den)) for m, c in zip(P.monoms(), coeffs)], den))
     return out
 
 
-def is_polynomial_oracle(oracle: "Oracle") -> bool:
+def is_polynomial_oracle(oracle: Oracle) -> bool:
     """True when every real component is a polynomial with rational coefficients.
 
     Same meaning as ``Oracle.is_polynomial``, decided by expanding with python-flint (fast even
     for nested expressions with tens of thousands of terms once expanded).
     """
-    if not oracle.is_symbolic:
-        return False
-    if _mpoly_context(1) is not None:
-        return oracle_mpolys(oracle) is not None
-    return _polynomial_terms(oracle) is not None
+    return oracle_mpolys(oracle) is not None
 
 
-def _not_polynomial_error(oracle: "Oracle", what: str) -> OracleError:
+def _not_polynomial_error(oracle: Oracle, what: str) -> OracleError:
     if not oracle.is_symbolic:
         return OracleError(
             f"{what} needs a formula, but this oracle is a callable; the exact solver (method='exact') "
@@ -424,7 +418,7 @@ def _not_polynomial_error(oracle: "Oracle", what: str) -> OracleError:
                                                           formula=oracle.formula_text()))
 
 
-def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
+def symmetry_conditions(oracle: Oracle) -> SymmetryConditions:
     """The exact linear system whose null space is the oracle's linear symmetry algebra.
 
     Parameters
@@ -451,37 +445,90 @@ def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
     >>> symmetry_conditions(Oracle(x1 * x2)).row_labels()
     ['phi_0: x1*x2', 'phi_0: x2**2', 'phi_0: x1**2']
     """
-    components = _polynomial_terms(oracle)
+    return _oracle_conditions(oracle, "symmetry_conditions")
+
+
+def _oracle_conditions(oracle: Oracle, what: str) -> SymmetryConditions:
+    if not oracle.is_symbolic:
+        raise _not_polynomial_error(oracle, what)
+    try:
+        return polynomial_conditions(oracle.real_exprs, oracle.real_vectors, is_complex=oracle.is_complex)
+    except OracleError:
+        raise _not_polynomial_error(oracle, what) from None
+
+
+def polynomial_conditions(
+    exprs: Sequence[sp.Expr], vectors: Sequence[Sequence[sp.Symbol]], *, is_complex: bool = False
+) -> SymmetryConditions:
+    """The exact invariance system of explicit polynomials (the core of :func:`symmetry_conditions`).
+
+    Parameters
+    ----------
+    exprs : sequence of sympy.Expr
+        Real polynomials with rational coefficients in the symbols of ``vectors``.
+    vectors : sequence of sequences of sympy.Symbol, each of length D
+        The argument vectors; one generator acts on each. For ``is_complex=True`` each lists
+        real coordinates ``(Re z_1 .. Re z_d, Im z_1 .. Im z_d)`` (``D = 2d``).
+    is_complex : bool
+        Look for complex ``d x d`` generators ``W = A + iB`` acting as ``[[A, -B], [B, A]]``.
+
+    Returns
+    -------
+    SymmetryConditions
+
+    Raises
+    ------
+    OracleError
+        If an expression is not a polynomial with rational coefficients in those symbols, or
+        the vectors have different lengths (or an odd length when complex).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> polynomial_conditions([x**2 + y**2], [(x, y)]).shape
+    (3, 4)
+    """
+    vectors = [tuple(v) for v in vectors]
+    if not vectors or any(len(v) != len(vectors[0]) for v in vectors):
+        raise OracleError("all argument vectors must have the same (nonzero) length")
+    D = len(vectors[0])
+    if is_complex and D % 2:
+        raise OracleError("complex argument vectors need an even number of real coordinates (Re, then Im)")
+    variables = tuple(s for v in vectors for s in v)
+    components = _polynomial_terms(exprs, variables)
     if components is None:
-        raise _not_polynomial_error(oracle, "symmetry_conditions")
-    variables = tuple(oracle.real_variables)
+        raise OracleError(
+            f"not a polynomial with rational coefficients in {' '.join(map(str, variables))}: "
+            + "; ".join(str(e) for e in exprs)[:200]
+        )
     nvar = len(variables)
-    d = oracle.matrix_size
-    D = 2 * d if oracle.is_complex else d
-    n_vec = oracle.n_vectors
-    actions = parameter_actions(d, oracle.is_complex)
+    d = D // 2 if is_complex else D
+    n_vec = len(vectors)
+    actions = parameter_actions(d, is_complex)
 
     # Monomials as bytes when every exponent fits (shifts stay below 256): slicing and hashing
     # bytes is cheap, and a row key costs ~nvar bytes instead of a tuple of nvar ints (8x).
     max_exp = max((max(m) for terms, _ in components for m, _ in terms if m), default=0)
-    encode: Callable[[tuple[int, ...]], Any] = bytes if max_exp < 254 else tuple
+    encode: Callable[[tuple[int, ...]], EncodedMonomial] = bytes if max_exp < 254 else tuple
     # ONE[e] is the encoded single exponent e (a table: no call in the inner loop).
     ONE = [bytes((e,)) for e in range(256)] if encode is bytes else [(e,) for e in range(max_exp + 2)]
 
     row_components: list[int] = []
-    row_monomials: list[Any] = []
-    columns: list[dict[int, int]] = [dict() for _ in actions]
+    row_monomials: list[EncodedMonomial] = []
+    columns: list[dict[int, int]] = [{} for _ in actions]
     scales = []
     for comp, (terms, den) in enumerate(components):
         scales.append(den)
-        row_index: dict[Any, int] = {}  # per component: keys are bare monomials
+        row_index: dict[EncodedMonomial, int] = {}  # per component: keys are bare monomials
         # d phi / d x_k once per real variable, as [(monomial, integer coefficient)].
-        derivs: list[list[tuple[Any, int]]] = [[] for _ in range(nvar)]
+        derivs: list[list[tuple[EncodedMonomial, int]]] = [[] for _ in range(nvar)]
         for mono, c in terms:
             m = encode(mono)
             for k, e in enumerate(mono):
                 if e:
-                    derivs[k].append((m[:k] + ONE[e - 1] + m[k + 1:], c * e))
+                    # bytes + bytes or tuple + tuple: encode and ONE use one representation
+                    derivs[k].append((m[:k] + ONE[e - 1] + m[k + 1:], c * e))  # type: ignore[operator]
         for a, action in enumerate(actions):
             col = columns[a]
             for v in range(n_vec):
@@ -490,8 +537,8 @@ def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
                     # (d phi / d x_{v,r}) * x_{v,c_}: shift every monomial by x_{v,c_}.
                     k = base + c_
                     k1 = k + 1
-                    for mono, coef in derivs[base + r]:
-                        shifted = mono[:k] + ONE[mono[k] + 1] + mono[k1:]
+                    for dmono, coef in derivs[base + r]:
+                        shifted = dmono[:k] + ONE[dmono[k] + 1] + dmono[k1:]  # type: ignore[operator]  # as above
                         ri = row_index.get(shifted)
                         if ri is None:
                             ri = row_index[shifted] = len(row_components)
@@ -503,12 +550,12 @@ def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
                         else:
                             del col[ri]
     return SymmetryConditions(
-        columns=tuple(columns),
+        columns=tuple(MappingProxyType(col) for col in columns),
         row_components=tuple(row_components),
         row_monomials=tuple(row_monomials),
         variables=variables,
         matrix_size=d,
-        is_complex=oracle.is_complex,
+        is_complex=is_complex,
         scales=tuple(scales),
     )
 
@@ -567,7 +614,7 @@ def _block_rref_rows(
     system as one block (for benchmarks).
     """
     if backend not in NULLSPACE_BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(NULLSPACE_BACKENDS)}")
+        raise OptionError(f"unknown backend {backend!r}; choose one of {', '.join(NULLSPACE_BACKENDS)}")
     if split:
         blocks = _blocks(cond)
     else:
@@ -602,7 +649,7 @@ def _block_rref_rows(
     return out
 
 
-def solve_symmetries(oracle: "Oracle") -> tuple[sp.Matrix, ...]:
+def solve_symmetries(oracle: Oracle) -> tuple[sp.Matrix, ...]:
     """All linear infinitesimal symmetries of a polynomial oracle, exactly, in canonical form.
 
     Parameters
@@ -635,11 +682,34 @@ def solve_symmetries(oracle: "Oracle") -> tuple[sp.Matrix, ...]:
     >>> [list(W) for W in solve_symmetries(Oracle(x1**2 + x2**2 + x3**2))]
     [[0, 1, 0, -1, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, -1, 0, 0], [0, 0, 0, 0, 0, 1, 0, -1, 0]]
     """
-    if not is_polynomial_oracle(oracle):
-        raise _not_polynomial_error(oracle, "solve_symmetries")
-    cond = symmetry_conditions(oracle)
+    cond = _oracle_conditions(oracle, "solve_symmetries")
     rows = _block_rref_rows(cond)
-    return tuple(sparse_theta_to_matrix(row, oracle.matrix_size, oracle.is_complex) for _, row in rows)
+    return tuple(sparse_theta_to_matrix(row, cond.matrix_size, cond.is_complex) for _, row in rows)
+
+
+def solve_polynomial_symmetries(
+    exprs: Sequence[sp.Expr], vectors: Sequence[Sequence[sp.Symbol]], *, is_complex: bool = False
+) -> tuple[sp.Matrix, ...]:
+    """:func:`solve_symmetries` for explicit polynomials (no :class:`~liealg.oracle.Oracle` needed).
+
+    Parameters and layout as in :func:`polynomial_conditions`.
+
+    Returns
+    -------
+    tuple of sympy.Matrix, each ``d x d``
+        The canonical (RREF) basis of every linear symmetry.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> solve_polynomial_symmetries([x**2 + y**2], [(x, y)])
+    (Matrix([
+    [ 0, 1],
+    [-1, 0]]),)
+    """
+    cond = polynomial_conditions(exprs, vectors, is_complex=is_complex)
+    return tuple(sparse_theta_to_matrix(row, cond.matrix_size, cond.is_complex) for _, row in _block_rref_rows(cond))
 
 
 def solve_conditions(
