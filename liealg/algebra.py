@@ -51,7 +51,8 @@ import sympy as sp
 
 from liealg.errors import NotALieAlgebraError, OptionError, ResourceError
 from liealg.exact import linalg as xl
-from liealg.exact.linalg import MatrixLike, QMatrix, exact_matrix
+from liealg.exact.fields import QQ_FIELD, NumberField, _classify_number
+from liealg.exact.linalg import FieldMatrix, MatrixLike, QMatrix, exact_matrix
 from liealg.parsing import JSONValue, parse_json
 
 __all__ = [
@@ -231,49 +232,119 @@ def _block_real(re_rows: Sequence[Sequence[object]], im_rows: Sequence[Sequence[
     return out
 
 
-def _rationalize_irrational_span(rows: list[list[object]], n: int) -> list[list[flint.fmpq]]:
-    """Canonical rational basis (RREF) of the real span of rows with algebraic entries.
+@dataclass(frozen=True)
+class _FieldBasis:
+    """How an algebra given over a number field K relates to its rational core.
 
-    The Gell-Mann matrices (with sqrt(3)) span su(3), whose RREF basis is rational: then liealg
-    works with that basis. A span without a rational basis is refused.
+    The core (``LieAlgebra._num/_den``) always has rational structure constants, so every
+    invariant and :func:`~liealg.identification.identify` run on it unchanged.
+
+    * ``to_core is None``: the given basis *is* the core's (its structure constants are rational
+      although the matrices have entries in K, e.g. ``[[0, sqrt(2)], [-1, 0]]``);
+    * otherwise the given basis is ``e_a = sum_j P_aj f_j`` (``P = to_core``, over K) in the
+      core's rational basis ``f_j`` (the RREF basis of the same real span), and ``constants``
+      holds the given basis' structure constants over K, ``T[a, b*n + m] = c_ab^m``.
     """
-    from sympy.polys.constructor import construct_domain
-    from sympy.polys.matrices import DomainMatrix
 
-    flat = [xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x for row in rows for x in row]
-    for x in flat:
-        if not isinstance(x, sp.Expr) or x.is_algebraic is False or x.has(sp.Float):
+    field: NumberField
+    matrices: tuple[sp.ImmutableMatrix, ...] | None
+    to_core: FieldMatrix | None = None
+    from_core: FieldMatrix | None = None
+    constants: FieldMatrix | None = None
+
+
+def _reshape(A: FieldMatrix, rows: int, cols: int) -> FieldMatrix:
+    """The same entries, row-major, in another shape."""
+    return FieldMatrix([flint.fmpq_mat(rows, cols, P.entries()) for P in A.parts], A.minpoly)
+
+
+def _field_rows(rows: Sequence[Sequence[flint.fmpq | sp.Expr]], n: int) -> tuple[NumberField, FieldMatrix]:
+    """Flattened real matrices with algebraic entries as a FieldMatrix over the field they generate."""
+    values = [x for row in rows for x in row if not isinstance(x, flint.fmpq)]
+    for x in values:
+        if not isinstance(x, sp.Expr) or x.has(sp.Float) or _classify_number(x) not in ("rational", "algebraic"):
             raise NotALieAlgebraError(
-                f"matrix entry {x} is not an algebraic number; only exact algebraic entries are supported"
+                f"matrix entry {x} is not an exact algebraic number; only rational and algebraic (radical) "
+                "entries are supported"
             )
     try:
-        K, elems = construct_domain(flat, extension=True)
-    except (sp.CoercionFailed, sp.polys.polyerrors.NotAlgebraic, sp.polys.polyerrors.DomainError) as err:
-        raise NotALieAlgebraError(f"cannot build a number field for the matrix entries: {err}") from None
-    ncol = len(rows[0])
-    DM = DomainMatrix([elems[i * ncol : (i + 1) * ncol] for i in range(len(rows))], (len(rows), ncol), K)
-    R, pivots = DM.rref()
-    if len(pivots) < n:
-        _, pivT = DM.transpose().rref()
-        dep = next(j for j in range(n) if j not in pivT)
-        raise NotALieAlgebraError(
-            f"matrix J_{dep} is a linear combination of the others (the given matrices are dependent)"
-        )
-    out = []
-    Rl = R.to_Matrix()
-    for i in range(len(pivots)):
-        row = []
-        for j in range(ncol):
-            v = sp.nsimplify(Rl[i, j]) if not Rl[i, j].is_Rational else Rl[i, j]
-            v = sp.simplify(v)
-            if not v.is_Rational:
-                raise NotALieAlgebraError(
-                    f"the real span of the matrices has no rational basis (entry {v} in its reduced row "
-                    f"echelon form, field {K}); such algebras are not supported exactly"
-                )
-            row.append(flint.fmpq(int(v.p), int(v.q)))
-        out.append(row)
-    return out
+        K = NumberField.of(values)
+        entries = {(a, t): (x,) if K.is_rational else K.coordinates(xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x)
+                   for a, row in enumerate(rows) for t, x in enumerate(row) if x != 0}
+    except OptionError as err:
+        raise NotALieAlgebraError(f"cannot put the matrix entries in a number field: {err}") from None
+    ncols = len(rows[0])
+    return K, FieldMatrix.from_entries(n, ncols, entries, K.minpoly)  # type: ignore[arg-type]
+
+
+def _field_structure(X: FieldMatrix, pivots: Sequence[int], size: int, *, check: bool) -> FieldMatrix:
+    """Structure constants over K of the matrices in the rows of ``X`` (``n x size^2``), one row per
+    pair ``a < b`` (``np.triu_indices`` order): the coordinates of ``[X_a, X_b]``.
+
+    As over Q: the coordinates of a vector of the span are its entries at the RREF pivots times
+    ``X[:, pivots]^-1``; closure (``coords X == [X_a, X_b]``) is checked exactly over K.
+    """
+    n = X.shape[0]
+    m = X.degree
+    parts = [P.entries() for P in X.parts]
+    mats = [FieldMatrix([flint.fmpq_mat(size, size, e[a * size * size:(a + 1) * size * size]) for e in parts],
+                        X.minpoly) for a in range(n)]
+    iu, ju = np.triu_indices(n, 1)
+    if len(iu) == 0:
+        return FieldMatrix.zeros(0, n, X.minpoly)
+    brackets = [mats[a] * mats[b] - mats[b] * mats[a] for a, b in zip(iu.tolist(), ju.tolist())]
+    C = FieldMatrix([flint.fmpq_mat(len(brackets), size * size, [x for B in brackets for x in B.parts[s].entries()])
+                     for s in range(m)], X.minpoly)
+    coords = C.columns(pivots) * X.columns(pivots).inverse()
+    if check:
+        residual = coords * X - C
+        if not residual.is_zero():
+            bad = next(i for i in range(len(brackets)) if not residual.rows([i]).is_zero())
+            raise NotALieAlgebraError(
+                f"[J_{int(iu[bad])}, J_{int(ju[bad])}] is not in the span: the generators do not close (add the "
+                "missing generators, or check the rationalization)"
+            )
+    return coords
+
+
+def _pair_rows_to_int_tensor(C: QMatrix, n: int) -> tuple[np.ndarray, int]:
+    """Rational rows ``(a < b) -> c_ab`` as ``(num, den)`` with ``num[a, b, m] / den = c_ab^m``."""
+    if C.nrows() == 0:
+        return np.zeros((n, n, n), dtype=np.int64), 1
+    Cn, den = xl.numerators(C)
+    iu, ju = np.triu_indices(n, 1)
+    num = np.zeros((n, n, n), dtype=Cn.dtype)
+    num[iu, ju, :] = Cn
+    num[ju, iu, :] = -Cn
+    return num, den
+
+
+def _pair_rows_to_tensor(coords: FieldMatrix, n: int) -> FieldMatrix:
+    """Rows ``(a < b) -> c_ab`` as the full antisymmetric ``(n, n*n)`` tensor ``T[a, b*n + m]``."""
+    iu, ju = np.triu_indices(n, 1)
+    rows = coords.rows_as_coordinates()
+    entries: dict[tuple[int, int], tuple[flint.fmpq, ...]] = {}
+    for row, a, b in zip(rows, iu.tolist(), ju.tolist()):
+        for mm, c in enumerate(row):
+            if any(c):
+                entries[(a, b * n + mm)] = c
+                entries[(b, a * n + mm)] = tuple(-x for x in c)
+    return FieldMatrix.from_entries(n, n * n, entries, coords.minpoly)
+
+
+def _field_tensor_from_core(T: QMatrix, P: FieldMatrix, Pinv: FieldMatrix) -> FieldMatrix:
+    """Structure constants in the basis ``e_a = sum_j P_aj f_j`` from the core's ``T`` (rational).
+
+    ``c'_ab^m = sum P_ai P_bj c_ij^k (P^-1)_km``: three products over K.
+    """
+    n = P.shape[0]
+    A = P * T  # [a, (j, k)] = sum_i P_ai c_ij^k
+    out_rows = []
+    for a in range(n):
+        Aa = _reshape(A.rows([a]), n, n)  # [j, k]
+        out_rows.append(_reshape(P * Aa * Pinv, 1, n * n))  # [b, m] flattened
+    return FieldMatrix([flint.fmpq_mat(n, n * n, [x for R in out_rows for x in R.parts[s].entries()])
+                        for s in range(P.degree)], P.minpoly)
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +361,7 @@ class LeviDecomposition:
     radical: sp.ImmutableMatrix
 
 
-_Cached: TypeAlias = QMatrix | np.ndarray | int | bool | tuple | MappingProxyType
+_Cached: TypeAlias = "QMatrix | np.ndarray | int | bool | tuple | MappingProxyType | LieAlgebra"
 
 
 class LieAlgebra:
@@ -326,7 +397,7 @@ class LieAlgebra:
     (True, [[0, 0, 1]])
     """
 
-    __slots__ = ("_cache", "_den", "_mat_im", "_mat_re", "_mat_size", "_n", "_note", "_num")
+    __slots__ = ("_cache", "_den", "_fb", "_mat_im", "_mat_re", "_mat_size", "_n", "_note", "_num")
 
     _n: int
     _num: np.ndarray
@@ -336,6 +407,7 @@ class LieAlgebra:
     _mat_size: int | None
     _note: str | None
     _cache: dict[str, _Cached]
+    _fb: _FieldBasis | None
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         raise OptionError(
@@ -354,6 +426,7 @@ class LieAlgebra:
         mat_im: QMatrix | None = None,
         mat_size: int | None = None,
         note: str | None = None,
+        fb: _FieldBasis | None = None,
     ) -> LieAlgebra:
         """``c_ij^k = num[i, j, k] / den``; stored in lowest terms (one common denominator)."""
         num, den = _reduce_tensor(num.reshape(n, n, n), int(den))
@@ -367,6 +440,7 @@ class LieAlgebra:
         object.__setattr__(self, "_mat_size", mat_size)
         object.__setattr__(self, "_note", note)
         object.__setattr__(self, "_cache", {})
+        object.__setattr__(self, "_fb", fb)
         return self
 
     @classmethod
@@ -462,16 +536,54 @@ class LieAlgebra:
         else:
             real_rows, size = [list(r) for r in re_rows], d
         if irrational:
-            # the given basis has no rational structure constants in general (Gell-Mann: sqrt(3)/2);
-            # the span's canonical RREF basis does, when the span is defined over Q
-            rational_rows = _rationalize_irrational_span(real_rows, n)
-            note = "irrational input: the basis is the rational reduced row echelon basis of the span"
-            num, den = _structure_from_rational_rows(rational_rows, size, check=check)
-            return cls._make(n, num, den, xl.qmatrix(rational_rows), None, size, note)
+            return cls._from_field_rows(tuple(mats), real_rows, size, check=check)
         num, den = _structure_from_rational_rows(real_rows, size, check=check)  # type: ignore[arg-type]
         mat_re = xl.qmatrix(re_rows)  # type: ignore[arg-type]  # rational here: all fmpq
         mat_im = xl.qmatrix(im_rows) if is_complex else None  # type: ignore[arg-type]
         return cls._make(n, num, den, mat_re, mat_im, d, note)
+
+    @classmethod
+    def _from_field_rows(
+        cls, given: tuple[sp.ImmutableMatrix, ...], rows: list[list[object]], size: int, *, check: bool
+    ) -> LieAlgebra:
+        """Matrices with algebraic entries: structure constants over the field K they generate.
+
+        Three cases. The structure constants of the given basis are rational (K only appears in
+        the representation, as in ``[[0, sqrt(2)], [-1, 0]]``): an ordinary rational algebra whose
+        :attr:`matrices` are the given ones. Else, when the real span has a rational basis (its
+        RREF over K is rational; the orthonormal Gell-Mann basis of su(3) spans su(3)): the given
+        basis with its structure constants over K (``f_458 = sqrt(3)/2``) over a rational core
+        in that RREF basis, on which the invariants and identify run. Else it is refused.
+        """
+        n = len(given)
+        K, X = _field_rows(rows, n)  # type: ignore[arg-type]
+        R, piv = X.rref()
+        if len(piv) < n:
+            _, pivT = X.transpose().rref()
+            dep = next(j for j in range(n) if j not in pivT)
+            raise NotALieAlgebraError(
+                f"matrix J_{dep} is a linear combination of the previous ones: the given matrices are "
+                "linearly dependent (drop it, or pass a basis of the span)"
+            )
+        coords = _field_structure(X, piv, size, check=check)
+        if coords.is_rational():
+            num, den = _pair_rows_to_int_tensor(coords.parts[0], n)
+            note = f"matrix entries in {K}; the structure constants in this basis are rational"
+            return cls._make(n, num, den, None, None, None, note, _FieldBasis(K, given))
+        if not R.is_rational():
+            raise OptionError(
+                f"the structure constants lie in {K} and the real span of the matrices has no rational basis "
+                "(its reduced row echelon form has irrational entries); liealg names algebras through a "
+                "rational basis, which this one lacks"
+            )
+        core_rows = R.parts[0]
+        num, den = _structure_from_rational_rows(
+            [list(core_rows.entries()[i * size * size:(i + 1) * size * size]) for i in range(n)], size, check=False)
+        P = X.columns(piv)  # e_a = sum_j X[a, piv_j] f_j, since f (the RREF rows) is 1/0 on the pivots
+        fb = _FieldBasis(K, given, P, P.inverse(), _pair_rows_to_tensor(coords, n))
+        note = (f"structure constants over {K} in the given basis; the invariants and identify use the "
+                "rational basis of the same real span (rational_form())")
+        return cls._make(n, num, den, core_rows, None, size, note, fb)
 
     @classmethod
     def from_structure_constants(
@@ -556,7 +668,7 @@ class LieAlgebra:
 
     # ---- JSON -------------------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, int | list[list[int | str]]]:
+    def to_json(self) -> dict[str, object]:
         """Structure constants as ``{"dim": n, "brackets": [[i, j, k, "c"], ...]}`` (sparse, i < j).
 
         The plain-data form of the value (files are written by :mod:`liealg.io`).
@@ -566,6 +678,17 @@ class LieAlgebra:
         {'dim': 3, 'brackets': [[0, 1, 2, '-1'], [0, 2, 1, '1'], [1, 2, 0, '-1']]}
         """
         out: list[list[int | str]] = []
+        fb = self._over_field()
+        if fb is not None:
+            # over a number field: the given basis' constants, the field, and how to rebuild it
+            # exactly (the rational core and the basis in its terms); from_json reads it back
+            for (i, j), field_comps in self.structure_constants.items():
+                for k, v in sorted(field_comps.items()):
+                    out.append([i, j, k, sp.sstr(v)])
+            assert fb.to_core is not None
+            basis = [[sp.sstr(v) for v in row] for row in fb.field.sympy_matrix(fb.to_core).tolist()]
+            return {"dim": self._n, "brackets": out, "field": fb.field.name,
+                    "rational_form": self.rational_form().to_json(), "basis": basis}
         for (i, j), comps in sorted(self._sparse().items()):
             for k, c in sorted(comps.items()):
                 out.append([i, j, k, str(xl.fmpq_to_fraction(c))])
@@ -595,7 +718,30 @@ class LieAlgebra:
         dim = data["dim"]
         if not isinstance(dim, int) or isinstance(dim, bool):
             raise NotALieAlgebraError(f"structure-constant JSON: 'dim' must be a positive integer, got {dim!r}")
+        if "rational_form" in data:  # written by to_json for structure constants over a number field
+            return cls._from_field_json(data, check=check)
         return cls.from_structure_constants(dim, brackets, check=check)
+
+    @classmethod
+    def _from_field_json(cls, data: Mapping[str, object], *, check: bool) -> LieAlgebra:
+        core = cls.from_json(data["rational_form"], check=check)  # type: ignore[arg-type]
+        rows = data.get("basis")
+        if not isinstance(rows, list) or len(rows) != core.dim:
+            raise NotALieAlgebraError(f"structure-constant JSON: 'basis' must be {core.dim} rows of numbers")
+        L = core.change_basis([list(r) for r in rows])  # type: ignore[arg-type]  # entries checked inside
+        written: dict[tuple[int, int, int], sp.Expr] = {}
+        for item in data["brackets"]:  # type: ignore[attr-defined]  # a list: checked by from_json
+            if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, int) for v in item[:3])):
+                raise NotALieAlgebraError(f"structure-constant JSON: bracket entry {item!r:.60} is not [i, j, k, c]")
+            written[(item[0], item[1], item[2])] = exact_matrix(
+                [[item[3]]], where="structure constant", error=NotALieAlgebraError)[0, 0]
+        computed = {(i, j, k): c for (i, j), comps in L.structure_constants.items() for k, c in comps.items()}
+        K = L.field
+        if set(written) != set(computed) or any(
+                K.coordinates(written[key]) != K.coordinates(computed[key]) for key in written):
+            raise NotALieAlgebraError(
+                "structure-constant JSON: 'brackets' are not the structure constants of 'rational_form' in 'basis'")
+        return L
 
     # ---- basic accessors ----------------------------------------------------------------------
 
@@ -607,6 +753,8 @@ class LieAlgebra:
     @property
     def matrices(self) -> tuple[sp.ImmutableMatrix, ...] | None:
         """The basis as matrices (complex ones as given, d x d), or None for abstract input."""
+        if self._fb is not None and self._fb.matrices is not None:
+            return self._fb.matrices
         if self._mat_re is None:
             return None
         mat_re, mat_im, d = self._mat_re, self._mat_im, self._mat_size
@@ -630,8 +778,83 @@ class LieAlgebra:
 
     @property
     def note(self) -> str | None:
-        """A remark on how the basis was obtained (e.g. irrational input replaced by a rational basis)."""
+        """A remark on how the basis was obtained (e.g. structure constants over a number field)."""
         return self._note
+
+    @property
+    def field(self) -> NumberField:
+        """The field of the structure constants in this basis: ``QQ``, or e.g. ``QQ<sqrt(3)>``.
+
+        >>> from liealg.exact import orthonormal_basis
+        >>> from liealg.catalog import su
+        >>> str(LieAlgebra.from_matrices(orthonormal_basis(su(3))).field)
+        'QQ<sqrt(3)>'
+        """
+        fb = self._fb
+        return fb.field if fb is not None and fb.constants is not None else QQ_FIELD
+
+    def rational_form(self) -> LieAlgebra:
+        """The same real Lie algebra in a basis with rational structure constants (``self`` when
+        :attr:`field` is ``QQ``).
+
+        For matrices with algebraic entries whose structure constants are not rational (the
+        orthonormal Gell-Mann basis), this is the algebra in the canonical rational (RREF) basis of
+        their real span; every invariant and the name are the same.
+        """
+        fb = self._fb
+        if fb is None or fb.constants is None:
+            return self
+        return self._cached("rational_form", lambda: LieAlgebra._make(  # type: ignore[return-value]
+            self._n, self._num, self._den, self._mat_re, self._mat_im, self._mat_size,
+            "the rational (reduced row echelon) basis of the real span of matrices over "
+            f"{fb.field}"))
+
+    def _over_field(self) -> _FieldBasis | None:
+        """The field data when the structure constants are irrational (else None)."""
+        fb = self._fb
+        return fb if fb is not None and fb.constants is not None else None
+
+    def _require_rational(self, what: str) -> None:
+        if self._over_field() is not None:
+            raise OptionError(
+                f"{what} works on rational structure constants; this algebra's are over {self.field}: "
+                "call it on rational_form() (the same algebra in a rational basis)"
+            )
+
+    def _given_rows(self, Y: QMatrix) -> sp.ImmutableMatrix:
+        """Core (rational) coordinate rows as an RREF basis in the coordinates of the given basis."""
+        fb = self._over_field()
+        if fb is None:
+            return xl.to_sympy(Y)
+        assert fb.from_core is not None
+        if Y.nrows() == 0:
+            return sp.ImmutableMatrix(0, self._n, [])
+        X, _ = (FieldMatrix.from_rational(Y, fb.field.minpoly) * fb.from_core).rref()
+        return fb.field.sympy_matrix(X)
+
+    def _field_vector(self, x: CoefficientVector, name: str) -> FieldMatrix:
+        """A coefficient vector (given basis) with entries in this algebra's field, as a 1 x n row."""
+        fb = self._over_field()
+        assert fb is not None
+        n = self._n
+        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+            return FieldMatrix.from_rational(self._vec(x, name), fb.field.minpoly)
+        if isinstance(x, (str, bytes, bool)) or not isinstance(x, (Sequence, sp.MatrixBase)):
+            raise OptionError(f"{name} must be a basis index or a coefficient vector")
+        values = [exact_matrix([[v]], where=name)[0, 0] for v in x]
+        if len(values) != n:
+            raise OptionError(f"{name} must have {n} coefficients, got {len(values)}")
+        try:
+            entries = {(0, i): fb.field.coordinates(v) for i, v in enumerate(values) if v != 0}
+        except OptionError as err:
+            raise OptionError(f"{name}: {err}") from None
+        return FieldMatrix.from_entries(1, n, entries, fb.field.minpoly)
+
+    def _field_ad(self, x: FieldMatrix) -> FieldMatrix:
+        """``ad(x)`` over the field (given basis): ``x T`` reshaped is ``ad(x)^T``."""
+        fb = self._over_field()
+        assert fb is not None and fb.constants is not None
+        return _reshape(x * fb.constants, self._n, self._n).transpose()
 
     def _sparse(self) -> dict[tuple[int, int], dict[int, flint.fmpq]]:
         def build() -> MappingProxyType:
@@ -645,10 +868,24 @@ class LieAlgebra:
         return self._cached("sparse", build)  # type: ignore[return-value]
 
     @property
-    def structure_constants(self) -> Mapping[tuple[int, int], Mapping[int, sp.Rational]]:
-        """``{(i, j): {k: c}}`` for ``i < j`` with ``[e_i, e_j] = sum_k c e_k``; zeros omitted (read-only)."""
+    def structure_constants(self) -> Mapping[tuple[int, int], Mapping[int, sp.Expr]]:
+        """``{(i, j): {k: c}}`` for ``i < j`` with ``[e_i, e_j] = sum_k c e_k``; zeros omitted (read-only).
+
+        Entries are rational, or in :attr:`field` (exact sympy numbers such as ``sqrt(3)/2``).
+        """
 
         def build() -> MappingProxyType:
+            fb = self._over_field()
+            if fb is not None:
+                assert fb.constants is not None
+                n = self._n
+                out: dict[tuple[int, int], dict[int, sp.Expr]] = {}
+                for a, row in enumerate(fb.constants.rows_as_coordinates()):
+                    for col, c in enumerate(row):
+                        b, k = divmod(col, n)
+                        if a < b and any(c):
+                            out.setdefault((a, b), {})[k] = fb.field.element(c)
+                return MappingProxyType({pair: MappingProxyType(comps) for pair, comps in sorted(out.items())})
             return MappingProxyType({
                 pair: MappingProxyType({k: xl.fmpq_to_sympy(c) for k, c in comps.items()})
                 for pair, comps in self._sparse().items()
@@ -689,6 +926,10 @@ class LieAlgebra:
         >>> LieAlgebra.from_matrices(so(3)).ad_matrix(0).entries()
         [0, 0, 0, 0, 0, 1, 0, -1, 0]
         """
+        self._require_rational("ad_matrix")
+        return self._ad_matrix(x)
+
+    def _ad_matrix(self, x: CoefficientVector) -> QMatrix:
         return self._adT(self._vec(x)).transpose()
 
     def _adT(self, v: QMatrix) -> QMatrix:
@@ -711,6 +952,10 @@ class LieAlgebra:
 
         Exact integer products: ``[u, v]_k = sum_ij u_i v_j c_ij^k`` on numerators.
         """
+        self._require_rational("brackets")
+        return self._brackets(U, V)
+
+    def _brackets(self, U: QMatrix, V: QMatrix) -> QMatrix:
         n = self._n
         p, q = U.nrows(), V.nrows()
         if p == 0 or q == 0:
@@ -728,6 +973,10 @@ class LieAlgebra:
 
         Their span is ``[V, L]``; faster than ``brackets(V, identity)``.
         """
+        self._require_rational("brackets_with_basis")
+        return self._brackets_with_basis(V)
+
+    def _brackets_with_basis(self, V: QMatrix) -> QMatrix:
         n = self._n
         p = V.nrows()
         if p == 0:
@@ -738,16 +987,18 @@ class LieAlgebra:
 
     def ideal_closure(self, W: QMatrix) -> QMatrix:
         """The ideal generated by the rows of ``W``, as an RREF basis (exact)."""
+        self._require_rational("ideal_closure")
         n = self._n
         ideal = xl.span(W)
         while True:
-            bigger = xl.span(xl.stack([ideal, self.brackets_with_basis(ideal)], n))
+            bigger = xl.span(xl.stack([ideal, self._brackets_with_basis(ideal)], n))
             if bigger.nrows() == ideal.nrows():
                 return ideal
             ideal = bigger
 
     def killing_matrix(self) -> QMatrix:
         """The Killing form ``K_ij = tr(ad e_i ad e_j)``, exact (``n x n``)."""
+        self._require_rational("killing_matrix")
         return flint.fmpq_mat(self._killing())
 
     def _killing(self) -> QMatrix:
@@ -764,6 +1015,7 @@ class LieAlgebra:
 
     def killing_matrix_float(self) -> np.ndarray:
         """The Killing form in float64, shape ``(n, n)`` (read-only; for numerics only)."""
+        self._require_rational("killing_matrix_float")
 
         def build() -> np.ndarray:
             self._killing()
@@ -776,6 +1028,7 @@ class LieAlgebra:
 
     def ad_matrices_float(self) -> np.ndarray:
         """``ad(e_i)`` in float64, shape ``(n, n, n)`` (read-only; for numerics only)."""
+        self._require_rational("ad_matrices_float")
 
         def build() -> np.ndarray:
             A = np.array(self._num, dtype=np.float64) / float(self._den)
@@ -787,12 +1040,17 @@ class LieAlgebra:
 
     def killing_orthogonal(self, V: QMatrix) -> QMatrix:
         """``{x : K(x, v) = 0 for all rows v of V}`` as an RREF basis."""
+        self._require_rational("killing_orthogonal")
+        return self._killing_orthogonal(V)
+
+    def _killing_orthogonal(self, V: QMatrix) -> QMatrix:
         if V.nrows() == 0:
             return xl.identity(self._n)
         return xl.span(xl.nullspace(V * self._killing()))
 
     def derived_basis(self) -> QMatrix:
         """``[L, L]`` as an RREF basis (flint)."""
+        self._require_rational("derived_basis")
         return flint.fmpq_mat(self._derived())
 
     def _derived(self) -> QMatrix:
@@ -821,7 +1079,7 @@ class LieAlgebra:
         return self._cached(key, build)  # type: ignore[return-value]
 
     def _derived_series(self) -> tuple[QMatrix, ...]:
-        return self._series("derived_series", lambda current: self.brackets(current, current))
+        return self._series("derived_series", lambda current: self._brackets(current, current))
 
     def _lower_central_series(self) -> tuple[QMatrix, ...]:
         return self._series("lcs", self.brackets_with_basis)
@@ -831,14 +1089,17 @@ class LieAlgebra:
 
         Stops at the first term equal to its predecessor (0 for a solvable algebra).
         """
+        self._require_rational("derived_series_bases")
         return tuple(flint.fmpq_mat(S) for S in self._derived_series())
 
     def lower_central_series_bases(self) -> tuple[QMatrix, ...]:
         """``(L, L^2, L^3, ...)`` with ``L^(k+1) = [L, L^k]``, as RREF bases (flint); stops when stable."""
+        self._require_rational("lower_central_series_bases")
         return tuple(flint.fmpq_mat(S) for S in self._lower_central_series())
 
     def center_basis(self) -> QMatrix:
         """The centre ``{x : [x, L] = 0}`` as an RREF basis (flint)."""
+        self._require_rational("center_basis")
         return flint.fmpq_mat(self._center())
 
     def _center(self) -> QMatrix:
@@ -857,14 +1118,16 @@ class LieAlgebra:
 
     def radical_basis(self) -> QMatrix:
         """The solvable radical ``{x : K(x, [L, L]) = 0}`` (characteristic 0), as an RREF basis (flint)."""
+        self._require_rational("radical_basis")
         return flint.fmpq_mat(self._radical())
 
     def _radical(self) -> QMatrix:
         # char 0: the solvable radical is the Killing-orthogonal complement of [L, L]
-        return self._cached("radical", lambda: self.killing_orthogonal(self._derived()))  # type: ignore[return-value]
+        return self._cached("radical", lambda: self._killing_orthogonal(self._derived()))  # type: ignore[return-value]
 
     def nilradical_basis(self) -> QMatrix:
         """The nilradical (largest nilpotent ideal), as an RREF basis (flint)."""
+        self._require_rational("nilradical_basis")
         return flint.fmpq_mat(self._nilradical())
 
     def _nilradical(self) -> QMatrix:
@@ -883,12 +1146,12 @@ class LieAlgebra:
         R = self._radical()
         if R.nrows() == 0:
             return R
-        Q = xl.span(self.brackets_with_basis(R))
+        Q = xl.span(self._brackets_with_basis(R))
         if Q.nrows() == R.nrows():
             return Q
         X = xl.complement_rows(Q, R)
         m = X.nrows()
-        gens = [self.ad_matrix(xl.row(X, t)) for t in range(m)]
+        gens = [self._ad_matrix(xl.row(X, t)) for t in range(m)]
         genT_flat = [flint.fmpq_mat(1, n * n, g.transpose().entries()) for g in gens]
         # incremental echelon basis of A (rows = flattened matrices), identity first
         basis_rows: QMatrix = flint.fmpq_mat(0, n * n)
@@ -939,6 +1202,7 @@ class LieAlgebra:
 
         ``S`` spans a semisimple subalgebra complementing the solvable radical ``R``.
         """
+        self._require_rational("levi_bases")
         S, R = self._levi()
         return flint.fmpq_mat(S), flint.fmpq_mat(R)
 
@@ -973,7 +1237,7 @@ class LieAlgebra:
             X[a, j] = 1
         basis_XR = xl.stack([X, R], n)
         # structure constants of L/R in the classes of the x_a
-        coordsXX = xl.coordinates(basis_XR, self.brackets(X, X))
+        coordsXX = xl.coordinates(basis_XR, self._brackets(X, X))
         if coordsXX is None:
             raise NotALieAlgebraError("Levi decomposition: a bracket left the algebra (is the Jacobi identity true?)")
         ce = coordsXX.entries()
@@ -982,7 +1246,7 @@ class LieAlgebra:
         # derived series of R (ideals of L)
         series = [R]
         while series[-1].nrows():
-            nxt = xl.span(self.brackets(series[-1], series[-1]))
+            nxt = xl.span(self._brackets(series[-1], series[-1]))
             if nxt.nrows() == series[-1].nrows():
                 raise NotALieAlgebraError(
                     "the radical is not solvable: these structure constants do not satisfy the Jacobi identity "
@@ -994,14 +1258,14 @@ class LieAlgebra:
             W = xl.complement_rows(Rn, Ri)
             m = W.nrows()
             basis_i = xl.stack([W, Rn], n)
-            XX = self.brackets(X, X)
+            XX = self._brackets(X, X)
             # E_ab = [x_a, x_b] - sum_c q_ab^c x_c must lie in R_i
             Qmat = flint.fmpq_mat(s * s, s, [q[a][b][c] for a in range(s) for b in range(s) for c in range(s)])
             E = XX - Qmat * X
             if xl.is_zero(E):
                 break  # the complement is already a subalgebra
             cE = xl.coordinates(basis_i, E)
-            cXW = xl.coordinates(basis_i, self.brackets(X, W))
+            cXW = xl.coordinates(basis_i, self._brackets(X, W))
             if cE is None or cXW is None:
                 raise NotALieAlgebraError(
                     "Levi decomposition: a bracket left R_i (is the Jacobi identity true? built with check=False?)"
@@ -1020,7 +1284,7 @@ class LieAlgebra:
                 if Y is None:
                     continue
                 Xt = X + Y * W
-                if xl.coordinates(xl.stack([Xt, Rn], n), self.brackets(Xt, Xt)) is not None:
+                if xl.coordinates(xl.stack([Xt, Rn], n), self._brackets(Xt, Xt)) is not None:
                     break
                 Y = None
             if Y is None:
@@ -1029,7 +1293,7 @@ class LieAlgebra:
                 )
             X = X + Y * W
         # certificate: X spans a subalgebra
-        if xl.coordinates(X, self.brackets(X, X)) is None:
+        if xl.coordinates(X, self._brackets(X, X)) is None:
             raise NotALieAlgebraError("Levi decomposition: the complement is not closed (is the Jacobi identity true?)")
         return X, R
 
@@ -1044,15 +1308,28 @@ class LieAlgebra:
         >>> LieAlgebra.from_matrices(so(3)).ad(0).tolist()
         [[0, 0, 0], [0, 0, 1], [0, -1, 0]]
         """
-        return xl.to_sympy(self.ad_matrix(x))
+        fb = self._over_field()
+        if fb is not None:
+            return fb.field.sympy_matrix(self._field_ad(self._field_vector(x, "x")))
+        return xl.to_sympy(self._ad_matrix(x))
 
     def bracket(self, u: CoefficientVector, v: CoefficientVector) -> sp.ImmutableMatrix:
         """``[u, v]`` of two coefficient vectors, as an exact column vector."""
+        fb = self._over_field()
+        if fb is not None:
+            column = self._field_ad(self._field_vector(u, "u")) * self._field_vector(v, "v").transpose()
+            return fb.field.sympy_matrix(column)
         U, V = self._vec(u, "u"), self._vec(v, "v")
         return xl.to_sympy(V * self._adT(U)).T
 
     def killing_form(self) -> sp.ImmutableMatrix:
-        """The Killing form ``K_ij = tr(ad e_i ad e_j)``, exact."""
+        """The Killing form ``K_ij = tr(ad e_i ad e_j)``, exact (entries in :attr:`field`)."""
+        fb = self._over_field()
+        if fb is not None:
+            assert fb.constants is not None
+            n = self._n
+            swapped = fb.constants.columns([l * n + k for k in range(n) for l in range(n)])  # [b, (k, l)] = c_bl^k
+            return fb.field.sympy_matrix(fb.constants * swapped.transpose())
         return xl.to_sympy(self._killing())
 
     def killing_signature(self) -> tuple[int, int, int]:
@@ -1064,27 +1341,27 @@ class LieAlgebra:
 
         Stops at the first term equal to its predecessor (0 for a solvable algebra).
         """
-        return tuple(xl.to_sympy(S) for S in self._derived_series())
+        return tuple(self._given_rows(S) for S in self._derived_series())
 
     def lower_central_series(self) -> tuple[sp.ImmutableMatrix, ...]:
         """``(L, L^2, L^3, ...)`` with ``L^(k+1) = [L, L^k]``, as row bases; stops when stable."""
-        return tuple(xl.to_sympy(S) for S in self._lower_central_series())
+        return tuple(self._given_rows(S) for S in self._lower_central_series())
 
     def derived_algebra(self) -> sp.ImmutableMatrix:
         """``[L, L]`` as a row basis."""
-        return xl.to_sympy(self._derived())
+        return self._given_rows(self._derived())
 
     def center(self) -> sp.ImmutableMatrix:
         """The centre ``{x : [x, L] = 0}`` as a row basis."""
-        return xl.to_sympy(self._center())
+        return self._given_rows(self._center())
 
     def radical(self) -> sp.ImmutableMatrix:
         """The solvable radical ``{x : K(x, [L, L]) = 0}`` (characteristic 0), as a row basis."""
-        return xl.to_sympy(self._radical())
+        return self._given_rows(self._radical())
 
     def nilradical(self) -> sp.ImmutableMatrix:
         """The nilradical (largest nilpotent ideal), as a row basis."""
-        return xl.to_sympy(self._nilradical())
+        return self._given_rows(self._nilradical())
 
     def levi_decomposition(self) -> LeviDecomposition:
         """A Levi decomposition ``L = S ⋉ R`` (S semisimple subalgebra, R the solvable radical).
@@ -1095,7 +1372,7 @@ class LieAlgebra:
         (3, 3)
         """
         S, R = self._levi()
-        return LeviDecomposition(xl.to_sympy(S), xl.to_sympy(R))
+        return LeviDecomposition(self._given_rows(S), self._given_rows(R))
 
     # ---- predicates ---------------------------------------------------------------------------
 
@@ -1121,24 +1398,64 @@ class LieAlgebra:
 
     # ---- new algebras from this one --------------------------------------------------------
 
-    def change_basis(self, P: CoefficientRows) -> LieAlgebra:
-        """The same algebra in the basis ``e'_i = sum_j P_ij e_j`` (``P`` invertible, rational).
+    def change_basis(self, P: CoefficientRows | MatrixLike) -> LieAlgebra:
+        """The same algebra in the basis ``e'_i = sum_j P_ij e_j`` (``P`` invertible, exact).
 
         Structure constants transform as ``c'_ab^m = sum P_ai P_bj c_ij^k (P^-1)_km``; matrices (if
-        any) become the same combinations.
+        any) become the same combinations. ``P`` may have algebraic entries (``sqrt(3)/2``): the
+        new structure constants then lie in the field they generate (:attr:`field`).
 
         Raises
         ------
         OptionError
-            ``P`` is not an invertible exact rational ``n x n`` matrix.
+            ``P`` is not an invertible exact ``n x n`` matrix of rational or algebraic numbers.
 
         >>> from liealg.catalog import so
         >>> L = LieAlgebra.from_matrices(so(3))
         >>> L.change_basis([[1, 1, 0], [0, 1, 0], [0, 0, 2]]).killing_signature()
         (0, 3, 0)
+        >>> L.change_basis([["sqrt(2)", 0, 0], [0, 1, 0], [0, 0, 1]]).structure_constants[(0, 1)]
+        mappingproxy({2: -sqrt(2)})
         """
+        try:
+            Pm = _coefficient_rows(P, None, "change_basis: P")  # type: ignore[arg-type]
+        except OptionError:
+            Pm = None  # not rational: algebraic entries, or not numbers at all (decided below)
+        if Pm is None or self._over_field() is not None:
+            return self._change_basis_over_field(P)
+        return self._change_basis_rational(Pm)
+
+    def _change_basis_over_field(self, P: CoefficientRows | MatrixLike) -> LieAlgebra:
         n = self._n
-        Pm = _coefficient_rows(P, None, "change_basis: P")
+        M = P if isinstance(P, sp.MatrixBase) else exact_matrix(
+            P.tolist() if isinstance(P, flint.fmpq_mat) else P, where="change_basis: P")  # type: ignore[arg-type]
+        if M.shape != (n, n):
+            raise OptionError(f"change_basis: P must be {n}x{n}, got {M.rows}x{M.cols}")
+        fb = self._over_field()
+        old_generators = fb.field.generators if fb is not None else ()
+        K = NumberField.of(list(old_generators) + [v for v in M.todok().values()])
+        P2 = K.matrix(M)
+        P_old = K.matrix(fb.field.sympy_matrix(fb.to_core)) if fb is not None and fb.to_core is not None else None
+        P_new = P2 * P_old if P_old is not None else P2
+        core = self.rational_form()
+        if P_new.is_rational():
+            return core._change_basis_rational(P_new.parts[0])
+        try:
+            Pinv = P_new.inverse()
+        except OptionError:
+            raise OptionError("change_basis: P is singular") from None
+        matrices = None
+        given = self.matrices
+        if given is not None:
+            matrices = tuple(sp.ImmutableMatrix(sp.expand(sum((M[a, b] * given[b] for b in range(n)),
+                                                              sp.zeros(*given[0].shape))))
+                             for a in range(n))
+        fb_new = _FieldBasis(K, matrices, P_new, Pinv, _field_tensor_from_core(core._T, P_new, Pinv))
+        note = f"structure constants over {K} in this basis (rational_form() has rational ones)"
+        return LieAlgebra._make(n, core._num, core._den, core._mat_re, core._mat_im, core._mat_size, note, fb_new)
+
+    def _change_basis_rational(self, Pm: QMatrix) -> LieAlgebra:
+        n = self._n
         if Pm.nrows() != n or Pm.ncols() != n:
             raise OptionError(f"change_basis: P must be {n}x{n}, got {Pm.nrows()}x{Pm.ncols()}")
         if Pm.det() == 0:
@@ -1155,13 +1472,20 @@ class LieAlgebra:
         den = self._den * pden**2 * iden
         mat_re = Pm * self._mat_re if self._mat_re is not None else None
         mat_im = Pm * self._mat_im if self._mat_im is not None else None
-        return LieAlgebra._make(n, T3, den, mat_re, mat_im, self._mat_size, self._note)
+        fb = None
+        if self._fb is not None and self._fb.matrices is not None:  # matrices over a field, rational constants
+            given = self._fb.matrices
+            P_sym = xl.to_sympy(Pm)
+            fb = _FieldBasis(self._fb.field, tuple(
+                sp.ImmutableMatrix(sp.expand(sum((P_sym[a, b] * given[b] for b in range(n)), sp.zeros(*given[0].shape))))
+                for a in range(n)))
+        return LieAlgebra._make(n, T3, den, mat_re, mat_im, self._mat_size, self._note, fb)
 
     def _sub_T(self, W: QMatrix) -> QMatrix | None:
         m = W.nrows()
         if m == 0:
             return flint.fmpq_mat(0, 0)
-        C = xl.coordinates(W, self.brackets(W, W))
+        C = xl.coordinates(W, self._brackets(W, W))
         if C is None:
             return None
         return flint.fmpq_mat(m, m * m, C.entries())
@@ -1175,6 +1499,7 @@ class LieAlgebra:
             Rows that are not exact, of the wrong length, dependent, or that do not span a
             subalgebra.
         """
+        self._require_rational("subalgebra")
         W = _coefficient_rows(basis, self._n, "subalgebra")
         if xl.rank(W) != W.nrows():
             raise OptionError("subalgebra: the basis rows are dependent")
@@ -1194,12 +1519,13 @@ class LieAlgebra:
         OptionError
             Rows that are not exact, of the wrong length, or that do not span an ideal.
         """
+        self._require_rational("quotient")
         n = self._n
         ideal_rows = _coefficient_rows(ideal, n, "quotient")
         ideal_rows = xl.span(ideal_rows) if ideal_rows.nrows() else flint.fmpq_mat(0, n)
         if ideal_rows.nrows():
             _, ipiv = xl.rref(ideal_rows)
-            if xl.coordinates_in_rref(ideal_rows, ipiv, xl.span(self.brackets_with_basis(ideal_rows))) is None:
+            if xl.coordinates_in_rref(ideal_rows, ipiv, xl.span(self._brackets_with_basis(ideal_rows))) is None:
                 raise OptionError("quotient: the rows do not span an ideal")
         piv = xl.rref(ideal_rows)[1] if ideal_rows.nrows() else ()
         comp = [j for j in range(n) if j not in set(piv)]
@@ -1207,7 +1533,7 @@ class LieAlgebra:
         X = flint.fmpq_mat(s, n)
         for a, j in enumerate(comp):
             X[a, j] = 1
-        C = xl.coordinates(xl.stack([X, ideal_rows], n), self.brackets(X, X))
+        C = xl.coordinates(xl.stack([X, ideal_rows], n), self._brackets(X, X))
         assert C is not None  # X and the ideal span L
         ce = C.entries()
         T = flint.fmpq_mat(s, s * s, [ce[(a * s + b) * n + c] for a in range(s) for b in range(s) for c in range(s)])
@@ -1309,22 +1635,34 @@ class LieAlgebra:
     # ---- dunder -------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        if self._mat_re is not None:
+        if self._fb is not None and self._fb.matrices is not None:
+            d = self._fb.matrices[0].rows
+            src = f"basis of {self._n} matrices {d}x{d} over {self._fb.field}"
+            if self._over_field() is None:
+                src += ", rational structure constants"
+        elif self._mat_re is not None:
             field = "Q(i)" if self._mat_im is not None else "Q"
             src = f"basis of {self._n} matrices {self._mat_size}x{self._mat_size} over {field}"
         else:
-            src = f"{len(self._sparse())} nonzero brackets"
+            src = f"{len(self.structure_constants)} nonzero brackets"
+            if self._over_field() is not None:
+                src += f" over {self.field}"
         return f"LieAlgebra(dim={self._n}, {src})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LieAlgebra):
             return NotImplemented
+        mine, theirs = self._over_field(), other._over_field()
+        if mine is not None or theirs is not None:  # structure constants over a number field
+            if mine is None or theirs is None or mine.field != theirs.field:
+                return False
+            return self._n == other._n and mine.constants == theirs.constants
         return self._n == other._n and self._den == other._den and np.array_equal(self._num, other._num)
 
     def __hash__(self) -> int:
         def build() -> int:
             nz = np.nonzero(self._num)
-            return hash((self._n, self._den, tuple(int(x) for x in self._num[nz][:64])))
+            return hash((self._n, self._den, str(self.field), tuple(int(x) for x in self._num[nz][:64])))
 
         return self._cached("hash", build)  # type: ignore[return-value]
 

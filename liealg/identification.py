@@ -1247,7 +1247,9 @@ def identify(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0) -> Id
     >>> identify(LieAlgebra.from_matrices(su(2, 1))).ideals[0].real_rank
     1
     """
-    L = _as_algebra(algebra)
+    # The name is basis-independent: structure constants over a number field (the orthonormal
+    # Gell-Mann basis) are named through the same algebra in a rational basis.
+    L = _as_algebra(algebra).rational_form()
     try:
         return _identify(L, seed)
     except IdentificationError as err:

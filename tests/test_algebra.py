@@ -118,12 +118,19 @@ def test_gell_mann_sqrt3_is_supported_via_rational_span():
     L = LieAlgebra.from_matrices(mats)
     assert L.dim == 8 and L.killing_signature() == (0, 8, 0)
     assert L.note and "rational" in L.note
-    assert all(x.is_Rational for m in L.matrices for x in m)
+    # issue 10: the given basis is kept, with its structure constants over Q(sqrt(3)); the invariants
+    # run on the rational (RREF) basis of the same span
+    assert L.matrices == tuple(sympy.ImmutableMatrix(m) for m in mats) and str(L.field) == "QQ<sqrt(3)>"
+    assert all(x.is_Rational for m in L.rational_form().matrices for x in m)
 
 
 def test_unsupported_irrational_span_is_refused():
+    # one matrix: the structure constants are 0, rational, so the algebra is accepted (issue 10)
+    assert LieAlgebra.from_matrices([sympy.Matrix([[1, sympy.sqrt(2)], [0, 0]])]).is_abelian
+    # irrational structure constants and a span without a rational basis: refused
+    X, Y = sympy.Matrix([[1, 0], [0, 1 - 1 / sympy.sqrt(2)]]), sympy.Matrix([[0, 1], [0, 0]])  # [X, Y] = Y/sqrt(2)
     with pytest.raises(LieAlgError, match="no rational basis"):
-        LieAlgebra.from_matrices([sympy.Matrix([[1, sympy.sqrt(2)], [0, 0]])])
+        LieAlgebra.from_matrices([X, Y])
     with pytest.raises(LieAlgError, match="algebraic"):
         LieAlgebra.from_matrices([sympy.Matrix([[sympy.pi, 0], [0, 0]])])
 
@@ -403,7 +410,7 @@ def test_matrix_file_with_algebraic_entries_uses_the_safe_parser():
     (m,) = matrices_from_json(data)
     assert m == sympy.Matrix([[0, s3 / 2], [-s3 / 2, 0]])
     L = LieAlgebra.from_matrices([m])
-    assert L.dim == 1 and L.matrices[0] == sympy.Matrix([[0, 1], [-1, 0]])  # the rational basis of the span
+    assert L.dim == 1 and L.matrices[0] == m  # the given basis (rational structure constants: 0)
     with pytest.raises(LieAlgError, match="not a number|cannot read"):
         matrices_from_json({"matrix_size": 1, "count": 1, "entries": [[0, 0, 0, "x + 1"]]})
 

@@ -13,7 +13,13 @@ import sympy
 import liealg.catalog as cat
 from liealg import cli, io
 from liealg.algebra import MAX_TENSOR_ENTRIES, LieAlgebra
-from liealg.errors import InputFileError, LieAlgError, NotALieAlgebraError, OptionError, ResourceError
+from liealg.errors import (
+    InputFileError,
+    LieAlgError,
+    NotALieAlgebraError,
+    OptionError,
+    ResourceError,
+)
 from liealg.exact import certify, orthonormal_basis, rationalize, same_span
 from liealg.oracle import Oracle
 

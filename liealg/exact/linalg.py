@@ -28,9 +28,10 @@ Why flint: pure-Python exact elimination is ~200x slower at the size of e6 (78 x
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -44,6 +45,7 @@ from liealg.parsing import parse_number
 __all__ = [
     "EXACT_FLOAT_LIMIT",
     "ExactRational",
+    "FieldMatrix",
     "MatrixLike",
     "QMatrix",
     "columns",
@@ -418,7 +420,7 @@ def complement_rows(sub: QMatrix, whole: QMatrix) -> QMatrix:
 
 def is_zero(M: QMatrix) -> bool:
     """True when every entry is exactly zero."""
-    return all(q == 0 for q in M.entries())
+    return bool(M == flint.fmpq_mat(M.nrows(), M.ncols()))  # compared in C, not entry by entry
 
 
 def inertia(S: QMatrix) -> tuple[int, int, int]:
@@ -543,3 +545,332 @@ def from_numerators(A: np.ndarray, den: int) -> QMatrix:
         return flint.fmpq_mat(r, c)
     M = flint.fmpq_mat(flint.fmpz_mat(A.tolist()))
     return M * flint.fmpq(1, den) if den != 1 else M
+
+
+# --------------------------------------------------------------------------------------------
+# Matrices over a number field Q(θ), on flint
+# --------------------------------------------------------------------------------------------
+
+
+def _poly_coordinates(p: flint.fmpq_poly, m: int) -> list[flint.fmpq]:
+    """Coefficients ``c_0 .. c_{m-1}`` of a polynomial of degree < m (low first, zero-padded)."""
+    c = [flint.fmpq(x) for x in p.coeffs()]
+    return c + [flint.fmpq(0)] * (m - len(c))
+
+
+@functools.lru_cache(maxsize=64)
+def _reduction_table(minpoly_coeffs: tuple[flint.fmpq, ...]) -> tuple[tuple[flint.fmpq, ...], ...]:
+    """θ^k in the power basis for k < 2m - 1 (the degrees a product of two elements reaches)."""
+    f = flint.fmpq_poly(list(minpoly_coeffs))
+    m = f.degree()
+    theta = flint.fmpq_poly([0, 1])
+    return tuple(tuple(_poly_coordinates((theta**k) % f, m)) for k in range(2 * m - 1))
+
+
+class FieldMatrix:
+    """A matrix over a number field ``K = Q(θ)``, stored as ``A = sum_s θ^s A_s`` (``s < m``).
+
+    ``θ`` is a primitive element with monic minimal polynomial ``minpoly`` of degree ``m``; the
+    ``A_s`` are rational ``fmpq_mat`` of one shape. Every entry is written in the power basis
+    ``1, θ, .., θ^(m-1)``, so a product is ``m^2`` flint products followed by the reduction
+    ``θ^k -> sum_j R[k][j] θ^j``, and echelon forms and null spaces over K reduce to exact
+    rational ones (:meth:`rref`, :meth:`nullspace`). Immutable; ``m = 1`` is plain Q.
+
+    Why not sympy's ``DomainMatrix`` over an ``AlgebraicField``: a dense 120 x 64 null space over
+    ``Q(sqrt(2), sqrt(3))`` took 4.5 s there (measured), against milliseconds on flint.
+
+    Parameters
+    ----------
+    parts : sequence of m fmpq_mat, all of shape (r, c)
+    minpoly : flint.fmpq_poly
+        Monic, irreducible, degree ``m = len(parts)``.
+
+    Examples
+    --------
+    >>> s2 = flint.fmpq_poly([-2, 0, 1])                  # θ = sqrt(2)
+    >>> A = FieldMatrix([qmatrix([[1, 0]]), qmatrix([[0, 1]])], s2)   # the row (1, sqrt(2))
+    >>> (A.transpose() * A).parts                        # [[1, s2], [s2, 2]]
+    ([1, 0]
+    [0, 2], [0, 1]
+    [1, 0])
+    >>> A.nullspace().rows_as_coordinates()              # x = (1, -sqrt(2)/2)
+    [[(1, 0), (0, -1/2)]]
+    """
+
+    __slots__ = ("_minpoly", "_parts", "_reduction")
+
+    _parts: tuple[QMatrix, ...]
+    _minpoly: flint.fmpq_poly
+    _reduction: tuple[tuple[flint.fmpq, ...], ...]
+
+    def __init__(self, parts: Sequence[QMatrix], minpoly: flint.fmpq_poly) -> None:
+        m = minpoly.degree()
+        if m < 1 or len(parts) != m:
+            raise OptionError(f"a FieldMatrix needs one rational matrix per power of θ ({m}), got {len(parts)}")
+        if minpoly.coeffs()[-1] != 1:
+            raise OptionError("the minimal polynomial must be monic")
+        shapes = {(P.nrows(), P.ncols()) for P in parts}
+        if len(shapes) != 1:
+            raise OptionError(f"the parts of a FieldMatrix have different shapes {sorted(shapes)}")
+        object.__setattr__(self, "_parts", tuple(flint.fmpq_mat(P) for P in parts))  # copies: immutable
+        object.__setattr__(self, "_minpoly", minpoly)
+        object.__setattr__(self, "_reduction", _reduction_table(tuple(minpoly.coeffs())))
+
+    @classmethod
+    def _wrap(cls, parts: list[QMatrix], minpoly: flint.fmpq_poly,
+              reduction: tuple[tuple[flint.fmpq, ...], ...]) -> FieldMatrix:
+        """Internal constructor for freshly computed parts (no checks, no copies)."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "_parts", tuple(parts))
+        object.__setattr__(self, "_minpoly", minpoly)
+        object.__setattr__(self, "_reduction", reduction)
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("FieldMatrix is immutable")
+
+    # ---- construction ----------------------------------------------------------------------
+
+    @classmethod
+    def zeros(cls, nrows: int, ncols: int, minpoly: flint.fmpq_poly) -> FieldMatrix:
+        """The zero matrix over K."""
+        return cls([flint.fmpq_mat(nrows, ncols) for _ in range(minpoly.degree())], minpoly)
+
+    @classmethod
+    def from_rational(cls, M: QMatrix, minpoly: flint.fmpq_poly) -> FieldMatrix:
+        """A rational matrix seen over K."""
+        r, c = M.nrows(), M.ncols()
+        return cls([M] + [flint.fmpq_mat(r, c) for _ in range(minpoly.degree() - 1)], minpoly)
+
+    @classmethod
+    def from_entries(
+        cls, nrows: int, ncols: int, entries: Mapping[tuple[int, int], Sequence[flint.fmpq]], minpoly: flint.fmpq_poly
+    ) -> FieldMatrix:
+        """From sparse entries ``{(i, j): power-basis coordinates}`` (others zero)."""
+        m = minpoly.degree()
+        parts = [flint.fmpq_mat(nrows, ncols) for _ in range(m)]
+        for (i, j), coords in entries.items():
+            for s in range(m):
+                if coords[s] != 0:
+                    parts[s][i, j] = coords[s]
+        return cls(parts, minpoly)
+
+    @classmethod
+    def from_coordinate_form(cls, Q: QMatrix, minpoly: flint.fmpq_poly) -> FieldMatrix:
+        """Inverse of :meth:`coordinate_form` (``Q`` of shape ``(r, c*m)``)."""
+        m = minpoly.degree()
+        r, cm = Q.nrows(), Q.ncols()
+        c = cm // m
+        e = Q.entries()
+        parts = [flint.fmpq_mat(r, c, [e[i * cm + j * m + s] for i in range(r) for j in range(c)]) for s in range(m)]
+        return cls(parts, minpoly)
+
+    # ---- views -----------------------------------------------------------------------------
+
+    @property
+    def parts(self) -> tuple[QMatrix, ...]:
+        """The rational matrices ``A_s`` with ``A = sum_s θ^s A_s`` (copies)."""
+        return tuple(flint.fmpq_mat(P) for P in self._parts)
+
+    @property
+    def minpoly(self) -> flint.fmpq_poly:
+        """The monic minimal polynomial of θ."""
+        return self._minpoly
+
+    @property
+    def degree(self) -> int:
+        """``m = [K : Q]``."""
+        return len(self._parts)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, columns)``."""
+        return (self._parts[0].nrows(), self._parts[0].ncols())
+
+    def entry(self, i: int, j: int) -> tuple[flint.fmpq, ...]:
+        """Entry ``(i, j)`` as power-basis coordinates ``(c_0, .., c_{m-1})``."""
+        return tuple(P[i, j] for P in self._parts)
+
+    def rows_as_coordinates(self) -> list[list[tuple[flint.fmpq, ...]]]:
+        """All entries, row by row, as power-basis coordinates."""
+        r, c = self.shape
+        ents = [P.entries() for P in self._parts]
+        return [[tuple(e[i * c + j] for e in ents) for j in range(c)] for i in range(r)]
+
+    def is_zero(self) -> bool:
+        """True when every entry is 0."""
+        return all(is_zero(P) for P in self._parts)
+
+    def is_rational(self) -> bool:
+        """True when every entry lies in Q."""
+        return all(is_zero(P) for P in self._parts[1:])
+
+    def coordinate_form(self) -> QMatrix:
+        """The rational ``(r, c*m)`` matrix whose column ``j*m + s`` holds ``A_s[:, j]``."""
+        r, c = self.shape
+        m = self.degree
+        ents = [P.entries() for P in self._parts]
+        return flint.fmpq_mat(r, c * m, [ents[s][i * c + j] for i in range(r) for j in range(c) for s in range(m)])
+
+    def regular_representation(self) -> QMatrix:
+        """The rational ``(r*m, c*m)`` matrix of ``x -> A x`` on coordinate vectors.
+
+        Block ``(i, j)`` is the matrix of multiplication by ``A_ij`` on ``K = Q^m``: its column
+        ``s`` holds the coordinates of ``A_ij θ^s``. ``ker`` of this matrix is ``ker_K(A)`` seen
+        over Q.
+        """
+        r, c = self.shape
+        m = self.degree
+        R = self._reduction
+        out = flint.fmpq_mat(r * m, c * m)
+        ents = [P.entries() for P in self._parts]
+        for i in range(r):
+            for j in range(c):
+                a = [ents[u][i * c + j] for u in range(m)]
+                if not any(a):
+                    continue
+                for s in range(m):
+                    for t in range(m):
+                        v = sum((a[u] * R[u + s][t] for u in range(m) if a[u]), flint.fmpq(0))
+                        if v:
+                            out[i * m + t, j * m + s] = v
+        return out
+
+    # ---- arithmetic ------------------------------------------------------------------------
+
+    def _same_field(self, other: FieldMatrix) -> None:
+        if self._minpoly != other._minpoly:
+            raise OptionError("matrices over different number fields")
+
+    def __add__(self, other: FieldMatrix) -> FieldMatrix:
+        self._same_field(other)
+        return FieldMatrix._wrap([a + b for a, b in zip(self._parts, other._parts)], self._minpoly, self._reduction)
+
+    def __sub__(self, other: FieldMatrix) -> FieldMatrix:
+        self._same_field(other)
+        return FieldMatrix._wrap([a - b for a, b in zip(self._parts, other._parts)], self._minpoly, self._reduction)
+
+    def __neg__(self) -> FieldMatrix:
+        return FieldMatrix._wrap([-a for a in self._parts], self._minpoly, self._reduction)
+
+    def __mul__(self, other: FieldMatrix | QMatrix) -> FieldMatrix:
+        if isinstance(other, flint.fmpq_mat):
+            return FieldMatrix._wrap([a * other for a in self._parts], self._minpoly, self._reduction)
+        self._same_field(other)
+        m = self.degree
+        r, c = self.shape[0], other.shape[1]
+        products: dict[int, QMatrix] = {}  # power of θ -> sum of A_s B_t with s + t = power
+        for s, A in enumerate(self._parts):
+            if is_zero(A):
+                continue
+            for t, B in enumerate(other._parts):
+                if is_zero(B):
+                    continue
+                products[s + t] = products[s + t] + A * B if s + t in products else A * B
+        parts = [flint.fmpq_mat(r, c) for _ in range(m)]
+        for k, P in products.items():
+            for j, coef in enumerate(self._reduction[k]):
+                if coef:
+                    parts[j] = parts[j] + P * coef
+        return FieldMatrix._wrap(parts, self._minpoly, self._reduction)
+
+    def __rmul__(self, other: QMatrix) -> FieldMatrix:
+        return FieldMatrix._wrap([other * a for a in self._parts], self._minpoly, self._reduction)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FieldMatrix):
+            return NotImplemented
+        return self._minpoly == other._minpoly and self._parts == other._parts
+
+    __hash__ = None  # type: ignore[assignment]  # equality by value, like flint's matrices
+
+    def times_theta(self) -> FieldMatrix:
+        """``θ A``."""
+        m = self.degree
+        parts = [flint.fmpq_mat(*self.shape) for _ in range(m)]
+        for s, A in enumerate(self._parts):
+            if is_zero(A):
+                continue
+            for j, coef in enumerate(self._reduction[s + 1]):
+                if coef:
+                    parts[j] = parts[j] + A * coef
+        return FieldMatrix._wrap(parts, self._minpoly, self._reduction)
+
+    def transpose(self) -> FieldMatrix:
+        """The transpose."""
+        return FieldMatrix._wrap([P.transpose() for P in self._parts], self._minpoly, self._reduction)
+
+    def rows(self, indices: Sequence[int]) -> FieldMatrix:
+        """The given rows, in that order."""
+        c = self.shape[1]
+        out = []
+        for P in self._parts:
+            e = P.entries()
+            out.append(flint.fmpq_mat(len(indices), c, [e[i * c + j] for i in indices for j in range(c)]))
+        return FieldMatrix(out, self._minpoly)
+
+    def columns(self, indices: Sequence[int]) -> FieldMatrix:
+        """The given columns, in that order."""
+        return FieldMatrix._wrap([columns(P, indices) for P in self._parts], self._minpoly, self._reduction)
+
+    # ---- echelon forms over K --------------------------------------------------------------
+
+    def _select_field_rows(self, Q: QMatrix) -> tuple[FieldMatrix, tuple[int, ...]]:
+        """K-RREF from the rational RREF of a K-invariant row space in coordinate form.
+
+        For a K-subspace, the rational RREF's pivots come in whole blocks ``j*m .. j*m + m-1``
+        and its row with pivot ``j*m`` has the entry 1 in block j and 0 in every other pivot
+        block: it is exactly the K-RREF row with pivot j.
+        """
+        m = self.degree
+        R, piv = rref(Q)
+        keep = [i for i, p in enumerate(piv) if p % m == 0]
+        cm = Q.ncols()
+        e = R.entries()
+        K_rows = flint.fmpq_mat(len(keep), cm, [x for i in keep for x in e[i * cm:(i + 1) * cm]])
+        return FieldMatrix.from_coordinate_form(K_rows, self._minpoly), tuple(piv[i] // m for i in keep)
+
+    def rref(self) -> tuple[FieldMatrix, tuple[int, ...]]:
+        """Reduced row echelon form over K (zero rows dropped) and its pivot columns."""
+        m = self.degree
+        r, c = self.shape
+        if r == 0 or c == 0:
+            return FieldMatrix.zeros(0, c, self._minpoly), ()
+        multiples = [self]
+        for _ in range(m - 1):
+            multiples.append(multiples[-1].times_theta())
+        Q = stack([M.coordinate_form() for M in multiples], c * m)  # the Q-span of the K-span
+        return self._select_field_rows(Q)
+
+    def rank(self) -> int:
+        """Rank over K."""
+        return len(self.rref()[1])
+
+    def nullspace(self) -> FieldMatrix:
+        """The canonical basis (K-RREF rows) of ``{x : A x = 0}``, shape ``(c - rank, c)``."""
+        r, c = self.shape
+        if c == 0:
+            return FieldMatrix.zeros(0, 0, self._minpoly)
+        N = nullspace(self.regular_representation()) if r else identity(c * self.degree)
+        if N.nrows() == 0:
+            return FieldMatrix.zeros(0, c, self._minpoly)
+        return self._select_field_rows(N)[0]
+
+    def inverse(self) -> FieldMatrix:
+        """The inverse of a square invertible matrix over K.
+
+        Raises
+        ------
+        OptionError
+            When the matrix is not square or is singular.
+        """
+        r, c = self.shape
+        if r != c:
+            raise OptionError(f"only a square matrix has an inverse, got {r} x {c}")
+        aug = FieldMatrix([stack([P.transpose(), I.transpose()], r).transpose()
+                           for P, I in zip(self._parts, FieldMatrix.from_rational(identity(r), self._minpoly)._parts)],
+                          self._minpoly)
+        R, piv = aug.rref()
+        if piv != tuple(range(r)):
+            raise OptionError("the matrix is singular over its number field")
+        return R.columns(list(range(r, 2 * r)))

@@ -28,12 +28,14 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias, Union
 
 import flint
+import mpmath
 import numpy as np
 import sympy as sp
 from threadpoolctl import ThreadpoolController
 
 from liealg.errors import OptionError, OracleError, RationalizationError
 from liealg.exact import linalg
+from liealg.exact.fields import CoefficientField, NumberField
 from liealg.exact.linalg import MatrixLike
 from liealg.exact.solver import sparse_theta_to_matrix
 from liealg.parsing import parse_number
@@ -265,6 +267,41 @@ def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
     return fl + 1 / _simplest_between(1 / (hi - fl), 1 / (lo - fl))
 
 
+def _field_basis(field: NumberField) -> list[tuple[sp.Expr, float]]:
+    """A basis of the real numbers of ``field`` made of products of its real generators.
+
+    ``Q(sqrt(2), sqrt(3))`` gives ``1, sqrt(2), sqrt(3), sqrt(6)``; ``Q(2**(1/3))`` gives
+    ``1, 2**(1/3), 2**(2/3)``. (Normalized generators are independent prime radicals, so these
+    products are linearly independent over Q.) ``I`` is left out: complex generators are
+    flattened into real and imaginary parts before entries are recognized.
+    """
+    basis: list[sp.Expr] = [sp.S.One]
+    for g in field.generators:
+        if g is sp.I:
+            continue
+        order = int(g.exp.q) if g.is_Pow and g.exp.is_Rational else 2
+        basis = [b * g**e for e in range(order) for b in basis]
+    return [(b, float(b)) for b in basis]
+
+
+def _recognize_in_field(x: float, atol: float, qmax: int, basis: Sequence[tuple[sp.Expr, float]]) -> sp.Expr | None:
+    """``sum_i (p_i / q) b_i`` within ``atol`` of ``x`` with ``|p_i|, q <= qmax`` (an integer
+    relation found by PSLQ, then checked), or None.
+
+    The bound ``qmax`` shrinks with the size of the basis (see :func:`_rationalize`): the more
+    candidate combinations, the likelier one fits random noise.
+    """
+    with mpmath.workdps(30):
+        relation = mpmath.pslq([x] + [v for _, v in basis[0:]], tol=max(atol, 1e-15), maxcoeff=qmax,
+                               maxsteps=2000)
+    if relation is None or relation[0] == 0 or abs(relation[0]) > qmax:
+        return None
+    value = -sp.Add(*[sp.Rational(c, relation[0]) * b for c, (b, _) in zip(relation[1:], basis)])
+    if abs(float(value) - x) > atol:
+        return None
+    return value
+
+
 def _recognize(x: float, atol: float, qmax: int, constants: Sequence[tuple[sp.Expr, float]]):
     """Exact value near ``x``: (Fraction, None) or (Fraction, constant_expr) or None."""
     fx, ft = Fraction(x), Fraction(atol)
@@ -426,13 +463,12 @@ def _exact_rank(rows: list[dict[int, ExactValue]], rational: bool, p: int) -> in
             for a, v in row.items():
                 flat[i * p + a] = v
         return linalg.rank(flint.fmpq_mat(len(rows), p, flat))
-    from sympy.polys.matrices import DomainMatrix
-
-    M = sp.zeros(len(rows), p)
-    for i, row in enumerate(rows):
-        for a, v in row.items():
-            M[i, a] = v
-    return DomainMatrix.from_Matrix(M, extension=True).rank()
+    # algebraic entries: the rank over the number field they generate (on flint)
+    values = [linalg.fmpq_to_sympy(v) if isinstance(v, flint.fmpq) else v for row in rows for v in row.values()]
+    K = NumberField.of(values)
+    entries = {(i, a): K.coordinates(linalg.fmpq_to_sympy(v) if isinstance(v, flint.fmpq) else v)
+               for i, row in enumerate(rows) for a, v in row.items()}
+    return linalg.FieldMatrix.from_entries(len(rows), p, entries, K.minpoly).rank()
 
 
 def same_span(A: Sequence[sp.MatrixBase], B: Sequence[sp.MatrixBase]) -> bool:
@@ -557,6 +593,7 @@ def rationalize(
     max_denominator: int = 1000,
     constants: Sequence[str | sp.Expr] = ("sqrt(2)", "sqrt(3)"),
     basis: str = "rref",
+    field: NumberField | CoefficientField | Sequence[str | sp.Expr] | None = None,
 ) -> Rationalization:
     """Turn learned float generators into an exact, canonical basis of their span.
 
@@ -587,6 +624,13 @@ def rationalize(
         pivot (row-major ``W``, then ``Im W`` for complex). so(n) comes back as exactly
         ``E_ij - E_ji`` with ``i < j`` in lexicographic order. ``"orthonormal"``: that basis
         after exact Gram-Schmidt (:func:`orthonormal_basis`).
+    field : NumberField, CoefficientField, or numbers such as ``("sqrt(2)",)``, optional
+        Also recognize entries as elements of this number field, ``sum_i q_i b_i`` over the
+        products ``b_i`` of its generators (``a + b*sqrt(2)`` for ``Q(sqrt(2))``) with small
+        rational ``q_i`` (an integer relation found by PSLQ, checked within ``atol``; the
+        bound on numerators and denominators is ``min(max_denominator, (0.001/atol)^(1/len(b)))``).
+        Pass the oracle's field (:func:`liealg.exact.oracle_coefficient_field`). Default None:
+        rationals and ``constants`` only, as before.
 
     Returns
     -------
@@ -617,11 +661,23 @@ def rationalize(
     if basis not in BASES:
         raise OptionError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
     with _small_blas():
-        return _rationalize(learned, tol, max_denominator, constants, basis)
+        return _rationalize(learned, tol, max_denominator, constants, basis, _as_field(field))
+
+
+def _as_field(field: NumberField | CoefficientField | Sequence[str | sp.Expr] | None) -> NumberField | None:
+    if field is None or isinstance(field, NumberField):
+        return field
+    if isinstance(field, CoefficientField):
+        if field.field is None:
+            raise OptionError(f"field: the coefficients are not in a number field ({field.reason})")
+        return field.field
+    if isinstance(field, (str, sp.Basic)):
+        field = [field]
+    return NumberField.of(field)
 
 
 def _rationalize(learned: GeneratorsLike, tol: float | None, max_denominator: int, constants: Sequence[str | sp.Expr],
-                 basis: str) -> Rationalization:
+                 basis: str, field: NumberField | None) -> Rationalization:
     if not isinstance(max_denominator, int) or max_denominator < 1:
         raise OptionError(f"max_denominator must be a positive integer, got {max_denominator!r}")
     raw = _to_numpy(learned)
@@ -632,6 +688,7 @@ def _rationalize(learned: GeneratorsLike, tol: float | None, max_denominator: in
     if not 0 < tol < 1:
         raise OptionError(f"tol must be in (0, 1), got {tol!r}")
     consts = [_parse_constant(c) for c in constants]
+    field_basis = _field_basis(field) if field is not None and not field.is_rational else []
     k, p = M.shape
     if not np.all(np.isfinite(M)):
         raise _refuse("the learned generators contain NaN or inf; training diverged (lower the "
@@ -687,6 +744,13 @@ def _rationalize(learned: GeneratorsLike, tol: float | None, max_denominator: in
     for i, j in zip(*np.nonzero(~near_int)):
         x = float(R[i, j])
         hit = _recognize(x, atol, qmax, consts)
+        if hit is None and field_basis:
+            # Significance, as for rationals: about qmax^len(basis) candidates per unit interval
+            # fit within atol, so keep 2 atol qmax^len(basis) <= 1/500 (measured on random
+            # floats with Q(sqrt(2)) and atol 1e-6: under 1% false fits).
+            qfield = max(1, min(max_denominator, math.floor((0.001 / atol) ** (1 / len(field_basis)))))
+            value = _recognize_in_field(x, atol, qfield, field_basis)
+            hit = (Fraction(1), value) if value is not None else None
         if hit is None:
             failures.append((int(i), int(j), x))
             continue

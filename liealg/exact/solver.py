@@ -41,6 +41,12 @@ from sympy.polys.matrices import DomainMatrix
 
 from liealg.errors import OptionError, OracleError
 from liealg.exact import linalg
+from liealg.exact.fields import (
+    QQ_FIELD,
+    NumberField,
+    _polynomial_coefficients,
+    coefficient_field,
+)
 
 if TYPE_CHECKING:  # imported for type hints only: keeps the import graph one-way
     from liealg.oracle import Oracle
@@ -173,11 +179,12 @@ class SymmetryConditions:
 
     Attributes
     ----------
-    columns : tuple of dict
-        Sparse ``C``: ``columns[a]`` maps a row index to the (nonzero, integer) coefficient of
-        ``theta_a`` in that row. Each component ``phi`` was first scaled by the common
-        denominator of its coefficients (this does not change the solutions), so ``C`` is
-        integral.
+    columns : tuple of read-only dict
+        Sparse ``C``: ``columns[a]`` maps a row index to the nonzero coefficient of ``theta_a``
+        in that row. Over Q (``field.is_rational``) coefficients are integers: each component
+        ``phi`` was first scaled by the common denominator of its coefficients (this does not
+        change the solutions). Over a number field K they are power-basis coordinates
+        ``(c_0, .., c_{m-1})`` of elements of K (scales are 1).
     row_components : tuple of int
         Row ``r`` belongs to component ``row_components[r]`` (an index into ``real_exprs``).
     row_monomials : tuple of bytes or tuple of int
@@ -194,6 +201,8 @@ class SymmetryConditions:
     scales : tuple of int
         The positive integer each component was multiplied by (the common denominator of its
         coefficients): row ``r`` holds ``scales[rows[r][0]]`` times the true coefficient.
+    field : NumberField
+        The field of the coefficients (``QQ_FIELD`` for rational oracles).
 
     Examples
     --------
@@ -210,13 +219,14 @@ class SymmetryConditions:
     [0, 0, 0, 2]])
     """
 
-    columns: tuple[Mapping[int, int], ...]
+    columns: tuple[Mapping[int, int | tuple[flint.fmpq, ...]], ...]
     row_components: tuple[int, ...]
     row_monomials: tuple[EncodedMonomial, ...]
     variables: tuple[sp.Symbol, ...]
     matrix_size: int
     is_complex: bool
     scales: tuple[int, ...] = ()
+    field: NumberField = QQ_FIELD
 
     @property
     def n_params(self) -> int:
@@ -239,17 +249,34 @@ class SymmetryConditions:
 
     @functools.cached_property
     def matrix(self) -> flint.fmpq_mat:
-        """``C`` as a dense ``flint.fmpq_mat`` of shape ``(n_rows, p)`` (built on first use)."""
+        """``C`` as a dense ``flint.fmpq_mat`` of shape ``(n_rows, p)`` (built on first use; Q only).
+
+        Raises
+        ------
+        OptionError
+            Over a number field (use :meth:`field_matrix`).
+        """
+        if not self.field.is_rational:
+            raise OptionError(f"the system is over {self.field}, not Q: use field_matrix()")
         n, p = self.shape
-        flat = [0] * (n * p)
+        flat: list[int] = [0] * (n * p)
         for a, col in enumerate(self.columns):
             for r, v in col.items():
-                flat[r * p + a] = v
+                flat[r * p + a] = v  # type: ignore[assignment]  # an int: the system is over Q
         return flint.fmpq_mat(n, p, flat)
 
-    def to_sympy(self) -> sp.Matrix:
-        """``C`` as a sympy Matrix (for display and debugging; slow for large systems)."""
-        return linalg.to_sympy(self.matrix)
+    def field_matrix(self) -> linalg.FieldMatrix:
+        """``C`` over its field as a :class:`~liealg.exact.linalg.FieldMatrix` ``(n_rows, p)``."""
+        if self.field.is_rational:
+            return linalg.FieldMatrix.from_rational(self.matrix, self.field.minpoly)
+        entries = {(r, a): v for a, col in enumerate(self.columns) for r, v in col.items()}
+        return linalg.FieldMatrix.from_entries(*self.shape, entries, self.field.minpoly)  # type: ignore[arg-type]
+
+    def to_sympy(self) -> sp.ImmutableMatrix:
+        """``C`` as a sympy Matrix, entries in its field (for display and debugging; slow when large)."""
+        if self.field.is_rational:
+            return linalg.to_sympy(self.matrix)
+        return self.field.sympy_matrix(self.field_matrix())
 
     def row_labels(self) -> list[str]:
         """A readable label ``"phi_k: monomial"`` for every row."""
@@ -269,6 +296,8 @@ class SymmetryConditions:
             One ``{row index: nonzero coefficient}`` per generator (empty: the generator is a
             symmetry). Coefficients are those of the scaled system (see ``scales``).
         """
+        if not self.field.is_rational:
+            raise OptionError(f"the system is over {self.field}, not Q: use field_residuals()")
         out = []
         for theta in thetas:
             acc: dict[int, flint.fmpq] = {}
@@ -276,8 +305,37 @@ class SymmetryConditions:
                 if t == 0:
                     continue
                 for r, v in self.columns[a].items():
-                    acc[r] = acc.get(r, 0) + v * t
+                    acc[r] = acc.get(r, 0) + v * t  # type: ignore[operator]  # ints over Q
             out.append({r: v for r, v in acc.items() if v != 0})
+        return out
+
+    def field_residuals(self, thetas: list[dict[int, tuple[flint.fmpq, ...]]]) -> list[dict[int, tuple[flint.fmpq, ...]]]:
+        """``C @ theta`` over the system's number field, exactly, for sparse parameter vectors.
+
+        Parameters
+        ----------
+        thetas : list of dict
+            One ``{parameter index: power-basis coordinates}`` per generator (elements of
+            :attr:`field`).
+
+        Returns
+        -------
+        list of dict
+            One ``{row index: nonzero coordinates}`` per generator (empty: a symmetry).
+        """
+        f = self.field.minpoly
+        m = self.field.degree
+        out = []
+        for theta in thetas:
+            acc: dict[int, flint.fmpq_poly] = {}
+            for a, t in theta.items():
+                tp = flint.fmpq_poly(list(t))
+                if tp == 0:
+                    continue
+                for r, v in self.columns[a].items():
+                    vp = flint.fmpq_poly([v] if isinstance(v, int) else list(v))
+                    acc[r] = (acc[r] + vp * tp) % f if r in acc else (vp * tp) % f
+            out.append({r: _poly_to_coordinates(v, m) for r, v in acc.items() if v != 0})
         return out
 
     def residuals(self, thetas: flint.fmpq_mat) -> flint.fmpq_mat:
@@ -295,9 +353,9 @@ class SymmetryConditions:
 
 
 _NOT_POLYNOMIAL = (
-    "method='exact' needs a polynomial with rational coefficients in the variables {vars}, but the "
-    "oracle {formula} is not one; use method='train' (and certify the rationalized result with "
-    "liealg.exact.certify)"
+    "method='exact' needs a polynomial with rational coefficients (or real algebraic ones such as "
+    "sqrt(2)) in the variables {vars}, but the oracle {formula} is not one{reason}; use method='train' "
+    "(and certify the rationalized result with liealg.exact.certify)"
 )
 
 
@@ -408,14 +466,15 @@ def is_polynomial_oracle(oracle: Oracle) -> bool:
     return oracle_mpolys(oracle) is not None
 
 
-def _not_polynomial_error(oracle: Oracle, what: str) -> OracleError:
+def _not_polynomial_error(oracle: Oracle, what: str, reason: str = "") -> OracleError:
     if not oracle.is_symbolic:
         return OracleError(
             f"{what} needs a formula, but this oracle is a callable; the exact solver (method='exact') "
-            "works only for polynomials with rational coefficients: use method='train'"
+            "works only for polynomials with rational (or algebraic) coefficients: use method='train'"
         )
-    return OracleError(f"{what}: " + _NOT_POLYNOMIAL.format(vars=oracle.real_variables_text,
-                                                          formula=oracle.formula_text()))
+    variables = " ".join(s.name for s in oracle.real_variables)
+    return OracleError(f"{what}: " + _NOT_POLYNOMIAL.format(vars=variables, formula=oracle.formula_text(),
+                                                          reason=f" ({reason})" if reason else ""))
 
 
 def symmetry_conditions(oracle: Oracle) -> SymmetryConditions:
@@ -453,34 +512,47 @@ def _oracle_conditions(oracle: Oracle, what: str) -> SymmetryConditions:
         raise _not_polynomial_error(oracle, what)
     try:
         return polynomial_conditions(oracle.real_exprs, oracle.real_vectors, is_complex=oracle.is_complex)
-    except OracleError:
-        raise _not_polynomial_error(oracle, what) from None
+    except OracleError as err:
+        reason = str(err).split(": ", 1)[-1]
+        raise _not_polynomial_error(oracle, what, reason) from None
 
 
 def polynomial_conditions(
-    exprs: Sequence[sp.Expr], vectors: Sequence[Sequence[sp.Symbol]], *, is_complex: bool = False
+    exprs: Sequence[sp.Expr],
+    vectors: Sequence[Sequence[sp.Symbol]],
+    *,
+    is_complex: bool = False,
+    field: NumberField | None = None,
 ) -> SymmetryConditions:
     """The exact invariance system of explicit polynomials (the core of :func:`symmetry_conditions`).
 
     Parameters
     ----------
     exprs : sequence of sympy.Expr
-        Real polynomials with rational coefficients in the symbols of ``vectors``.
+        Real polynomials in the symbols of ``vectors``, with rational or real algebraic
+        coefficients (``sqrt(2)``, ``2**(1/3)``).
     vectors : sequence of sequences of sympy.Symbol, each of length D
         The argument vectors; one generator acts on each. For ``is_complex=True`` each lists
         real coordinates ``(Re z_1 .. Re z_d, Im z_1 .. Im z_d)`` (``D = 2d``).
     is_complex : bool
         Look for complex ``d x d`` generators ``W = A + iB`` acting as ``[[A, -B], [B, A]]``.
+    field : NumberField, optional
+        Build the system over this field (it must contain every coefficient). Default: Q when
+        the coefficients are rational (the fast python-flint path), else the field they
+        generate (:func:`liealg.exact.fields.coefficient_field`).
 
     Returns
     -------
     SymmetryConditions
+        Over Q its columns hold integers; over a number field K, power-basis coordinates.
 
     Raises
     ------
     OracleError
-        If an expression is not a polynomial with rational coefficients in those symbols, or
-        the vectors have different lengths (or an odd length when complex).
+        If an expression is not a polynomial with algebraic coefficients in those symbols
+        (transcendental or floating-point coefficients, other symbols), its coefficients do not
+        generate a real field, or the vectors have different lengths (or an odd length when
+        complex).
 
     Examples
     --------
@@ -496,12 +568,16 @@ def polynomial_conditions(
     if is_complex and D % 2:
         raise OracleError("complex argument vectors need an even number of real coordinates (Re, then Im)")
     variables = tuple(s for v in vectors for s in v)
-    components = _polynomial_terms(exprs, variables)
+    # [(terms, scale)] per component; a term is (exponents, coefficient): an int over Q, a
+    # polynomial in θ over a number field (both support + and * int, which is all the loop needs)
+    components: list[tuple[list[tuple[tuple[int, ...], int | flint.fmpq_poly]], int]] | None = None
+    if field is None or field.is_rational:
+        components = _polynomial_terms(exprs, variables)  # type: ignore[assignment]  # python-flint: the fast path for Q
     if components is None:
-        raise OracleError(
-            f"not a polynomial with rational coefficients in {' '.join(map(str, variables))}: "
-            + "; ".join(str(e) for e in exprs)[:200]
-        )
+        components, field = _field_terms(exprs, variables, field)  # type: ignore[assignment]
+    else:
+        field = QQ_FIELD
+    assert components is not None
     nvar = len(variables)
     d = D // 2 if is_complex else D
     n_vec = len(vectors)
@@ -516,13 +592,14 @@ def polynomial_conditions(
 
     row_components: list[int] = []
     row_monomials: list[EncodedMonomial] = []
-    columns: list[dict[int, int]] = [{} for _ in actions]
+    # integer coefficients over Q; over K, polynomials in θ (reduced mod its minimal polynomial)
+    columns: list[dict[int, int | flint.fmpq_poly]] = [{} for _ in actions]
     scales = []
     for comp, (terms, den) in enumerate(components):
         scales.append(den)
         row_index: dict[EncodedMonomial, int] = {}  # per component: keys are bare monomials
         # d phi / d x_k once per real variable, as [(monomial, integer coefficient)].
-        derivs: list[list[tuple[EncodedMonomial, int]]] = [[] for _ in range(nvar)]
+        derivs: list[list[tuple[EncodedMonomial, int | flint.fmpq_poly]]] = [[] for _ in range(nvar)]
         for mono, c in terms:
             m = encode(mono)
             for k, e in enumerate(mono):
@@ -549,15 +626,61 @@ def polynomial_conditions(
                             col[ri] = val
                         else:
                             del col[ri]
+    frozen_columns: tuple[Mapping[int, int | tuple[flint.fmpq, ...]], ...]
+    if field.is_rational:
+        frozen_columns = tuple(MappingProxyType(col) for col in columns)  # type: ignore[arg-type]  # ints here
+    else:
+        degree = field.degree
+        frozen_columns = tuple(
+            MappingProxyType({r: _poly_to_coordinates(v, degree) for r, v in col.items()})  # type: ignore[arg-type]
+            for col in columns)
     return SymmetryConditions(
-        columns=tuple(MappingProxyType(col) for col in columns),
+        columns=frozen_columns,
         row_components=tuple(row_components),
         row_monomials=tuple(row_monomials),
         variables=variables,
         matrix_size=d,
         is_complex=is_complex,
         scales=tuple(scales),
+        field=field,
     )
+
+
+def _poly_to_coordinates(p: flint.fmpq_poly, m: int) -> tuple[flint.fmpq, ...]:
+    c = [flint.fmpq(x) for x in p.coeffs()]
+    return tuple(c + [flint.fmpq(0)] * (m - len(c)))
+
+
+def _field_terms(
+    exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol], field: NumberField | None
+) -> tuple[list[tuple[list[tuple[tuple[int, ...], flint.fmpq_poly]], int]], NumberField]:
+    """Every expression as terms ``[(exponents, coefficient in K as a polynomial in θ)]`` (scale 1).
+
+    Raises OracleError when an expression is not a polynomial over a real number field.
+    """
+    found = coefficient_field(exprs, variables)
+    if not found.is_exact:
+        raise OracleError(
+            f"not a polynomial with exact algebraic coefficients in {' '.join(map(str, variables))}: "
+            f"{found.reason}"
+        )
+    K = found.field if field is None else field
+    assert K is not None
+    if not K.is_real:
+        raise OracleError(
+            f"the coefficients generate {K}, which is not a real field; real components must have real "
+            "coefficients"
+        )
+    out = []
+    for e in exprs:
+        coeffs = _polynomial_coefficients(e, variables)
+        assert coeffs is not None  # coefficient_field accepted it
+        try:
+            terms = [(mono, flint.fmpq_poly(list(K.coordinates(c)))) for mono, c in coeffs.items()]
+        except OptionError as err:
+            raise OracleError(f"a coefficient is not in {K}: {err}") from None
+        out.append((terms, 1))
+    return out, K
 
 
 # --------------------------------------------------------------------------- the null space
@@ -615,6 +738,8 @@ def _block_rref_rows(
     """
     if backend not in NULLSPACE_BACKENDS:
         raise OptionError(f"unknown backend {backend!r}; choose one of {', '.join(NULLSPACE_BACKENDS)}")
+    if not cond.field.is_rational:
+        raise OptionError(f"the system is over {cond.field}: use _field_block_rref_rows")
     if split:
         blocks = _blocks(cond)
     else:
@@ -626,10 +751,10 @@ def _block_rref_rows(
             continue
         rpos = {r: i for i, r in enumerate(rows)}
         nr, nc = len(rows), len(cols)
-        flat = [0] * (nr * nc)
+        flat: list[int] = [0] * (nr * nc)
         for j, a in enumerate(cols):
             for r, v in cond.columns[a].items():
-                flat[rpos[r] * nc + j] = v
+                flat[rpos[r] * nc + j] = v  # type: ignore[assignment]  # ints: the system is over Q
         if backend == "fmpz_nullspace":
             X, nullity = flint.fmpz_mat(nr, nc, flat).nullspace()
             if nullity == 0:
@@ -647,6 +772,47 @@ def _block_rref_rows(
             out.append((cols[pv], {cols[j]: q for j, q in enumerate(row) if q != 0}))
     out.sort(key=lambda item: item[0])
     return out
+
+
+def _field_block_rref_rows(cond: SymmetryConditions) -> list[tuple[int, dict[int, tuple[flint.fmpq, ...]]]]:
+    """:func:`_block_rref_rows` over the system's number field: the K-RREF of the null space.
+
+    The same block splitting; each block's null space over K is computed on flint through the
+    regular representation (:meth:`liealg.exact.linalg.FieldMatrix.nullspace`). For a matrix with
+    entries in a real field K, the real null space is (null space over K) tensor R, so this basis
+    is the exact basis of every real symmetry.
+    """
+    K = cond.field
+    m = K.degree
+    zero = tuple(flint.fmpq(0) for _ in range(m))
+    one = (flint.fmpq(1),) + zero[1:]
+    out: list[tuple[int, dict[int, tuple[flint.fmpq, ...]]]] = []
+    for cols, rows in _blocks(cond):
+        if not rows:
+            out.extend((a, {a: one}) for a in cols)
+            continue
+        rpos = {r: i for i, r in enumerate(rows)}
+        entries = {(rpos[r], j): v for j, a in enumerate(cols) for r, v in cond.columns[a].items()}
+        N = linalg.FieldMatrix.from_entries(len(rows), len(cols), entries, K.minpoly).nullspace()  # type: ignore[arg-type]
+        if N.shape[0] == 0:
+            continue
+        for coords in N.rows_as_coordinates():
+            pivot = next(j for j, x in enumerate(coords) if any(x))
+            out.append((cols[pivot], {cols[j]: x for j, x in enumerate(coords) if any(x)}))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def _field_theta_to_matrix(theta: Mapping[int, tuple[flint.fmpq, ...]], d: int, is_complex: bool,
+                           K: NumberField) -> sp.Matrix:
+    """A sparse ``theta`` with entries in K (coordinates) as a sympy ``d x d`` generator."""
+    n = d * d
+    W = sp.zeros(d, d)
+    for a, coords in theta.items():
+        value = K.element(coords)
+        i, j = divmod(a % n, d)
+        W[i, j] += sp.I * value if a >= n else value
+    return W
 
 
 def solve_symmetries(oracle: Oracle) -> tuple[sp.Matrix, ...]:
@@ -682,9 +848,14 @@ def solve_symmetries(oracle: Oracle) -> tuple[sp.Matrix, ...]:
     >>> [list(W) for W in solve_symmetries(Oracle(x1**2 + x2**2 + x3**2))]
     [[0, 1, 0, -1, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, -1, 0, 0], [0, 0, 0, 0, 0, 1, 0, -1, 0]]
     """
-    cond = _oracle_conditions(oracle, "solve_symmetries")
-    rows = _block_rref_rows(cond)
-    return tuple(sparse_theta_to_matrix(row, cond.matrix_size, cond.is_complex) for _, row in rows)
+    return _solve(_oracle_conditions(oracle, "solve_symmetries"))
+
+
+def _solve(cond: SymmetryConditions) -> tuple[sp.Matrix, ...]:
+    d, is_complex = cond.matrix_size, cond.is_complex
+    if cond.field.is_rational:
+        return tuple(sparse_theta_to_matrix(row, d, is_complex) for _, row in _block_rref_rows(cond))
+    return tuple(_field_theta_to_matrix(row, d, is_complex, cond.field) for _, row in _field_block_rref_rows(cond))
 
 
 def solve_polynomial_symmetries(
@@ -708,8 +879,7 @@ def solve_polynomial_symmetries(
     [ 0, 1],
     [-1, 0]]),)
     """
-    cond = polynomial_conditions(exprs, vectors, is_complex=is_complex)
-    return tuple(sparse_theta_to_matrix(row, cond.matrix_size, cond.is_complex) for _, row in _block_rref_rows(cond))
+    return _solve(polynomial_conditions(exprs, vectors, is_complex=is_complex))
 
 
 def solve_conditions(
