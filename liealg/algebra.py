@@ -51,7 +51,7 @@ import sympy as sp
 
 from liealg.errors import NotALieAlgebraError, OptionError, ResourceError
 from liealg.exact import linalg as xl
-from liealg.exact.fields import QQ_FIELD, NumberField, _classify_number
+from liealg.exact.fields import QQ_FIELD, NumberField, classify_number
 from liealg.exact.linalg import FieldMatrix, MatrixLike, QMatrix, exact_matrix
 from liealg.parsing import JSONValue, parse_json
 
@@ -262,7 +262,7 @@ def _field_rows(rows: Sequence[Sequence[flint.fmpq | sp.Expr]], n: int) -> tuple
     """Flattened real matrices with algebraic entries as a FieldMatrix over the field they generate."""
     values = [x for row in rows for x in row if not isinstance(x, flint.fmpq)]
     for x in values:
-        if not isinstance(x, sp.Expr) or x.has(sp.Float) or _classify_number(x) not in ("rational", "algebraic"):
+        if not isinstance(x, sp.Expr) or x.has(sp.Float) or classify_number(x) not in ("rational", "algebraic"):
             raise NotALieAlgebraError(
                 f"matrix entry {x} is not an exact algebraic number; only rational and algebraic (radical) "
                 "entries are supported"
@@ -495,9 +495,11 @@ class LieAlgebra:
             rational (``a + b*I``). Strings are read by the safe parser (``"1/2"``, ``"I/2"``),
             never run as code; floats are refused. Complex matrices ``A + iB`` are mapped to
             real ``2d x 2d`` blocks ``[[A, -B], [B, A]]``, an injective Lie algebra map, so the
-            algebra is the **real** span. Exact algebraic entries (``sqrt(3)``) are accepted
-            when the span has a rational basis: then the canonical rational basis (the reduced
-            row echelon form of the span) replaces the given one, and :attr:`matrices` holds it.
+            algebra is the **real** span. Exact algebraic entries (``sqrt(3)``, ``2**(1/3)``)
+            keep the given basis: its structure constants are computed exactly in the number
+            field the entries generate (:attr:`field`); when they are irrational, the invariants
+            and the name come from :meth:`rational_form` (the canonical rational basis of the
+            same span), which must then exist.
         check : bool
             Verify exactly that every commutator lies in the span (closure). Without it the
             coordinates are read off the pivots and trusted.
@@ -506,8 +508,11 @@ class LieAlgebra:
         ------
         NotALieAlgebraError
             Dependent matrices (naming the first dependent one), a bracket outside the span
-            (naming the pair), floats, symbols, text that is not a number, or unsupported
-            number fields.
+            (naming the pair), floats, symbols, text that is not a number, or entries that are
+            not algebraic numbers.
+        OptionError
+            Irrational structure constants for a span without a rational basis (liealg names
+            algebras over Q).
         ResourceError
             More matrix entries or a larger structure-constant tensor than liealg builds.
 

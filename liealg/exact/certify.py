@@ -39,7 +39,7 @@ import sympy as sp
 
 from liealg.errors import CertificationError, OptionError, OracleError
 from liealg.exact import linalg
-from liealg.exact.fields import NumberField, _classify_number, oracle_coefficient_field
+from liealg.exact.fields import NumberField, classify_number, oracle_coefficient_field
 from liealg.exact.rationalize import GeneratorsLike, Rationalization, flatten_real
 from liealg.exact.solver import (
     exact_sparse_theta,
@@ -158,7 +158,8 @@ def _as_exact_matrices(oracle: Oracle, matrices: GeneratorsLike) -> list[sp.Immu
     for idx, M in enumerate(matrices):
         if not isinstance(M, (sp.MatrixBase, list, tuple)):
             _refuse_floats(M, idx)
-        M = linalg.exact_matrix(M, where=f"generator {idx}", error=CertificationError)
+        if not isinstance(M, sp.MatrixBase):  # nested rows: read safely (sympy matrices are used as given)
+            M = linalg.exact_matrix(M, where=f"generator {idx}", error=CertificationError)
         if M.shape != (d, d):
             raise CertificationError(f"generator {idx} has shape {M.shape}; the oracle needs {d} x {d} matrices")
         for e in M.todok().values():  # nonzero entries only (iterating a sympy Matrix is slow)
@@ -397,7 +398,7 @@ def _field_verdicts(oracle: Oracle, mats: Sequence[sp.MatrixBase]) -> dict[int, 
     thetas: dict[int, list[sp.Expr]] = {}
     for i, W in enumerate(mats):
         theta = matrix_to_theta(W, oracle.is_complex)
-        if all(_classify_number(t) in ("rational", "algebraic") for t in theta if t != 0):
+        if all(classify_number(t) in ("rational", "algebraic") for t in theta if t != 0):
             thetas[i] = theta
     if not thetas:
         return {}

@@ -45,8 +45,10 @@ __all__ = [
     "CoefficientField",
     "FieldKind",
     "NumberField",
+    "classify_number",
     "coefficient_field",
     "oracle_coefficient_field",
+    "polynomial_coefficients",
 ]
 
 #: What :func:`coefficient_field` found.
@@ -125,8 +127,16 @@ def _generators_of(value: sp.Expr) -> list[sp.Expr]:
     return out
 
 
-def _classify_number(value: sp.Expr) -> Literal["rational", "algebraic", "transcendental", "float"]:
-    """Structural classification: only Rationals, ``I`` and radicals make an algebraic number."""
+def classify_number(value: sp.Expr) -> Literal["rational", "algebraic", "transcendental", "float"]:
+    """Whether an exact sympy number is rational, algebraic (built from rationals, ``I`` and
+    radicals), transcendental (``pi``, ``log(2)``, or not decidably algebraic) or a float.
+
+    The test is structural (no numerical evaluation), so it is fast and never wrong about
+    "algebraic".
+
+    >>> classify_number(sp.sqrt(2) / 3), classify_number(sp.pi), classify_number(sp.Float(0.5))
+    ('algebraic', 'transcendental', 'float')
+    """
     if value.is_Rational:
         return "rational"
     if value.has(sp.Float):
@@ -185,7 +195,7 @@ class NumberField:
         gens: list[sp.Expr] = []
         for given in generators:
             g = _exact_number(given)
-            kind = _classify_number(g)
+            kind = classify_number(g)
             if kind in ("transcendental", "float"):
                 raise OptionError(f"{g} is not an exact algebraic number; a number field needs algebraic generators")
             gens.extend(_generators_of(g))
@@ -388,7 +398,7 @@ def _domain(theta: sp.Expr) -> Domain:
 def _coordinates_cached(K: NumberField, value: sp.Expr) -> tuple[flint.fmpq, ...]:
     if value.free_symbols:
         raise OptionError(f"{value} is not a number (it contains {sorted(map(str, value.free_symbols))})")
-    kind = _classify_number(value)
+    kind = classify_number(value)
     if kind in ("transcendental", "float"):
         raise OptionError(f"{value} is not an exact algebraic number, so not an element of {K.name}")
     p = K._evaluate(value, {})
@@ -442,8 +452,13 @@ class CoefficientField:
         return str(self.field) if self.field is not None else f"{self.kind}: {self.reason}"
 
 
-def _polynomial_coefficients(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> dict[tuple[int, ...], sp.Expr] | None:
-    """``{exponents: coefficient}`` of a polynomial in ``variables`` with numeric coefficients, or None."""
+def polynomial_coefficients(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> dict[tuple[int, ...], sp.Expr] | None:
+    """``{exponents: coefficient}`` of a polynomial in ``variables`` with numeric coefficients, or None.
+
+    >>> x, y = sp.symbols("x y")
+    >>> polynomial_coefficients(sp.sqrt(2) * x**2 + x * y, [x, y])
+    {(2, 0): sqrt(2), (1, 1): 1}
+    """
     expanded = sp.expand(expr)
     try:
         poly = sp.Poly(expanded, *variables, domain=sp.EX)
@@ -490,13 +505,13 @@ def coefficient_field(exprs: sp.Expr | Sequence[sp.Expr], variables: Sequence[sp
     exprs = [exprs] if isinstance(exprs, sp.Basic) else list(exprs)
     numbers: list[sp.Expr] = []
     for e in exprs:
-        coeffs = _polynomial_coefficients(e, variables)
+        coeffs = polynomial_coefficients(e, variables)
         if coeffs is None:
             return CoefficientField(
                 "not_polynomial", None,
                 f"{sp.sstr(e)[:120]} is not a polynomial in {' '.join(map(str, variables))}")
         numbers.extend(coeffs.values())
-    kinds = {c: _classify_number(c) for c in numbers}
+    kinds = {c: classify_number(c) for c in numbers}
     for bad in ("float", "transcendental"):
         found = [c for c, k in kinds.items() if k == bad]
         if found:

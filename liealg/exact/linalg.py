@@ -233,8 +233,10 @@ def exact_matrix(m: MatrixLike, *, where: str = "matrix", error: type[LieAlgErro
     ...
     liealg.errors.OptionError: matrix[0, 0]: cannot read ...
     """
+    if isinstance(m, sp.ImmutableMatrix):
+        return m
     if isinstance(m, sp.MatrixBase):
-        return sp.ImmutableMatrix(m)
+        return m.as_immutable()  # shares sympy's internal representation: no per-entry conversion
     if isinstance(m, np.ndarray):
         if m.dtype.kind in "fc":
             raise error(f"{where} has floating-point entries; give exact numbers (rationalize first)")

@@ -421,7 +421,8 @@ def _exact_rows(matrices: Sequence[MatrixLike]) -> tuple[list[dict[int, ExactVal
     Returns ``(rows, rational, is_complex, d)``: one ``{index: value}`` per matrix, values
     ``flint.fmpq`` when every entry is (Gaussian) rational (``rational``), else sympy numbers.
     """
-    mats = [linalg.exact_matrix(M, where=f"matrix {k}") for k, M in enumerate(matrices)]
+    mats = [M if isinstance(M, sp.MatrixBase) else linalg.exact_matrix(M, where=f"matrix {k}")
+            for k, M in enumerate(matrices)]
     if not mats:
         return [], True, False, 0
     d = mats[0].rows

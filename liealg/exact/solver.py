@@ -44,8 +44,8 @@ from liealg.exact import linalg
 from liealg.exact.fields import (
     QQ_FIELD,
     NumberField,
-    _polynomial_coefficients,
     coefficient_field,
+    polynomial_coefficients,
 )
 
 if TYPE_CHECKING:  # imported for type hints only: keeps the import graph one-way
@@ -673,7 +673,7 @@ def _field_terms(
         )
     out = []
     for e in exprs:
-        coeffs = _polynomial_coefficients(e, variables)
+        coeffs = polynomial_coefficients(e, variables)
         assert coeffs is not None  # coefficient_field accepted it
         try:
             terms = [(mono, flint.fmpq_poly(list(K.coordinates(c)))) for mono, c in coeffs.items()]
