@@ -43,9 +43,11 @@ from liealg.errors import OptionError, OracleError
 from liealg.exact import linalg
 from liealg.exact.fields import (
     QQ_FIELD,
+    MpolyForm,
     NumberField,
     coefficient_field,
     polynomial_coefficients,
+    polynomials_over_q,
 )
 
 if TYPE_CHECKING:  # imported for type hints only: keeps the import graph one-way
@@ -357,72 +359,6 @@ _NOT_POLYNOMIAL = (
     "sqrt(2)) in the variables {vars}, but the oracle {formula} is not one{reason}; use method='train' "
     "(and certify the rationalized result with liealg.exact.certify)"
 )
-
-
-class _NotPolynomial(Exception):
-    pass
-
-
-def _mpoly_context(n: int) -> flint.fmpq_mpoly_ctx:
-    """A python-flint ``fmpq_mpoly`` context with ``n`` variables (``x0 .. x{n-1}``, lex order)."""
-    return flint.fmpq_mpoly_ctx.get(("x", n), "lex")
-
-
-def _expr_to_mpoly(
-    expr: sp.Expr,
-    ctx: flint.fmpq_mpoly_ctx,
-    gens: dict[sp.Symbol, flint.fmpq_mpoly],
-    memo: dict[sp.Expr, flint.fmpq_mpoly],
-) -> flint.fmpq_mpoly:
-    """Expand a sympy expression into a flint ``fmpq_mpoly`` (C arithmetic), or raise _NotPolynomial.
-
-    Walking the expression tree with flint arithmetic is about 2000x faster than ``sympy.Poly``
-    on nested expressions (the su(6) oracle's Laplace-expanded determinant: 0.02 s against 42 s,
-    measured); shared subexpressions are converted once (``memo``).
-    """
-    hit = memo.get(expr)
-    if hit is not None:
-        return hit
-    if expr.is_Symbol:
-        if expr not in gens:
-            raise _NotPolynomial(f"unknown symbol {expr}")
-        out = gens[expr]
-    elif expr.is_Rational:
-        out = ctx.constant(flint.fmpq(int(expr.p), int(expr.q)))
-    elif expr.is_Add:
-        out = ctx.constant(0)
-        for arg in expr.args:
-            out = out + _expr_to_mpoly(arg, ctx, gens, memo)
-    elif expr.is_Mul:
-        out = ctx.constant(1)
-        for arg in expr.args:
-            out = out * _expr_to_mpoly(arg, ctx, gens, memo)
-    elif expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
-        out = _expr_to_mpoly(expr.base, ctx, gens, memo) ** int(expr.exp)
-    else:
-        raise _NotPolynomial(f"{expr} is not a polynomial with rational coefficients")
-    memo[expr] = out
-    return out
-
-
-MpolyForm = tuple[flint.fmpq_mpoly_ctx, tuple[flint.fmpq_mpoly, ...], list[flint.fmpq_mpoly]]
-
-
-def polynomials_over_q(exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]) -> MpolyForm | None:
-    """``exprs`` as python-flint ``fmpq_mpoly`` polynomials in ``variables``, or None.
-
-    Returns ``(context, generators, polynomials)`` (generators in ``variables`` order), or None
-    when some expression is not a polynomial with rational coefficients in ``variables``.
-    """
-    ctx = _mpoly_context(len(variables))
-    gens = tuple(ctx.gens())
-    lookup = dict(zip(variables, gens))
-    memo: dict[sp.Expr, flint.fmpq_mpoly] = {}
-    try:
-        polys = [_expr_to_mpoly(sp.sympify(e), ctx, lookup, memo) for e in exprs]
-    except _NotPolynomial:
-        return None
-    return ctx, gens, polys
 
 
 def oracle_mpolys(oracle: Oracle) -> MpolyForm | None:
