@@ -131,6 +131,7 @@ def test_deeply_nested_json_is_refused(tmp_path):
         ("huge_matrices.json", json.dumps({"matrix_size": 10**9, "count": 2, "entries": []}).encode(), "--matrices",
          "entries"),
     ],
+    ids=lambda value: value if isinstance(value, str) and value.endswith(".json") else "",
 )
 def test_cli_identify_reports_hostile_files_in_one_line(name, content, option, fragment, tmp_path, capsys):
     path = tmp_path / name
