@@ -6,354 +6,106 @@ span is the algebra, and the given matrices are its basis) or from structure con
 series, centre, radical, nilradical, Levi decomposition) is computed exactly over the rationals,
 lazily, and cached.
 
-Internal representation. The structure constants are one ``flint.fmpq_mat`` ``T`` of shape
-``(n, n*n)`` with ``T[i, j*n + k] = c_ij^k``. Two facts make it convenient:
+Two faces of the same exact results:
 
-* for a coefficient row vector ``x``, ``(x T)`` reshaped to ``n x n`` is ``ad(x)^T``: its row ``j`` is
-  the coordinate vector of ``[x, e_j]``;
+* for people: :meth:`~LieAlgebra.center`, :meth:`~LieAlgebra.radical`, :meth:`~LieAlgebra.ad`, ...
+  return ``sympy.ImmutableMatrix`` (rows of coefficients form a basis, in reduced row echelon
+  form);
+* for algorithms (:mod:`liealg.identification` uses only these): the ``*_basis``, ``*_bases``
+  and ``*_matrix`` methods and :meth:`~LieAlgebra.brackets` return python-flint ``fmpq_mat``
+  (:data:`liealg.exact.linalg.QMatrix`) and accept coefficient rows in that form. Subspace
+  arithmetic on them (span, coordinates, complements) is in :mod:`liealg.exact.linalg`.
+
+Internal representation. The structure constants are one integer array ``num`` of shape
+``(n, n, n)`` and one denominator: ``c_ij^k = num[i, j, k] / den``. Two facts make it
+convenient:
+
+* for a coefficient row vector ``x``, ``(x T)`` reshaped to ``n x n`` (``T = num / den`` as
+  ``n x n^2``) is ``ad(x)^T``: its row ``j`` is the coordinate vector of ``[x, e_j]``;
 * ``T`` reshaped to ``(n*n, n)`` lists all brackets ``[e_i, e_j]`` as rows.
 
 Why numpy appears in an exact module: products of integer matrices are done in float64 BLAS *only*
 when a bound proves every intermediate is an integer below 2^53 (so the float result is exact);
-otherwise they go to flint's exact integer arithmetic. This keeps e6 (78 matrices of 27 x 27) at
-about a second.
+otherwise they go to flint's exact integer arithmetic (:func:`liealg.exact.linalg.int_matmul`).
+This keeps e6 (78 matrices of 27 x 27) at about a second.
 
 >>> from liealg.catalog import so
 >>> L = LieAlgebra.from_matrices(so(3))
 >>> L.dim, L.killing_signature()
 (3, (0, 3, 0))
 >>> L.structure_constants[(0, 1)]
-{2: -1}
+mappingproxy({2: -1})
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
-from pathlib import Path
-from typing import Any, Callable, Union
+from types import MappingProxyType
+from typing import TypeAlias
 
 import flint
 import numpy as np
 import sympy as sp
 
-from liealg.errors import LieAlgError
+from liealg.errors import NotALieAlgebraError, OptionError, ResourceError
 from liealg.exact import linalg as xl
+from liealg.exact.fields import QQ_FIELD, NumberField, classify_number
+from liealg.exact.linalg import FieldMatrix, MatrixLike, QMatrix, exact_matrix
+from liealg.parsing import JSONValue, parse_json
 
 __all__ = [
-    "LieAlgebra",
+    "MAX_TENSOR_ENTRIES",
+    "CoefficientVector",
     "LeviDecomposition",
-    "parse_exact",
-    "load_structure_constants",
-    "save_structure_constants",
-    "load_matrices",
-    "save_matrices",
-    "matrices_to_json",
-    "matrices_from_json",
+    "LieAlgebra",
+    "MatrixLike",
 ]
 
-Exact = Union[int, Fraction, sp.Rational, str]
-_EXACT_FLOAT_LIMIT = 2**53  # below this, float64 sums of integer products are exact
+#: A coefficient vector ``x = sum_i x_i e_i``: a basis index, a flint row, a sympy vector, or a
+#: sequence of exact numbers.
+CoefficientVector: TypeAlias = int | QMatrix | sp.MatrixBase | Sequence[xl.ExactRational]
+#: A set of coefficient rows (a subspace basis): a flint matrix, a sympy matrix or nested rows.
+CoefficientRows: TypeAlias = QMatrix | sp.MatrixBase | Sequence[Sequence[xl.ExactRational]]
+#: One structure constant entry ``[i, j, k, c]``.
+BracketEntry: TypeAlias = Sequence[int | xl.ExactRational]
 
-
-# --------------------------------------------------------------------------------------------
-# Small exact helpers
-# --------------------------------------------------------------------------------------------
+#: Largest structure-constant tensor (``dim**3`` entries, 8 bytes each: 1 GiB) liealg builds;
+#: e8 (dim 248) needs 15 million. Checked before anything is allocated.
+MAX_TENSOR_ENTRIES = 2**27
 
 _ZERO = flint.fmpq(0)
 _ONE = flint.fmpq(1)
 
 
-def _q(value: Any) -> flint.fmpq:
-    """One exact rational as ``fmpq``; strings go through the safe parser."""
-    if isinstance(value, str):
-        re_, im_ = parse_exact(value)
-        if im_ != 0:
-            raise LieAlgError(f"expected a real number, got the complex value {value!r}")
-        return flint.fmpq(re_.numerator, re_.denominator)
-    if isinstance(value, float):
-        raise LieAlgError(
-            f"floating-point value {value!r} refused: give exact numbers (int, Fraction, sympy "
-            "Rational or a string like '-1/2')"
+def _check_tensor_size(n: int, what: str) -> None:
+    """Refuse, before allocating, an algebra whose structure-constant tensor would not fit."""
+    if n**3 > MAX_TENSOR_ENTRIES:
+        raise ResourceError(
+            f"{what}: an algebra of dimension {n} needs a structure-constant tensor of {n}^3 = {n**3:.3g} "
+            f"entries ({8 * n**3 / 2**30:.3g} GiB); the limit is {MAX_TENSOR_ENTRIES:,} entries "
+            f"(dimension {round(MAX_TENSOR_ENTRIES ** (1 / 3))})"
         )
-    if isinstance(value, (np.integer,)):
-        return flint.fmpq(int(value))
-    try:
-        return xl.to_fmpq(value)
-    except TypeError as err:
-        raise LieAlgError(str(err)) from None
 
 
-def _frac(q: flint.fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
+# --------------------------------------------------------------------------------------------
+# Safe conversion of user input (never sympify a string: see liealg.exact.linalg.exact_matrix)
+# --------------------------------------------------------------------------------------------
 
 
-def _sym(q: flint.fmpq) -> sp.Rational:
-    return sp.Rational(int(q.p), int(q.q))
-
-
-def _zeros(r: int, c: int) -> flint.fmpq_mat:
-    return flint.fmpq_mat(r, c)
-
-
-def _identity(n: int) -> flint.fmpq_mat:
-    M = flint.fmpq_mat(n, n)
-    for i in range(n):
-        M[i, i] = 1
+def _coefficient_rows(rows: CoefficientRows, n: int | None, what: str) -> QMatrix:
+    """Rows of coefficients as a flint matrix with ``n`` columns (any when None; strings parsed safely)."""
+    if isinstance(rows, flint.fmpq_mat):
+        M = rows
+    else:
+        try:
+            M = xl.qmatrix(rows if isinstance(rows, sp.MatrixBase) else [list(r) for r in rows], ncols=n)
+        except OptionError as err:
+            raise OptionError(f"{what}: rows must hold exact rationals ({err})") from None
+    if n is not None and M.nrows() and M.ncols() != n:
+        raise OptionError(f"{what}: rows must have {n} coefficients, got {M.ncols()}")
     return M
-
-
-def _stack(blocks: Sequence[flint.fmpq_mat], ncols: int) -> flint.fmpq_mat:
-    """Rows of several matrices stacked (all with ``ncols`` columns)."""
-    entries: list = []
-    rows = 0
-    for B in blocks:
-        if B.nrows():
-            entries.extend(B.entries())
-            rows += B.nrows()
-    return flint.fmpq_mat(rows, ncols, entries) if rows else flint.fmpq_mat(0, ncols)
-
-
-def _span(M: flint.fmpq_mat) -> flint.fmpq_mat:
-    """Canonical basis (RREF rows) of the row space."""
-    return xl.rref(M)[0]
-
-
-def _cols(M: flint.fmpq_mat, cols: Sequence[int]) -> flint.fmpq_mat:
-    e = M.entries()
-    nc = M.ncols()
-    return flint.fmpq_mat(M.nrows(), len(cols), [e[i * nc + c] for i in range(M.nrows()) for c in cols])
-
-
-def _row(M: flint.fmpq_mat, i: int) -> flint.fmpq_mat:
-    nc = M.ncols()
-    return flint.fmpq_mat(1, nc, M.entries()[i * nc : (i + 1) * nc])
-
-
-def _coordinates(basis: flint.fmpq_mat, V: flint.fmpq_mat) -> flint.fmpq_mat | None:
-    """Coordinates ``C`` with ``C basis = V`` (rows), or ``None`` when some row is not in the span.
-
-    ``basis`` must have independent rows. Its RREF pivots ``P`` make ``basis[:, P]`` invertible, so
-    ``C = V[:, P] basis[:, P]^-1``; the reconstruction is then checked exactly.
-    """
-    if basis.nrows() == 0:
-        return flint.fmpq_mat(V.nrows(), 0) if xl.is_zero(V) else None
-    _, piv = xl.rref(basis)
-    if len(piv) != basis.nrows():
-        raise ValueError("basis rows are dependent")
-    E = _cols(basis, piv)
-    C = _cols(V, piv) * E.inv()
-    if C * basis != V:
-        return None
-    return C
-
-
-def _complement_rows(sub: flint.fmpq_mat, whole: flint.fmpq_mat) -> flint.fmpq_mat:
-    """Rows of ``whole`` (a basis) that together with ``sub`` (contained in its span) span it."""
-    n = whole.ncols()
-    R, piv = xl.rref(sub)
-    chosen: list[flint.fmpq_mat] = []
-    current = R
-    for i in range(whole.nrows()):
-        w = _row(whole, i)
-        trial = _stack([current, w], n)
-        if xl.rank(trial) > current.nrows():
-            chosen.append(w)
-            current = _span(trial)
-        if current.nrows() == whole.nrows():
-            break
-    return _stack(chosen, n)
-
-
-def _lcm_denominators(values: Sequence[flint.fmpq]) -> int:
-    den = 1
-    for q in set(int(v.q) for v in values):
-        den = den * q // math.gcd(den, q)
-    return den
-
-
-def _maxabs(a: np.ndarray) -> int:
-    if a.size == 0:
-        return 0
-    if a.dtype == object:
-        return int(max(abs(int(x)) for x in a.flat))
-    return max(int(a.max()), -int(a.min()))  # np.abs would overflow at -2**63
-
-
-def _int_array(values: Sequence[int] | np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Python ints as an int64 array when they fit, else an object array."""
-    if not isinstance(values, np.ndarray):
-        try:
-            arr = np.array(values, dtype=np.int64).reshape(shape)
-        except OverflowError:
-            return np.array(values, dtype=object).reshape(shape)
-        if arr.size and (int(arr.max()) >= 2**62 or int(arr.min()) <= -(2**62)):  # headroom for sums
-            return np.array(values, dtype=object).reshape(shape)
-        return arr
-    arr = values
-    if arr.dtype == object:
-        m = _maxabs(arr)
-        if m < 2**62:
-            return arr.astype(np.int64)
-    return arr
-
-
-def _imatmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Exact product of two integer arrays (int64 or object dtype).
-
-    float64 BLAS when ``max|A| max|B| k < 2^53`` (then every partial sum is an exactly
-    representable integer), otherwise flint's exact integer product.
-    """
-    k = A.shape[1]
-    ma, mb = _maxabs(A), _maxabs(B)
-    if ma * mb * max(k, 1) < _EXACT_FLOAT_LIMIT:
-        out = A.astype(np.float64) @ B.astype(np.float64)
-        return np.rint(out).astype(np.int64)
-    if ma * mb * max(k, 1) < 2**63 - 1:  # numpy's int64 product: exact, no overflow possible
-        return A.astype(np.int64) @ B.astype(np.int64)
-    FA = flint.fmpz_mat([[int(x) for x in row] for row in A.tolist()]) if A.size else None
-    FB = flint.fmpz_mat([[int(x) for x in row] for row in B.tolist()]) if B.size else None
-    if FA is None or FB is None:
-        return np.zeros((A.shape[0], B.shape[1]), dtype=np.int64)
-    P = FA * FB
-    return _int_array([int(x) for x in P.entries()], (A.shape[0], B.shape[1]))
-
-
-# --------------------------------------------------------------------------------------------
-# Safe parsing of exact numbers (rationals and Gaussian rationals)
-# --------------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|(.))")
-
-
-def parse_exact(text: str) -> tuple[Fraction, Fraction]:
-    """Parse an exact number in Q(i) from text, without ``eval`` or ``sympify``.
-
-    Grammar: numbers (``3``, ``-1/2``, ``0.25`` read as the exact decimal), ``I`` (or ``i``), the
-    operators ``+ - * /`` and parentheses. Returns ``(real part, imaginary part)``.
-
-    >>> parse_exact("-1/2")
-    (Fraction(-1, 2), Fraction(0, 1))
-    >>> parse_exact("1/2 - 3*I/4")
-    (Fraction(1, 2), Fraction(-3, 4))
-    """
-    if not isinstance(text, str):
-        raise LieAlgError(f"expected a string, got {type(text).__name__}")
-    if len(text) > 400:
-        raise LieAlgError(f"number text too long ({len(text)} characters)")
-    tokens: list[tuple[str, Any]] = []
-    for m in _TOKEN.finditer(text):
-        num, ch = m.group(1), m.group(2)
-        if num is not None:
-            tokens.append(("num", Fraction(num)))
-        elif ch is not None:
-            if ch in "+-*/()":
-                tokens.append((ch, None))
-            elif ch in "Ii":
-                tokens.append(("I", None))
-            elif ch.isspace():
-                continue
-            else:
-                raise LieAlgError(f"cannot read {text!r} as an exact number (unexpected {ch!r})")
-    pos = 0
-
-    def peek() -> str | None:
-        return tokens[pos][0] if pos < len(tokens) else None
-
-    def take() -> tuple[str, Any]:
-        nonlocal pos
-        tok = tokens[pos]
-        pos += 1
-        return tok
-
-    def mul(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
-        return (a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0])
-
-    def div(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
-        d = b[0] * b[0] + b[1] * b[1]
-        if d == 0:
-            raise LieAlgError(f"division by zero in {text!r}")
-        return mul(a, (b[0] / d, -b[1] / d))
-
-    def factor(depth: int = 0) -> tuple[Fraction, Fraction]:
-        if depth > 50:
-            raise LieAlgError(f"expression too deeply nested: {text!r}")
-        t = peek()
-        if t == "-":
-            take()
-            v = factor(depth + 1)
-            return (-v[0], -v[1])
-        if t == "+":
-            take()
-            return factor(depth + 1)
-        if t == "num":
-            return (take()[1], Fraction(0))
-        if t == "I":
-            take()
-            return (Fraction(0), Fraction(1))
-        if t == "(":
-            take()
-            v = expr(depth + 1)
-            if peek() != ")":
-                raise LieAlgError(f"unbalanced parentheses in {text!r}")
-            take()
-            return v
-        raise LieAlgError(f"cannot read {text!r} as an exact number")
-
-    def term(depth: int) -> tuple[Fraction, Fraction]:
-        v = factor(depth)
-        while peek() in ("*", "/"):
-            op = take()[0]
-            w = factor(depth)
-            v = mul(v, w) if op == "*" else div(v, w)
-        return v
-
-    def expr(depth: int = 0) -> tuple[Fraction, Fraction]:
-        v = term(depth)
-        while peek() in ("+", "-"):
-            op = take()[0]
-            w = term(depth)
-            v = (v[0] + w[0], v[1] + w[1]) if op == "+" else (v[0] - w[0], v[1] - w[1])
-        return v
-
-    if not tokens:
-        raise LieAlgError("empty number")
-    value = expr()
-    if pos != len(tokens):
-        raise LieAlgError(f"cannot read {text!r} as an exact number (trailing input)")
-    return value
-
-
-def _parse_entry_text(text: str) -> Any:
-    """A JSON entry: our fast Q(i) parser, else the project's safe formula parser if it exists."""
-    try:
-        re_, im_ = parse_exact(text)
-    except LieAlgError as first:
-        try:
-            from liealg.parsing import parse_formula  # optional, written elsewhere
-        except ImportError:
-            raise first from None
-        try:
-            value = parse_formula(text)
-        except Exception as err:  # the parser's own error type is not ours to know
-            raise LieAlgError(f"cannot read {text!r} as an exact number: {err}") from None
-        if not isinstance(value, sp.Expr) or value.free_symbols or not value.is_number:
-            raise LieAlgError(f"{text!r} is not a number")
-        return value
-    return sp.Rational(re_.numerator, re_.denominator) + sp.I * sp.Rational(im_.numerator, im_.denominator)
-
-
-def _format_exact(re_: Fraction, im_: Fraction = Fraction(0)) -> str:
-    if im_ == 0:
-        return str(re_)
-    im_txt = "I" if abs(im_) == 1 else f"{abs(im_)}*I"
-    if re_ == 0:
-        return im_txt if im_ > 0 else "-" + im_txt
-    return f"{re_} {'+' if im_ > 0 else '-'} {im_txt}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,65 +135,69 @@ def _gaussian(e: sp.Basic) -> tuple[flint.fmpq, flint.fmpq] | None:
     if g is not None:
         return g
     if e.is_Float or e.has(sp.Float):
-        raise LieAlgError(
+        raise NotALieAlgebraError(
             f"floating-point matrix entry {e} refused: rationalize first (liealg.exact.rationalize)"
         )
     if not e.is_number:
-        raise LieAlgError(f"matrix entry {e} is not a number (free symbols {sorted(map(str, e.free_symbols))})")
+        raise NotALieAlgebraError(
+            f"matrix entry {e} is not a number (free symbols {sorted(map(str, e.free_symbols))})"
+        )
     re_, im_ = e.as_real_imag()
     if re_.is_Rational and im_.is_Rational:
         return flint.fmpq(int(re_.p), int(re_.q)), flint.fmpq(int(im_.p), int(im_.q))
     return None
 
 
-def _as_sympy_matrix(m: Any, index: int) -> sp.Matrix:
-    if isinstance(m, sp.MatrixBase):
-        return m
-    if isinstance(m, np.ndarray) and m.dtype.kind == "f":
-        raise LieAlgError(f"matrix {index} has floating-point entries; give exact numbers (rationalize first)")
-    try:
-        return sp.Matrix(m)
-    except Exception as err:
-        raise LieAlgError(f"matrix {index} cannot be read as a matrix: {err}") from None
+def _flat_entries(m: sp.MatrixBase) -> tuple[list[flint.fmpq | sp.Expr], bool]:
+    """Entries row-major: ``fmpq`` where rational, sympy otherwise; ``True`` when all are rational.
+
+    Only the nonzero entries are visited (``todok``): catalog matrices are sparse, and this
+    skips sympy's per-entry conversion of the zeros.
+    """
+    cols = m.cols
+    flat: list[flint.fmpq | sp.Expr] = [_ZERO] * (m.rows * cols)
+    rational = True
+    for (i, j), v in m.todok().items():
+        if v.is_Rational:
+            flat[i * cols + j] = flint.fmpq(int(v.p), int(v.q))
+        else:
+            rational = False
+            flat[i * cols + j] = v
+    return flat, rational
 
 
-def _flat_entries(m: sp.MatrixBase) -> tuple[list[Any], bool]:
-    """Entries row-major; ``True`` when they are already ``fmpq`` (integer/rational domains)."""
-    rep_ = getattr(m, "_rep", None)
-    if rep_ is not None:
-        try:
-            dom = rep_.domain
-            flat = rep_.to_list_flat()
-            if dom.is_ZZ:
-                return [flint.fmpq(int(x)) for x in flat], True
-            if dom.is_QQ:
-                return [flint.fmpq(int(x.numerator), int(x.denominator)) for x in flat], True
-            if dom.is_EXRAW or dom.is_EX:
-                return [x if isinstance(x, sp.Basic) else dom.to_sympy(x) for x in flat], False
-        except Exception:  # private sympy API changed: use the public one
-            pass
-    return [sp.sympify(x) for x in m], False
-
-
-def _real_flat_matrices(mats: Sequence[sp.Matrix]) -> tuple[list[list[Any]], list[list[Any]], int, bool]:
+def _real_flat_matrices(
+    mats: Sequence[sp.MatrixBase],
+) -> tuple[list[list[flint.fmpq | sp.Expr]], list[list[flint.fmpq | sp.Expr]], int, bool]:
     """Real and imaginary parts of each matrix, flattened; entries ``fmpq`` or (irrational) sympy."""
     shapes = {m.shape for m in mats}
     if len(shapes) != 1:
-        raise LieAlgError(f"matrices of different shapes: {sorted(shapes)}")
+        raise NotALieAlgebraError(f"matrices of different shapes: {sorted(shapes)}")
     d, d2 = shapes.pop()
     if d != d2:
-        raise LieAlgError(f"matrices must be square, got {d}x{d2}")
-    re_rows, im_rows = [], []
+        raise NotALieAlgebraError(f"matrices must be square, got {d}x{d2}")
+    if len(mats) * d * d > MAX_TENSOR_ENTRIES:
+        raise ResourceError(
+            f"{len(mats)} matrices of size {d}x{d} hold {len(mats) * d * d:,} entries; the limit is "
+            f"{MAX_TENSOR_ENTRIES:,}"
+        )
+    re_rows: list[list[flint.fmpq | sp.Expr]] = []
+    im_rows: list[list[flint.fmpq | sp.Expr]] = []
     irrational = False
-    zero_row = [_ZERO] * (d * d)
+    zero_row: list[flint.fmpq | sp.Expr] = [_ZERO] * (d * d)
     for m in mats:
         flat, rational = _flat_entries(m)
         if rational:
             re_rows.append(flat)
             im_rows.append(zero_row)
             continue
-        re_row, im_row = [], []
+        re_row: list[flint.fmpq | sp.Expr] = []
+        im_row: list[flint.fmpq | sp.Expr] = []
         for e in flat:
+            if isinstance(e, flint.fmpq):
+                re_row.append(e)
+                im_row.append(_ZERO)
+                continue
             g = _gaussian(e)
             if g is None:
                 r, i = e.as_real_imag()
@@ -456,7 +212,7 @@ def _real_flat_matrices(mats: Sequence[sp.Matrix]) -> tuple[list[list[Any]], lis
     return re_rows, im_rows, d, irrational
 
 
-def _block_real(re_rows: list[list[Any]], im_rows: list[list[Any]], d: int) -> list[list[Any]]:
+def _block_real(re_rows: Sequence[Sequence[object]], im_rows: Sequence[Sequence[object]], d: int) -> list[list[object]]:
     """A + iB as the real 2d x 2d matrix [[A, -B], [B, A]], flattened row-major."""
     out = []
     for re_row, im_row in zip(re_rows, im_rows):
@@ -469,53 +225,126 @@ def _block_real(re_rows: list[list[Any]], im_rows: list[list[Any]], d: int) -> l
                 if r < d and c < d or r >= d and c >= d:
                     flat.append(a)
                 elif r < d:  # top right: -B
-                    flat.append(-b)
+                    flat.append(-b)  # type: ignore[operator]  # fmpq or sympy: both negate
                 else:  # bottom left: B
                     flat.append(b)
         out.append(flat)
     return out
 
 
-def _rationalize_irrational_span(rows: list[list[Any]], n: int) -> list[list[flint.fmpq]]:
-    """Canonical rational basis (RREF) of the real span of rows with algebraic entries.
+@dataclass(frozen=True)
+class _FieldBasis:
+    """How an algebra given over a number field K relates to its rational core.
 
-    The Gell-Mann matrices (with sqrt(3)) span su(3), whose RREF basis is rational: then liealg
-    works with that basis. A span without a rational basis is refused.
+    The core (``LieAlgebra._num/_den``) always has rational structure constants, so every
+    invariant and :func:`~liealg.identification.identify` run on it unchanged.
+
+    * ``to_core is None``: the given basis *is* the core's (its structure constants are rational
+      although the matrices have entries in K, e.g. ``[[0, sqrt(2)], [-1, 0]]``);
+    * otherwise the given basis is ``e_a = sum_j P_aj f_j`` (``P = to_core``, over K) in the
+      core's rational basis ``f_j`` (the RREF basis of the same real span), and ``constants``
+      holds the given basis' structure constants over K, ``T[a, b*n + m] = c_ab^m``.
     """
-    from sympy.polys.constructor import construct_domain
-    from sympy.polys.matrices import DomainMatrix
 
-    flat = [_fmpq_to_sym(x) if isinstance(x, flint.fmpq) else sp.sympify(x) for row in rows for x in row]
-    for x in flat:
-        if x.is_algebraic is False or x.has(sp.Float):
-            raise LieAlgError(f"matrix entry {x} is not an algebraic number; only exact algebraic entries are supported")
+    field: NumberField
+    matrices: tuple[sp.ImmutableMatrix, ...] | None
+    to_core: FieldMatrix | None = None
+    from_core: FieldMatrix | None = None
+    constants: FieldMatrix | None = None
+
+
+def _reshape(A: FieldMatrix, rows: int, cols: int) -> FieldMatrix:
+    """The same entries, row-major, in another shape."""
+    return FieldMatrix([flint.fmpq_mat(rows, cols, P.entries()) for P in A.parts], A.minpoly)
+
+
+def _field_rows(rows: Sequence[Sequence[flint.fmpq | sp.Expr]], n: int) -> tuple[NumberField, FieldMatrix]:
+    """Flattened real matrices with algebraic entries as a FieldMatrix over the field they generate."""
+    values = [x for row in rows for x in row if not isinstance(x, flint.fmpq)]
+    for x in values:
+        if not isinstance(x, sp.Expr) or x.has(sp.Float) or classify_number(x) not in ("rational", "algebraic"):
+            raise NotALieAlgebraError(
+                f"matrix entry {x} is not an exact algebraic number; only rational and algebraic (radical) "
+                "entries are supported"
+            )
     try:
-        K, elems = construct_domain(flat, extension=True)
-    except Exception as err:
-        raise LieAlgError(f"cannot build a number field for the matrix entries: {err}") from None
-    ncol = len(rows[0])
-    DM = DomainMatrix([elems[i * ncol : (i + 1) * ncol] for i in range(len(rows))], (len(rows), ncol), K)
-    R, pivots = DM.rref()
-    if len(pivots) < n:
-        # report the first dependent matrix
-        RT, pivT = DM.transpose().rref()
-        dep = next(j for j in range(n) if j not in pivT)
-        raise LieAlgError(f"matrix J_{dep} is a linear combination of the others (the given matrices are dependent)")
-    out = []
-    Rl = R.to_Matrix()
-    for i in range(len(pivots)):
-        row = []
-        for j in range(ncol):
-            v = sp.nsimplify(Rl[i, j]) if not Rl[i, j].is_Rational else Rl[i, j]
-            v = sp.simplify(v)
-            if not v.is_Rational:
-                raise LieAlgError(
-                    f"the real span of the matrices has no rational basis (entry {v} in its reduced row "
-                    f"echelon form, field {K}); such algebras are not supported exactly"
-                )
-            row.append(flint.fmpq(int(v.p), int(v.q)))
-        out.append(row)
-    return out
+        K = NumberField.of(values)
+        entries = {(a, t): (x,) if K.is_rational else K.coordinates(xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x)
+                   for a, row in enumerate(rows) for t, x in enumerate(row) if x != 0}
+    except OptionError as err:
+        raise NotALieAlgebraError(f"cannot put the matrix entries in a number field: {err}") from None
+    ncols = len(rows[0])
+    return K, FieldMatrix.from_entries(n, ncols, entries, K.minpoly)  # type: ignore[arg-type]
+
+
+def _field_structure(X: FieldMatrix, pivots: Sequence[int], size: int, *, check: bool) -> FieldMatrix:
+    """Structure constants over K of the matrices in the rows of ``X`` (``n x size^2``), one row per
+    pair ``a < b`` (``np.triu_indices`` order): the coordinates of ``[X_a, X_b]``.
+
+    As over Q: the coordinates of a vector of the span are its entries at the RREF pivots times
+    ``X[:, pivots]^-1``; closure (``coords X == [X_a, X_b]``) is checked exactly over K.
+    """
+    n = X.shape[0]
+    m = X.degree
+    parts = [P.entries() for P in X.parts]
+    mats = [FieldMatrix([flint.fmpq_mat(size, size, e[a * size * size:(a + 1) * size * size]) for e in parts],
+                        X.minpoly) for a in range(n)]
+    iu, ju = np.triu_indices(n, 1)
+    if len(iu) == 0:
+        return FieldMatrix.zeros(0, n, X.minpoly)
+    brackets = [mats[a] * mats[b] - mats[b] * mats[a] for a, b in zip(iu.tolist(), ju.tolist())]
+    C = FieldMatrix([flint.fmpq_mat(len(brackets), size * size, [x for B in brackets for x in B.parts[s].entries()])
+                     for s in range(m)], X.minpoly)
+    coords = C.columns(pivots) * X.columns(pivots).inverse()
+    if check:
+        residual = coords * X - C
+        if not residual.is_zero():
+            bad = next(i for i in range(len(brackets)) if not residual.rows([i]).is_zero())
+            raise NotALieAlgebraError(
+                f"[J_{int(iu[bad])}, J_{int(ju[bad])}] is not in the span: the generators do not close (add the "
+                "missing generators, or check the rationalization)"
+            )
+    return coords
+
+
+def _pair_rows_to_int_tensor(C: QMatrix, n: int) -> tuple[np.ndarray, int]:
+    """Rational rows ``(a < b) -> c_ab`` as ``(num, den)`` with ``num[a, b, m] / den = c_ab^m``."""
+    if C.nrows() == 0:
+        return np.zeros((n, n, n), dtype=np.int64), 1
+    Cn, den = xl.numerators(C)
+    iu, ju = np.triu_indices(n, 1)
+    num = np.zeros((n, n, n), dtype=Cn.dtype)
+    num[iu, ju, :] = Cn
+    num[ju, iu, :] = -Cn
+    return num, den
+
+
+def _pair_rows_to_tensor(coords: FieldMatrix, n: int) -> FieldMatrix:
+    """Rows ``(a < b) -> c_ab`` as the full antisymmetric ``(n, n*n)`` tensor ``T[a, b*n + m]``."""
+    iu, ju = np.triu_indices(n, 1)
+    rows = coords.rows_as_coordinates()
+    entries: dict[tuple[int, int], tuple[flint.fmpq, ...]] = {}
+    for row, a, b in zip(rows, iu.tolist(), ju.tolist()):
+        for mm, c in enumerate(row):
+            if any(c):
+                entries[(a, b * n + mm)] = c
+                entries[(b, a * n + mm)] = tuple(-x for x in c)
+    return FieldMatrix.from_entries(n, n * n, entries, coords.minpoly)
+
+
+def _field_tensor_from_core(T: QMatrix, P: FieldMatrix, Pinv: FieldMatrix) -> FieldMatrix:
+    """Structure constants in the basis ``e_a = sum_j P_aj f_j`` from the core's ``T`` (rational).
+
+    ``c'_ab^m = sum P_ai P_bj c_ij^k (P^-1)_km``: three products over K.
+    """
+    n = P.shape[0]
+    A = P * T  # [a, (j, k)] = sum_i P_ai c_ij^k
+    out_rows = []
+    for a in range(n):
+        Aa = _reshape(A.rows([a]), n, n)  # [j, k]
+        out_rows.append(_reshape(P * Aa * Pinv, 1, n * n))  # [b, m] flattened
+    return FieldMatrix([flint.fmpq_mat(n, n * n, [x for R in out_rows for x in R.parts[s].entries()])
+                        for s in range(P.degree)], P.minpoly)
 
 
 # --------------------------------------------------------------------------------------------
@@ -528,8 +357,11 @@ class LeviDecomposition:
     """``L = S ⋉ R``: bases (rows, coefficients in the algebra's basis) of a Levi subalgebra ``S``
     (semisimple, a subalgebra complementing ``R``) and of the solvable radical ``R``."""
 
-    semisimple: sp.Matrix
-    radical: sp.Matrix
+    semisimple: sp.ImmutableMatrix
+    radical: sp.ImmutableMatrix
+
+
+_Cached: TypeAlias = "QMatrix | np.ndarray | int | bool | tuple | MappingProxyType | LieAlgebra"
 
 
 class LieAlgebra:
@@ -539,9 +371,18 @@ class LieAlgebra:
     the constructor itself is private. Instances are immutable; derived data is cached.
 
     Coefficient vectors are sequences of ``n`` exact numbers (``x = sum_i x_i e_i``); subspaces
-    are returned as ``sympy.Matrix`` whose rows are a basis (in reduced row echelon form, so two
-    equal subspaces give equal matrices). Two instances are equal when their structure constants
-    (in their bases) are equal; isomorphism is what :func:`liealg.identification.identify` decides.
+    are returned as ``sympy.ImmutableMatrix`` whose rows are a basis (in reduced row echelon
+    form, so two equal subspaces give equal matrices). Two instances are equal when their
+    structure constants (in their bases) are equal; isomorphism is what
+    :func:`liealg.identification.identify` decides.
+
+    The exact kernel API (for algorithms; python-flint ``fmpq_mat`` in and out, rows of
+    coefficients): :meth:`ad_matrix`, :meth:`brackets`, :meth:`brackets_with_basis`,
+    :meth:`killing_matrix`, :meth:`killing_orthogonal`, :meth:`ideal_closure`,
+    :meth:`center_basis`, :meth:`derived_basis`, :meth:`radical_basis`,
+    :meth:`nilradical_basis`, :meth:`derived_series_bases`,
+    :meth:`lower_central_series_bases`, :meth:`levi_bases`, and the float views
+    :meth:`ad_matrices_float`, :meth:`killing_matrix_float`.
 
     Examples
     --------
@@ -556,10 +397,20 @@ class LieAlgebra:
     (True, [[0, 0, 1]])
     """
 
-    __slots__ = ("_n", "_num", "_den", "_mat_re", "_mat_im", "_mat_size", "_note", "_cache")
+    __slots__ = ("_cache", "_den", "_fb", "_mat_im", "_mat_re", "_mat_size", "_n", "_note", "_num")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(
+    _n: int
+    _num: np.ndarray
+    _den: int
+    _mat_re: QMatrix | None
+    _mat_im: QMatrix | None
+    _mat_size: int | None
+    _note: str | None
+    _cache: dict[str, _Cached]
+    _fb: _FieldBasis | None
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise OptionError(
             "build a LieAlgebra with LieAlgebra.from_matrices(...), .from_structure_constants(...) or .from_json(...)"
         )
 
@@ -571,13 +422,15 @@ class LieAlgebra:
         n: int,
         num: np.ndarray,
         den: int,
-        mat_re: flint.fmpq_mat | None = None,
-        mat_im: flint.fmpq_mat | None = None,
+        mat_re: QMatrix | None = None,
+        mat_im: QMatrix | None = None,
         mat_size: int | None = None,
         note: str | None = None,
-    ) -> "LieAlgebra":
+        fb: _FieldBasis | None = None,
+    ) -> LieAlgebra:
         """``c_ij^k = num[i, j, k] / den``; stored in lowest terms (one common denominator)."""
         num, den = _reduce_tensor(num.reshape(n, n, n), int(den))
+        num.flags.writeable = False  # shared with callers of the private view; never mutated
         self = object.__new__(cls)
         object.__setattr__(self, "_n", n)
         object.__setattr__(self, "_num", num)
@@ -587,98 +440,164 @@ class LieAlgebra:
         object.__setattr__(self, "_mat_size", mat_size)
         object.__setattr__(self, "_note", note)
         object.__setattr__(self, "_cache", {})
+        object.__setattr__(self, "_fb", fb)
         return self
 
     @classmethod
-    def _make_T(cls, n: int, T: flint.fmpq_mat, *args: Any) -> "LieAlgebra":
+    def _make_T(
+        cls,
+        n: int,
+        T: QMatrix,
+        mat_re: QMatrix | None = None,
+        mat_im: QMatrix | None = None,
+        mat_size: int | None = None,
+        note: str | None = None,
+    ) -> LieAlgebra:
         """From the flint form ``T`` (n x n^2)."""
         if n == 0:
-            return cls._make(0, np.zeros((0, 0, 0), dtype=np.int64), 1, *args)
+            return cls._make(0, np.zeros((0, 0, 0), dtype=np.int64), 1, mat_re, mat_im, mat_size, note)
         Z, den = T.numer_denom()
-        num = _int_array([int(x) for x in Z.entries()], (n, n, n))
-        L = cls._make(n, num, int(den), *args)
-        return L
+        num = xl.int_array([int(x) for x in Z.entries()], (n, n, n))
+        return cls._make(n, num, int(den), mat_re, mat_im, mat_size, note)
+
+    def _cached(self, key: str, compute: Callable[[], _Cached]) -> _Cached:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     @property
-    def _T(self) -> flint.fmpq_mat:
+    def _T(self) -> QMatrix:
         """Structure constants as ``fmpq_mat`` (n x n^2), built on first use."""
-        if "T" not in self._cache:
+
+        def build() -> QMatrix:
             n = self._n
             if n == 0:
-                self._cache["T"] = flint.fmpq_mat(0, 0)
-            else:
-                Z = flint.fmpz_mat(self._num.reshape(n, n * n).tolist())
-                self._cache["T"] = flint.fmpq_mat(Z) * flint.fmpq(1, self._den)
-        return self._cache["T"]
+                return flint.fmpq_mat(0, 0)
+            Z = flint.fmpz_mat(self._num.reshape(n, n * n).tolist())
+            return flint.fmpq_mat(Z) * flint.fmpq(1, self._den)
 
-    def __setattr__(self, name: str, value: Any) -> None:
+        return self._cached("T", build)  # type: ignore[return-value]
+
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("LieAlgebra is immutable")
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError("LieAlgebra is immutable")
 
     @classmethod
-    def from_matrices(cls, matrices: Sequence[Any], *, check: bool = True) -> "LieAlgebra":
+    def from_matrices(cls, matrices: Sequence[MatrixLike], *, check: bool = True) -> LieAlgebra:
         """The real Lie algebra spanned by ``matrices``, with them as its basis.
 
         Parameters
         ----------
-        matrices : sequence of sympy.Matrix (or nested lists / integer numpy arrays), all d x d
-            Entries rational or Gaussian rational (``a + b*I``). Complex matrices ``A + iB`` are
-            mapped to real ``2d x 2d`` blocks ``[[A, -B], [B, A]]``, an injective Lie algebra map,
-            so the algebra is the **real** span. Exact algebraic entries (``sqrt(3)``) are
-            accepted when the span has a rational basis: then the canonical rational basis (the
-            reduced row echelon form of the span) replaces the given one, and :attr:`matrices`
-            holds it.
+        matrices : sequence of n matrices, all d x d
+            sympy matrices, integer numpy arrays or nested rows; entries rational or Gaussian
+            rational (``a + b*I``). Strings are read by the safe parser (``"1/2"``, ``"I/2"``),
+            never run as code; floats are refused. Complex matrices ``A + iB`` are mapped to
+            real ``2d x 2d`` blocks ``[[A, -B], [B, A]]``, an injective Lie algebra map, so the
+            algebra is the **real** span. Exact algebraic entries (``sqrt(3)``, ``2**(1/3)``)
+            keep the given basis: its structure constants are computed exactly in the number
+            field the entries generate (:attr:`field`); when they are irrational, the invariants
+            and the name come from :meth:`rational_form` (the canonical rational basis of the
+            same span), which must then exist.
         check : bool
             Verify exactly that every commutator lies in the span (closure). Without it the
             coordinates are read off the pivots and trusted.
 
         Raises
         ------
-        LieAlgError
+        NotALieAlgebraError
             Dependent matrices (naming the first dependent one), a bracket outside the span
-            (naming the pair), floats, symbols, or unsupported number fields.
+            (naming the pair), floats, symbols, text that is not a number, or entries that are
+            not algebraic numbers.
+        OptionError
+            Irrational structure constants for a span without a rational basis (liealg names
+            algebras over Q).
+        ResourceError
+            More matrix entries or a larger structure-constant tensor than liealg builds.
 
         Examples
         --------
         >>> from liealg.catalog import so
         >>> LieAlgebra.from_matrices(so(1, 3)).killing_signature()
         (3, 3, 0)
+        >>> LieAlgebra.from_matrices([[["0", "1"], ["-1", "0"]]]).dim
+        1
         """
-        mats = [_as_sympy_matrix(m, i) for i, m in enumerate(matrices)]
-        if not mats:
-            raise LieAlgError("from_matrices needs at least one matrix")
-        n = len(mats)
+        if isinstance(matrices, (str, bytes, sp.MatrixBase)) or not isinstance(matrices, (Sequence, np.ndarray)):
+            raise NotALieAlgebraError("from_matrices needs a sequence of matrices")
+        n = len(matrices)
+        if not n:
+            raise NotALieAlgebraError("from_matrices needs at least one matrix")
+        _check_tensor_size(n, "from_matrices")
+        mats = [exact_matrix(m, where=f"matrix {i}", error=NotALieAlgebraError) for i, m in enumerate(matrices)]
         re_rows, im_rows, d, irrational = _real_flat_matrices(mats)
         is_complex = any(x != 0 for row in im_rows for x in row)
         note = None
+        real_rows: list[list[object]]
         if is_complex:
             real_rows = _block_real(re_rows, im_rows, d)
             size = 2 * d
         else:
-            real_rows, size = re_rows, d
+            real_rows, size = [list(r) for r in re_rows], d
         if irrational:
-            # the given basis has no rational structure constants in general (Gell-Mann: sqrt(3)/2);
-            # the span's canonical RREF basis does, when the span is defined over Q
-            real_rows = _rationalize_irrational_span(real_rows, n)
-            note = "irrational input: the basis is the rational reduced row echelon basis of the span"
-        num, den = _structure_from_rational_rows(real_rows, size, check=check)
-        if irrational:
-            mat_re = xl.qmatrix([[_fr_to_q(x) for x in row] for row in real_rows])
-            return cls._make(n, num, den, mat_re, None, size, note)
-        mat_re = xl.qmatrix([[_fr_to_q(x) for x in row] for row in re_rows])
-        mat_im = xl.qmatrix([[_fr_to_q(x) for x in row] for row in im_rows]) if is_complex else None
+            return cls._from_field_rows(tuple(mats), real_rows, size, check=check)
+        num, den = _structure_from_rational_rows(real_rows, size, check=check)  # type: ignore[arg-type]
+        mat_re = xl.qmatrix(re_rows)  # type: ignore[arg-type]  # rational here: all fmpq
+        mat_im = xl.qmatrix(im_rows) if is_complex else None  # type: ignore[arg-type]
         return cls._make(n, num, den, mat_re, mat_im, d, note)
+
+    @classmethod
+    def _from_field_rows(
+        cls, given: tuple[sp.ImmutableMatrix, ...], rows: list[list[object]], size: int, *, check: bool
+    ) -> LieAlgebra:
+        """Matrices with algebraic entries: structure constants over the field K they generate.
+
+        Three cases. The structure constants of the given basis are rational (K only appears in
+        the representation, as in ``[[0, sqrt(2)], [-1, 0]]``): an ordinary rational algebra whose
+        :attr:`matrices` are the given ones. Else, when the real span has a rational basis (its
+        RREF over K is rational; the orthonormal Gell-Mann basis of su(3) spans su(3)): the given
+        basis with its structure constants over K (``f_458 = sqrt(3)/2``) over a rational core
+        in that RREF basis, on which the invariants and identify run. Else it is refused.
+        """
+        n = len(given)
+        K, X = _field_rows(rows, n)  # type: ignore[arg-type]
+        R, piv = X.rref()
+        if len(piv) < n:
+            _, pivT = X.transpose().rref()
+            dep = next(j for j in range(n) if j not in pivT)
+            raise NotALieAlgebraError(
+                f"matrix J_{dep} is a linear combination of the previous ones: the given matrices are "
+                "linearly dependent (drop it, or pass a basis of the span)"
+            )
+        coords = _field_structure(X, piv, size, check=check)
+        if coords.is_rational():
+            num, den = _pair_rows_to_int_tensor(coords.parts[0], n)
+            note = f"matrix entries in {K}; the structure constants in this basis are rational"
+            return cls._make(n, num, den, None, None, None, note, _FieldBasis(K, given))
+        if not R.is_rational():
+            raise OptionError(
+                f"the structure constants lie in {K} and the real span of the matrices has no rational basis "
+                "(its reduced row echelon form has irrational entries); liealg names algebras through a "
+                "rational basis, which this one lacks"
+            )
+        core_rows = R.parts[0]
+        num, den = _structure_from_rational_rows(
+            [list(core_rows.entries()[i * size * size:(i + 1) * size * size]) for i in range(n)], size, check=False)
+        P = X.columns(piv)  # e_a = sum_j X[a, piv_j] f_j, since f (the RREF rows) is 1/0 on the pivots
+        fb = _FieldBasis(K, given, P, P.inverse(), _pair_rows_to_tensor(coords, n))
+        note = (f"structure constants over {K} in the given basis; the invariants and identify use the "
+                "rational basis of the same real span (rational_form())")
+        return cls._make(n, num, den, core_rows, None, size, note, fb)
 
     @classmethod
     def from_structure_constants(
         cls,
         dim: int,
-        brackets: Sequence[Sequence[Any]] | Mapping[tuple[int, int], Mapping[int, Any]],
+        brackets: Sequence[BracketEntry] | Mapping[tuple[int, int], Mapping[int, xl.ExactRational]],
         *,
         check: bool = True,
-    ) -> "LieAlgebra":
+    ) -> LieAlgebra:
         """The Lie algebra with basis ``e_0..e_{dim-1}`` and ``[e_i, e_j] = sum_k c e_k``.
 
         Parameters
@@ -686,9 +605,19 @@ class LieAlgebra:
         dim : int
         brackets : list of ``[i, j, k, c]`` or dict ``{(i, j): {k: c}}``
             0-based, ``i < j`` (antisymmetry is implied); ``c`` exact: int, ``Fraction``, sympy
-            Rational or a string such as ``"-1/2"``. Unlisted brackets are zero.
+            Rational or a string such as ``"-1/2"`` (read by the safe parser). Unlisted
+            brackets are zero.
         check : bool
             Verify the Jacobi identity exactly (the error names a failing triple).
+
+        Raises
+        ------
+        NotALieAlgebraError
+            A malformed table (bad index, ``i >= j``, duplicate, non-rational value) or a
+            failing Jacobi identity.
+        ResourceError
+            A dimension whose structure-constant tensor would exceed :data:`MAX_TENSOR_ENTRIES`
+            (refused before anything is allocated).
 
         Examples
         --------
@@ -697,41 +626,40 @@ class LieAlgebra:
         (0, 3, 0)
         """
         if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool) or dim < 1:
-            raise LieAlgError(f"dim must be a positive integer, got {dim!r}")
+            raise NotALieAlgebraError(f"dim must be a positive integer, got {dim!r}")
         n = int(dim)
+        _check_tensor_size(n, "from_structure_constants")
         entries: dict[tuple[int, int, int], flint.fmpq] = {}
 
-        def put(i: Any, j: Any, k: Any, c: Any, where: str) -> None:
+        def put(i: object, j: object, k: object, c: object, where: str) -> None:
             for name, v in (("i", i), ("j", j), ("k", k)):
                 if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
-                    raise LieAlgError(f"{where}: index {name}={v!r} is not an integer")
+                    raise NotALieAlgebraError(f"{where}: index {name}={v!r} is not an integer")
                 if not 0 <= v < n:
-                    raise LieAlgError(f"{where}: index {name}={v} out of range 0..{n - 1}")
+                    raise NotALieAlgebraError(f"{where}: index {name}={v} out of range 0..{n - 1}")
+            assert isinstance(i, (int, np.integer)) and isinstance(j, (int, np.integer))
+            assert isinstance(k, (int, np.integer))
             if i >= j:
-                raise LieAlgError(f"{where}: need i < j (antisymmetry is implied), got i={i}, j={j}")
+                raise NotALieAlgebraError(f"{where}: need i < j (antisymmetry is implied), got i={i}, j={j}")
             key = (int(i), int(j), int(k))
             if key in entries:
-                raise LieAlgError(f"{where}: duplicate entry for [e_{i}, e_{j}] component {k}")
-            try:
-                value = _q(c)
-            except LieAlgError as err:
-                raise LieAlgError(f"{where}: {err}") from None
-            entries[key] = value
+                raise NotALieAlgebraError(f"{where}: duplicate entry for [e_{i}, e_{j}] component {k}")
+            entries[key] = _structure_constant(c, where)
 
         if isinstance(brackets, Mapping):
             for pair, comps in brackets.items():
                 if not (isinstance(pair, tuple) and len(pair) == 2):
-                    raise LieAlgError(f"bracket key {pair!r} must be a pair (i, j)")
+                    raise NotALieAlgebraError(f"bracket key {pair!r} must be a pair (i, j)")
                 if not isinstance(comps, Mapping):
-                    raise LieAlgError(f"bracket {pair!r}: value must be a dict {{k: c}}")
+                    raise NotALieAlgebraError(f"bracket {pair!r}: value must be a dict {{k: c}}")
                 for k, c in comps.items():
                     put(pair[0], pair[1], k, c, f"bracket {pair!r}")
         else:
             for idx, item in enumerate(brackets):
                 if not isinstance(item, (list, tuple)) or len(item) != 4:
-                    raise LieAlgError(f"bracket entry {idx}: expected [i, j, k, c], got {item!r}")
-                put(*item, where=f"bracket entry {idx} {list(item)!r}")
-        den = _lcm_denominators(list(entries.values())) if entries else 1
+                    raise NotALieAlgebraError(f"bracket entry {idx}: expected [i, j, k, c], got {item!r}")
+                put(item[0], item[1], item[2], item[3], f"bracket entry {idx} {list(item)!r}")
+        den = xl.lcm_of_denominators(entries.values()) if entries else 1
         ints = {key: int(c.p) * (den // int(c.q)) for key, c in entries.items() if c != 0}
         big = max((abs(v) for v in ints.values()), default=0) >= 2**62
         num = np.zeros((n, n, n), dtype=object if big else np.int64)
@@ -745,26 +673,80 @@ class LieAlgebra:
 
     # ---- JSON -------------------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Structure constants as ``{"dim": n, "brackets": [[i, j, k, "c"], ...]}`` (sparse, i < j).
+
+        The plain-data form of the value (files are written by :mod:`liealg.io`).
 
         >>> from liealg.catalog import so
         >>> LieAlgebra.from_matrices(so(3)).to_json()
         {'dim': 3, 'brackets': [[0, 1, 2, '-1'], [0, 2, 1, '1'], [1, 2, 0, '-1']]}
         """
-        out = []
+        out: list[list[int | str]] = []
+        fb = self._over_field()
+        if fb is not None:
+            # over a number field: the given basis' constants, the field, and how to rebuild it
+            # exactly (the rational core and the basis in its terms); from_json reads it back
+            for (i, j), field_comps in self.structure_constants.items():
+                for k, v in sorted(field_comps.items()):
+                    out.append([i, j, k, sp.sstr(v)])
+            assert fb.to_core is not None
+            basis = [[sp.sstr(v) for v in row] for row in fb.field.sympy_matrix(fb.to_core).tolist()]
+            return {"dim": self._n, "brackets": out, "field": fb.field.name,
+                    "rational_form": self.rational_form().to_json(), "basis": basis}
         for (i, j), comps in sorted(self._sparse().items()):
             for k, c in sorted(comps.items()):
-                out.append([i, j, k, str(_frac(c))])
+                out.append([i, j, k, str(xl.fmpq_to_fraction(c))])
         return {"dim": self._n, "brackets": out}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | str, *, check: bool = True) -> "LieAlgebra":
-        """Inverse of :meth:`to_json`; ``data`` is the dict or its JSON text."""
-        data = _json_object(data, "structure-constant JSON", ("dim", "brackets"))
-        if not isinstance(data["brackets"], list):
-            raise LieAlgError("structure-constant JSON: 'brackets' must be a list of [i, j, k, c]")
-        return cls.from_structure_constants(data["dim"], data["brackets"], check=check)
+    def from_json(cls, data: JSONValue | Mapping[str, object], *, check: bool = True) -> LieAlgebra:
+        """Inverse of :meth:`to_json`; ``data`` is the dict or its JSON text.
+
+        Raises
+        ------
+        InputFileError
+            JSON text that cannot be decoded (see :func:`liealg.parsing.parse_json`).
+        NotALieAlgebraError
+            Not an object with ``dim`` and ``brackets``, or a malformed table.
+        """
+        if isinstance(data, str):
+            data = parse_json(data, what="structure-constant JSON")
+        if not isinstance(data, Mapping):  # anything else decoded from JSON (or given)
+            raise NotALieAlgebraError("structure-constant JSON must be an object with keys 'dim', 'brackets'")
+        for key in ("dim", "brackets"):
+            if key not in data:
+                raise NotALieAlgebraError(f"structure-constant JSON: missing key {key!r}")
+        brackets = data["brackets"]
+        if not isinstance(brackets, list):
+            raise NotALieAlgebraError("structure-constant JSON: 'brackets' must be a list of [i, j, k, c]")
+        dim = data["dim"]
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise NotALieAlgebraError(f"structure-constant JSON: 'dim' must be a positive integer, got {dim!r}")
+        if "rational_form" in data:  # written by to_json for structure constants over a number field
+            return cls._from_field_json(data, check=check)
+        return cls.from_structure_constants(dim, brackets, check=check)
+
+    @classmethod
+    def _from_field_json(cls, data: Mapping[str, object], *, check: bool) -> LieAlgebra:
+        core = cls.from_json(data["rational_form"], check=check)  # type: ignore[arg-type]
+        rows = data.get("basis")
+        if not isinstance(rows, list) or len(rows) != core.dim:
+            raise NotALieAlgebraError(f"structure-constant JSON: 'basis' must be {core.dim} rows of numbers")
+        L = core.change_basis([list(r) for r in rows])  # type: ignore[arg-type]  # entries checked inside
+        written: dict[tuple[int, int, int], sp.Expr] = {}
+        for item in data["brackets"]:  # type: ignore[attr-defined]  # a list: checked by from_json
+            if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, int) for v in item[:3])):
+                raise NotALieAlgebraError(f"structure-constant JSON: bracket entry {item!r:.60} is not [i, j, k, c]")
+            written[(item[0], item[1], item[2])] = exact_matrix(
+                [[item[3]]], where="structure constant", error=NotALieAlgebraError)[0, 0]
+        computed = {(i, j, k): c for (i, j), comps in L.structure_constants.items() for k, c in comps.items()}
+        K = L.field
+        if set(written) != set(computed) or any(
+                K.coordinates(written[key]) != K.coordinates(computed[key]) for key in written):
+            raise NotALieAlgebraError(
+                "structure-constant JSON: 'brackets' are not the structure constants of 'rational_form' in 'basis'")
+        return L
 
     # ---- basic accessors ----------------------------------------------------------------------
 
@@ -774,249 +756,389 @@ class LieAlgebra:
         return self._n
 
     @property
-    def matrices(self) -> tuple[sp.Matrix, ...] | None:
+    def matrices(self) -> tuple[sp.ImmutableMatrix, ...] | None:
         """The basis as matrices (complex ones as given, d x d), or None for abstract input."""
+        if self._fb is not None and self._fb.matrices is not None:
+            return self._fb.matrices
         if self._mat_re is None:
             return None
-        if "matrices" not in self._cache:
-            d = self._mat_size
-            re_e = self._mat_re.entries()
-            im_e = self._mat_im.entries() if self._mat_im is not None else None
+        mat_re, mat_im, d = self._mat_re, self._mat_im, self._mat_size
+        assert d is not None
+
+        def build() -> tuple[sp.ImmutableMatrix, ...]:
+            re_e = mat_re.entries()
+            im_e = mat_im.entries() if mat_im is not None else None
             out = []
             for a in range(self._n):
                 vals = []
                 for t in range(d * d):
-                    v = _sym(re_e[a * d * d + t])
+                    v = xl.fmpq_to_sympy(re_e[a * d * d + t])
                     if im_e is not None and im_e[a * d * d + t] != 0:
-                        v = v + sp.I * _sym(im_e[a * d * d + t])
+                        v = v + sp.I * xl.fmpq_to_sympy(im_e[a * d * d + t])
                     vals.append(v)
                 out.append(sp.ImmutableMatrix(d, d, vals))
-            self._cache["matrices"] = tuple(out)
-        return self._cache["matrices"]
+            return tuple(out)
+
+        return self._cached("matrices", build)  # type: ignore[return-value]
 
     @property
     def note(self) -> str | None:
-        """A remark on how the basis was obtained (e.g. irrational input replaced by a rational basis)."""
+        """A remark on how the basis was obtained (e.g. structure constants over a number field)."""
         return self._note
 
+    @property
+    def field(self) -> NumberField:
+        """The field of the structure constants in this basis: ``QQ``, or e.g. ``QQ<sqrt(3)>``.
+
+        >>> from liealg.exact import orthonormal_basis
+        >>> from liealg.catalog import su
+        >>> str(LieAlgebra.from_matrices(orthonormal_basis(su(3))).field)
+        'QQ<sqrt(3)>'
+        """
+        fb = self._fb
+        return fb.field if fb is not None and fb.constants is not None else QQ_FIELD
+
+    def rational_form(self) -> LieAlgebra:
+        """The same real Lie algebra in a basis with rational structure constants (``self`` when
+        :attr:`field` is ``QQ``).
+
+        For matrices with algebraic entries whose structure constants are not rational (the
+        orthonormal Gell-Mann basis), this is the algebra in the canonical rational (RREF) basis of
+        their real span; every invariant and the name are the same.
+        """
+        fb = self._fb
+        if fb is None or fb.constants is None:
+            return self
+        return self._cached("rational_form", lambda: LieAlgebra._make(  # type: ignore[return-value]
+            self._n, self._num, self._den, self._mat_re, self._mat_im, self._mat_size,
+            "the rational (reduced row echelon) basis of the real span of matrices over "
+            f"{fb.field}"))
+
+    def _over_field(self) -> _FieldBasis | None:
+        """The field data when the structure constants are irrational (else None)."""
+        fb = self._fb
+        return fb if fb is not None and fb.constants is not None else None
+
+    def _require_rational(self, what: str) -> None:
+        if self._over_field() is not None:
+            raise OptionError(
+                f"{what} works on rational structure constants; this algebra's are over {self.field}: "
+                "call it on rational_form() (the same algebra in a rational basis)"
+            )
+
+    def _given_rows(self, Y: QMatrix) -> sp.ImmutableMatrix:
+        """Core (rational) coordinate rows as an RREF basis in the coordinates of the given basis."""
+        fb = self._over_field()
+        if fb is None:
+            return xl.to_sympy(Y)
+        assert fb.from_core is not None
+        if Y.nrows() == 0:
+            return sp.ImmutableMatrix(0, self._n, [])
+        X, _ = (FieldMatrix.from_rational(Y, fb.field.minpoly) * fb.from_core).rref()
+        return fb.field.sympy_matrix(X)
+
+    def _field_vector(self, x: CoefficientVector, name: str) -> FieldMatrix:
+        """A coefficient vector (given basis) with entries in this algebra's field, as a 1 x n row."""
+        fb = self._over_field()
+        assert fb is not None
+        n = self._n
+        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+            return FieldMatrix.from_rational(self._vec(x, name), fb.field.minpoly)
+        if isinstance(x, (str, bytes, bool)) or not isinstance(x, (Sequence, sp.MatrixBase)):
+            raise OptionError(f"{name} must be a basis index or a coefficient vector")
+        values = [exact_matrix([[v]], where=name)[0, 0] for v in x]
+        if len(values) != n:
+            raise OptionError(f"{name} must have {n} coefficients, got {len(values)}")
+        try:
+            entries = {(0, i): fb.field.coordinates(v) for i, v in enumerate(values) if v != 0}
+        except OptionError as err:
+            raise OptionError(f"{name}: {err}") from None
+        return FieldMatrix.from_entries(1, n, entries, fb.field.minpoly)
+
+    def _field_ad(self, x: FieldMatrix) -> FieldMatrix:
+        """``ad(x)`` over the field (given basis): ``x T`` reshaped is ``ad(x)^T``."""
+        fb = self._over_field()
+        assert fb is not None and fb.constants is not None
+        return _reshape(x * fb.constants, self._n, self._n).transpose()
+
     def _sparse(self) -> dict[tuple[int, int], dict[int, flint.fmpq]]:
-        if "sparse" not in self._cache:
+        def build() -> MappingProxyType:
             out: dict[tuple[int, int], dict[int, flint.fmpq]] = {}
             den = self._den
             for i, j, k in zip(*np.nonzero(self._num)):
                 if i < j:
                     out.setdefault((int(i), int(j)), {})[int(k)] = flint.fmpq(int(self._num[i, j, k]), den)
-            self._cache["sparse"] = out
-        return self._cache["sparse"]
+            return MappingProxyType(out)
+
+        return self._cached("sparse", build)  # type: ignore[return-value]
 
     @property
-    def structure_constants(self) -> dict[tuple[int, int], dict[int, sp.Rational]]:
-        """``{(i, j): {k: c}}`` for ``i < j`` with ``[e_i, e_j] = sum_k c e_k``; zeros omitted."""
-        return {pair: {k: _sym(c) for k, c in comps.items()} for pair, comps in self._sparse().items()}
+    def structure_constants(self) -> Mapping[tuple[int, int], Mapping[int, sp.Expr]]:
+        """``{(i, j): {k: c}}`` for ``i < j`` with ``[e_i, e_j] = sum_k c e_k``; zeros omitted (read-only).
 
-    def _vec(self, x: Any, name: str = "x") -> flint.fmpq_mat:
+        Entries are rational, or in :attr:`field` (exact sympy numbers such as ``sqrt(3)/2``).
+        """
+
+        def build() -> MappingProxyType:
+            fb = self._over_field()
+            if fb is not None:
+                assert fb.constants is not None
+                n = self._n
+                out: dict[tuple[int, int], dict[int, sp.Expr]] = {}
+                for a, row in enumerate(fb.constants.rows_as_coordinates()):
+                    for col, c in enumerate(row):
+                        b, k = divmod(col, n)
+                        if a < b and any(c):
+                            out.setdefault((a, b), {})[k] = fb.field.element(c)
+                return MappingProxyType({pair: MappingProxyType(comps) for pair, comps in sorted(out.items())})
+            return MappingProxyType({
+                pair: MappingProxyType({k: xl.fmpq_to_sympy(c) for k, c in comps.items()})
+                for pair, comps in self._sparse().items()
+            })
+
+        return self._cached("structure_constants", build)  # type: ignore[return-value]
+
+    def _vec(self, x: CoefficientVector, name: str = "x") -> QMatrix:
         n = self._n
         if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
             if not 0 <= x < n:
-                raise LieAlgError(f"basis index {x} out of range 0..{n - 1}")
+                raise OptionError(f"basis index {x} out of range 0..{n - 1}")
             v = flint.fmpq_mat(1, n)
             v[0, int(x)] = 1
             return v
         if isinstance(x, flint.fmpq_mat):
+            if x.nrows() != 1 or x.ncols() != n:
+                raise OptionError(f"{name} must be a 1 x {n} row, got {x.nrows()} x {x.ncols()}")
             return x
-        if isinstance(x, sp.MatrixBase):
-            x = list(x)
-        x = list(x)
-        if len(x) != n:
-            raise LieAlgError(f"{name} must have {n} coefficients, got {len(x)}")
-        return flint.fmpq_mat(1, n, [_q(v) for v in x])
+        if isinstance(x, bool):
+            raise OptionError(f"{name} must be a basis index or a coefficient vector, got {x!r}")
+        values = list(x)  # a sympy vector or a sequence of numbers
+        if len(values) != n:
+            raise OptionError(f"{name} must have {n} coefficients, got {len(values)}")
+        try:
+            return flint.fmpq_mat(1, n, [xl.to_fmpq(v) for v in values])
+        except OptionError as err:
+            raise OptionError(f"{name}: {err}") from None
 
-    def _adT(self, v: flint.fmpq_mat) -> flint.fmpq_mat:
+    # ---- exact kernel API (flint rows in and out) ----------------------------------------------
+
+    def ad_matrix(self, x: CoefficientVector) -> QMatrix:
+        """``ad(x)`` as an exact ``n x n`` matrix acting on coefficient columns (``ad(x) y = [x, y]``).
+
+        ``x`` is a basis index, a ``1 x n`` flint row, or a sequence of exact numbers.
+
+        >>> from liealg.catalog import so
+        >>> LieAlgebra.from_matrices(so(3)).ad_matrix(0).entries()
+        [0, 0, 0, 0, 0, 1, 0, -1, 0]
+        """
+        self._require_rational("ad_matrix")
+        return self._ad_matrix(x)
+
+    def _ad_matrix(self, x: CoefficientVector) -> QMatrix:
+        return self._adT(self._vec(x)).transpose()
+
+    def _adT(self, v: QMatrix) -> QMatrix:
         """``ad(v)^T`` for a 1 x n row: its row j is ``[v, e_j]``."""
         n = self._n
         if "T" in self._cache:
             return flint.fmpq_mat(n, n, (v * self._T).entries())
-        vz, vden = v.numer_denom()
-        vn = _int_array([int(x) for x in vz.entries()], (1, n))
-        prod = _imatmul(vn, self._num.reshape(n, n * n))
+        vn, vden = xl.numerators(v)
+        prod = xl.int_matmul(vn, self._num.reshape(n, n * n))
         Z = flint.fmpz_mat(n, n, [int(x) for x in prod.flat])
-        return flint.fmpq_mat(Z) * flint.fmpq(1, int(vden) * self._den)
+        return flint.fmpq_mat(Z) * flint.fmpq(1, vden * self._den)
 
-    def _ad(self, v: flint.fmpq_mat) -> flint.fmpq_mat:
-        return self._adT(v).transpose()
+    def brackets(self, U: QMatrix, V: QMatrix) -> QMatrix:
+        """All brackets ``[u_a, v_b]`` of the rows of ``U`` (p x n) and ``V`` (q x n), as rows.
 
-    def ad(self, x: int | Sequence[Any]) -> sp.Matrix:
-        """The exact matrix of ``ad(x)`` (``ad(x) y = [x, y]`` on coefficient columns).
+        Returns
+        -------
+        fmpq_mat, shape (p*q, n)
+            Row ``a*q + b`` is ``[u_a, v_b]`` (not reduced: use :func:`liealg.exact.linalg.span`).
 
-        ``x`` is a basis index or a coefficient vector.
-
-        >>> from liealg.catalog import so
-        >>> LieAlgebra.from_matrices(so(3)).ad(0).tolist()
-        [[0, 0, 0], [0, 0, 1], [0, -1, 0]]
+        Exact integer products: ``[u, v]_k = sum_ij u_i v_j c_ij^k`` on numerators.
         """
-        return xl.to_sympy(self._ad(self._vec(x)))
+        self._require_rational("brackets")
+        return self._brackets(U, V)
 
-    def bracket(self, u: Sequence[Any], v: Sequence[Any]) -> sp.Matrix:
-        """``[u, v]`` of two coefficient vectors, as an exact column vector."""
-        U, V = self._vec(u, "u"), self._vec(v, "v")
-        return xl.to_sympy(V * self._adT(U)).T
-
-    # ---- exact invariants ---------------------------------------------------------------------
-
-    def _int_tensor(self) -> tuple[np.ndarray, int]:
-        """``(num, den)`` with ``c_ij^k = num[i, j, k] / den``, num int64 or object."""
-        if "int_tensor" not in self._cache:
-            self._cache["int_tensor"] = (self._num, self._den)
-        return self._cache["int_tensor"]
-
-    def _ad_float(self) -> np.ndarray:
-        """Float ``(n, n, n)`` array of ``ad(e_i)`` (for numerics only)."""
-        if "ad_float" not in self._cache:
-            num, den = self._int_tensor()
-            A = np.array(num, dtype=np.float64) / float(den)
-            self._cache["ad_float"] = np.ascontiguousarray(A.transpose(0, 2, 1))
-        return self._cache["ad_float"]
-
-    def _killing(self) -> flint.fmpq_mat:
-        if "killing" not in self._cache:
-            n = self._n
-            num, den = self._int_tensor()
-            A1 = num.reshape(n, n * n)
-            A2 = np.ascontiguousarray(num.transpose(0, 2, 1)).reshape(n, n * n)
-            K = _imatmul(A1, _contiguous(A2.T))
-            self._cache["killing_int"] = (K, den * den)
-            self._cache["killing"] = _np_to_fmpq(K, den * den)
-        return self._cache["killing"]
-
-    def _killing_float(self) -> np.ndarray:
-        self._killing()
-        K, d = self._cache["killing_int"]
-        return np.array(K, dtype=np.float64) / float(d)
-
-    def killing_form(self) -> sp.Matrix:
-        """The Killing form ``K_ij = tr(ad e_i ad e_j)``, exact."""
-        return xl.to_sympy(self._killing())
-
-    def killing_signature(self) -> tuple[int, int, int]:
-        """Exact inertia ``(positive, negative, zero)`` of the Killing form (Sylvester's law)."""
-        if "signature" not in self._cache:
-            self._cache["signature"] = xl.inertia(self._killing())
-        return self._cache["signature"]
-
-    def _bracket_spaces(self, U: flint.fmpq_mat, V: flint.fmpq_mat) -> flint.fmpq_mat:
-        """All brackets ``[u_a, v_b]`` as rows, row ``a * q + b`` (not reduced).
-
-        Exact integer products: ``[u, v]_k = sum_ij u_i v_j c_ij^k`` with numerators.
-        """
+    def _brackets(self, U: QMatrix, V: QMatrix) -> QMatrix:
         n = self._n
         p, q = U.nrows(), V.nrows()
         if p == 0 or q == 0:
             return flint.fmpq_mat(0, n)
-        Un, ud = _np_numer(U)
-        Vn, vd = _np_numer(V)
-        X = _imatmul(Un, self._num.reshape(n, n * n)).reshape(p, n, n)  # [a, j, k]
+        Un, ud = xl.numerators(U)
+        Vn, vd = xl.numerators(V)
+        X = xl.int_matmul(Un, self._num.reshape(n, n * n)).reshape(p, n, n)  # [a, j, k]
         Y = _contiguous(X.transpose(1, 0, 2)).reshape(n, p * n)  # [j, (a, k)]
-        Z = _imatmul(Vn, Y).reshape(q, p, n)  # [b, a, k]
-        Z = _contiguous(Z.transpose(1, 0, 2)).reshape(p * q, n)
-        return _np_to_fmpq(Z, ud * vd * self._den)
+        Z = xl.int_matmul(Vn, Y).reshape(q, p, n)  # [b, a, k]
+        rows = _contiguous(Z.transpose(1, 0, 2)).reshape(p * q, n)
+        return xl.from_numerators(rows, ud * vd * self._den)
 
-    def _with_all(self, V: flint.fmpq_mat) -> flint.fmpq_mat:
-        """``[V, L]`` spanned: every ``[v, e_j]`` as rows (row ``a * n + j``)."""
+    def brackets_with_basis(self, V: QMatrix) -> QMatrix:
+        """``[v_a, e_j]`` for every row ``v_a`` of ``V`` and basis vector ``e_j``: row ``a*n + j``.
+
+        Their span is ``[V, L]``; faster than ``brackets(V, identity)``.
+        """
+        self._require_rational("brackets_with_basis")
+        return self._brackets_with_basis(V)
+
+    def _brackets_with_basis(self, V: QMatrix) -> QMatrix:
         n = self._n
         p = V.nrows()
         if p == 0:
             return flint.fmpq_mat(0, n)
-        Vn, vd = _np_numer(V)
-        X = _imatmul(Vn, self._num.reshape(n, n * n)).reshape(p * n, n)
-        return _np_to_fmpq(X, vd * self._den)
+        Vn, vd = xl.numerators(V)
+        X = xl.int_matmul(Vn, self._num.reshape(n, n * n)).reshape(p * n, n)
+        return xl.from_numerators(X, vd * self._den)
 
-    def _derived(self) -> flint.fmpq_mat:
-        if "derived" not in self._cache:
+    def ideal_closure(self, W: QMatrix) -> QMatrix:
+        """The ideal generated by the rows of ``W``, as an RREF basis (exact)."""
+        self._require_rational("ideal_closure")
+        n = self._n
+        ideal = xl.span(W)
+        while True:
+            bigger = xl.span(xl.stack([ideal, self._brackets_with_basis(ideal)], n))
+            if bigger.nrows() == ideal.nrows():
+                return ideal
+            ideal = bigger
+
+    def killing_matrix(self) -> QMatrix:
+        """The Killing form ``K_ij = tr(ad e_i ad e_j)``, exact (``n x n``)."""
+        self._require_rational("killing_matrix")
+        return flint.fmpq_mat(self._killing())
+
+    def _killing(self) -> QMatrix:
+        def build() -> QMatrix:
+            n = self._n
+            num, den = self._num, self._den
+            A1 = num.reshape(n, n * n)
+            A2 = np.ascontiguousarray(num.transpose(0, 2, 1)).reshape(n, n * n)
+            K = xl.int_matmul(A1, _contiguous(A2.T))
+            self._cache["killing_int"] = (K, den * den)
+            return xl.from_numerators(K, den * den)
+
+        return self._cached("killing", build)  # type: ignore[return-value]
+
+    def killing_matrix_float(self) -> np.ndarray:
+        """The Killing form in float64, shape ``(n, n)`` (read-only; for numerics only)."""
+        self._require_rational("killing_matrix_float")
+
+        def build() -> np.ndarray:
+            self._killing()
+            K, d = self._cache["killing_int"]  # type: ignore[misc]
+            out = np.array(K, dtype=np.float64) / float(d)
+            out.flags.writeable = False
+            return out
+
+        return self._cached("killing_float", build)  # type: ignore[return-value]
+
+    def ad_matrices_float(self) -> np.ndarray:
+        """``ad(e_i)`` in float64, shape ``(n, n, n)`` (read-only; for numerics only)."""
+        self._require_rational("ad_matrices_float")
+
+        def build() -> np.ndarray:
+            A = np.array(self._num, dtype=np.float64) / float(self._den)
+            out = np.ascontiguousarray(A.transpose(0, 2, 1))
+            out.flags.writeable = False
+            return out
+
+        return self._cached("ad_float", build)  # type: ignore[return-value]
+
+    def killing_orthogonal(self, V: QMatrix) -> QMatrix:
+        """``{x : K(x, v) = 0 for all rows v of V}`` as an RREF basis."""
+        self._require_rational("killing_orthogonal")
+        return self._killing_orthogonal(V)
+
+    def _killing_orthogonal(self, V: QMatrix) -> QMatrix:
+        if V.nrows() == 0:
+            return xl.identity(self._n)
+        return xl.span(xl.nullspace(V * self._killing()))
+
+    def derived_basis(self) -> QMatrix:
+        """``[L, L]`` as an RREF basis (flint)."""
+        self._require_rational("derived_basis")
+        return flint.fmpq_mat(self._derived())
+
+    def _derived(self) -> QMatrix:
+        def build() -> QMatrix:
             n = self._n
             if self._semisimple_fast():
-                self._cache["derived"] = _identity(n)
-            else:
-                Z = flint.fmpz_mat(self._num.reshape(n * n, n).tolist())
-                self._cache["derived"] = _span(flint.fmpq_mat(Z))
-        return self._cache["derived"]
+                return xl.identity(n)
+            Z = flint.fmpz_mat(self._num.reshape(n * n, n).tolist())
+            return xl.span(flint.fmpq_mat(Z))
 
-    def _derived_series(self) -> list[flint.fmpq_mat]:
-        return self._series("derived_series", lambda current: self._bracket_spaces(current, current))
+        return self._cached("derived", build)  # type: ignore[return-value]
 
-    def _lower_central_series(self) -> list[flint.fmpq_mat]:
-        return self._series("lcs", self._with_all)
-
-    def _series(self, key: str, step: Callable[[flint.fmpq_mat], flint.fmpq_mat]) -> list[flint.fmpq_mat]:
+    def _series(self, key: str, step: Callable[[QMatrix], QMatrix]) -> tuple[QMatrix, ...]:
         """L, [L, L], then ``step`` repeated until the dimension stops falling (cached)."""
-        if key not in self._cache:
-            series = [_identity(self._n)]
+
+        def build() -> tuple[QMatrix, ...]:
+            series = [xl.identity(self._n)]
             current = self._derived()
             while True:
                 series.append(current)
                 if current.nrows() == 0 or current.nrows() == series[-2].nrows():
                     break
-                current = _span(step(current))
-            self._cache[key] = series
-        return self._cache[key]
+                current = xl.span(step(current))
+            return tuple(series)
 
-    def derived_series(self) -> list[sp.Matrix]:
-        """``[L, L^(1), L^(2), ...]`` with ``L^(k+1) = [L^(k), L^(k)]``, as row bases.
+        return self._cached(key, build)  # type: ignore[return-value]
+
+    def _derived_series(self) -> tuple[QMatrix, ...]:
+        return self._series("derived_series", lambda current: self._brackets(current, current))
+
+    def _lower_central_series(self) -> tuple[QMatrix, ...]:
+        return self._series("lcs", self.brackets_with_basis)
+
+    def derived_series_bases(self) -> tuple[QMatrix, ...]:
+        """``(L, L^(1), L^(2), ...)`` with ``L^(k+1) = [L^(k), L^(k)]``, as RREF bases (flint).
 
         Stops at the first term equal to its predecessor (0 for a solvable algebra).
         """
-        return [xl.to_sympy(S) for S in self._derived_series()]
+        self._require_rational("derived_series_bases")
+        return tuple(flint.fmpq_mat(S) for S in self._derived_series())
 
-    def lower_central_series(self) -> list[sp.Matrix]:
-        """``[L, L^2, L^3, ...]`` with ``L^(k+1) = [L, L^k]``, as row bases; stops when stable."""
-        return [xl.to_sympy(S) for S in self._lower_central_series()]
+    def lower_central_series_bases(self) -> tuple[QMatrix, ...]:
+        """``(L, L^2, L^3, ...)`` with ``L^(k+1) = [L, L^k]``, as RREF bases (flint); stops when stable."""
+        self._require_rational("lower_central_series_bases")
+        return tuple(flint.fmpq_mat(S) for S in self._lower_central_series())
 
-    def derived_algebra(self) -> sp.Matrix:
-        """``[L, L]`` as a row basis."""
-        return xl.to_sympy(self._derived())
+    def center_basis(self) -> QMatrix:
+        """The centre ``{x : [x, L] = 0}`` as an RREF basis (flint)."""
+        self._require_rational("center_basis")
+        return flint.fmpq_mat(self._center())
 
-    def _center(self) -> flint.fmpq_mat:
-        if "center" not in self._cache:
+    def _center(self) -> QMatrix:
+        def build() -> QMatrix:
             n = self._n
             if self._semisimple_fast():
-                self._cache["center"] = flint.fmpq_mat(0, n)
-            else:
-                Z = flint.fmpz_mat(self._num.reshape(n, n * n).transpose().tolist() if n else [])
-                self._cache["center"] = _span(xl.nullspace(flint.fmpq_mat(Z)))
-        return self._cache["center"]
+                return flint.fmpq_mat(0, n)
+            Z = flint.fmpz_mat(self._num.reshape(n, n * n).transpose().tolist() if n else [])
+            return xl.span(xl.nullspace(flint.fmpq_mat(Z)))
 
-    def center(self) -> sp.Matrix:
-        """The centre ``{x : [x, L] = 0}`` as a row basis."""
-        return xl.to_sympy(self._center())
+        return self._cached("center", build)  # type: ignore[return-value]
 
     def _semisimple_fast(self) -> bool:
         """Cartan's criterion from the (fast, exact) Killing form: non-degenerate iff semisimple."""
-        if "ss" not in self._cache:
-            K = self._killing()
-            self._cache["ss"] = self._n > 0 and xl.rank(K) == self._n
-        return self._cache["ss"]
+        return self._cached("ss", lambda: self._n > 0 and xl.rank(self._killing()) == self._n)  # type: ignore[return-value]
 
-    def _kperp(self, V: flint.fmpq_mat) -> flint.fmpq_mat:
-        """``{x : K(x, v) = 0 for all rows v of V}``."""
-        if V.nrows() == 0:
-            return _identity(self._n)
-        return _span(xl.nullspace(V * self._killing()))
+    def radical_basis(self) -> QMatrix:
+        """The solvable radical ``{x : K(x, [L, L]) = 0}`` (characteristic 0), as an RREF basis (flint)."""
+        self._require_rational("radical_basis")
+        return flint.fmpq_mat(self._radical())
 
-    def _radical(self) -> flint.fmpq_mat:
-        if "radical" not in self._cache:
-            # char 0: the solvable radical is the Killing-orthogonal complement of [L, L]
-            self._cache["radical"] = self._kperp(self._derived())
-        return self._cache["radical"]
+    def _radical(self) -> QMatrix:
+        # char 0: the solvable radical is the Killing-orthogonal complement of [L, L]
+        return self._cached("radical", lambda: self._killing_orthogonal(self._derived()))  # type: ignore[return-value]
 
-    def radical(self) -> sp.Matrix:
-        """The solvable radical ``{x : K(x, [L, L]) = 0}`` (characteristic 0), as a row basis."""
-        return xl.to_sympy(self._radical())
+    def nilradical_basis(self) -> QMatrix:
+        """The nilradical (largest nilpotent ideal), as an RREF basis (flint)."""
+        self._require_rational("nilradical_basis")
+        return flint.fmpq_mat(self._nilradical())
 
-    def _nilradical(self) -> flint.fmpq_mat:
-        if "nilradical" not in self._cache:
-            self._cache["nilradical"] = self._compute_nilradical()
-        return self._cache["nilradical"]
+    def _nilradical(self) -> QMatrix:
+        return self._cached("nilradical", self._compute_nilradical)  # type: ignore[return-value]
 
-    def _compute_nilradical(self) -> flint.fmpq_mat:
+    def _compute_nilradical(self) -> QMatrix:
         """N = {x in R : ad x nilpotent}; N contains [L, R].
 
         By Lie's theorem ad(R) is triangularizable with weights (linear forms) that vanish on
@@ -1029,39 +1151,39 @@ class LieAlgebra:
         R = self._radical()
         if R.nrows() == 0:
             return R
-        Q = _span(self._with_all(R))
+        Q = xl.span(self._brackets_with_basis(R))
         if Q.nrows() == R.nrows():
             return Q
-        X = _complement_rows(Q, R)
+        X = xl.complement_rows(Q, R)
         m = X.nrows()
-        gens = [self._ad(_row(X, t)) for t in range(m)]
+        gens = [self._ad_matrix(xl.row(X, t)) for t in range(m)]
         genT_flat = [flint.fmpq_mat(1, n * n, g.transpose().entries()) for g in gens]
         # incremental echelon basis of A (rows = flattened matrices), identity first
-        basis_rows: flint.fmpq_mat = flint.fmpq_mat(0, n * n)
+        basis_rows: QMatrix = flint.fmpq_mat(0, n * n)
         pivots: list[int] = []
         functionals: list[list[flint.fmpq]] = []
 
-        def add(M: flint.fmpq_mat) -> bool:
+        def add(M: QMatrix) -> bool:
             nonlocal basis_rows
             v = flint.fmpq_mat(1, n * n, M.entries())
             if pivots:
-                v = v - _cols(v, pivots) * basis_rows
+                v = v - xl.columns(v, pivots) * basis_rows
             ve = v.entries()
             lead = next((j for j, x in enumerate(ve) if x != 0), None)
             if lead is None:
                 return False
             v = v * (1 / ve[lead])
             if basis_rows.nrows():
-                col = _cols(basis_rows, [lead])
+                col = xl.columns(basis_rows, [lead])
                 basis_rows = basis_rows - col * v
-            basis_rows = _stack([basis_rows, v], n * n)
+            basis_rows = xl.stack([basis_rows, v], n * n)
             pivots.append(lead)
             # tr(ad(x_t) M) = <flat(ad(x_t)^T), flat(M)>
             functionals.append([(genT_flat[t] * flint.fmpq_mat(n * n, 1, M.entries()))[0, 0] for t in range(m)])
             return True
 
-        add(_identity(n))
-        frontier = [_identity(n)]
+        add(xl.identity(n))
+        frontier = [xl.identity(n)]
         while frontier:
             rank_now = xl.rank(flint.fmpq_mat(len(functionals), m, [x for f in functionals for x in f]))
             if rank_now == m:
@@ -1076,20 +1198,23 @@ class LieAlgebra:
         Phi = flint.fmpq_mat(len(functionals), m, [x for f in functionals for x in f])
         C = xl.nullspace(Phi)
         extra = C * X if C.nrows() else flint.fmpq_mat(0, n)
-        return _span(_stack([Q, extra], n))
-
-    def nilradical(self) -> sp.Matrix:
-        """The nilradical (largest nilpotent ideal), as a row basis."""
-        return xl.to_sympy(self._nilradical())
+        return xl.span(xl.stack([Q, extra], n))
 
     # ---- Levi decomposition ----------------------------------------------------------------
 
-    def _levi(self) -> tuple[flint.fmpq_mat, flint.fmpq_mat]:
-        if "levi" not in self._cache:
-            self._cache["levi"] = self._compute_levi()
-        return self._cache["levi"]
+    def levi_bases(self) -> tuple[QMatrix, QMatrix]:
+        """A Levi decomposition ``L = S ⋉ R`` as bases (flint rows): ``(S, R)``.
 
-    def _compute_levi(self) -> tuple[flint.fmpq_mat, flint.fmpq_mat]:
+        ``S`` spans a semisimple subalgebra complementing the solvable radical ``R``.
+        """
+        self._require_rational("levi_bases")
+        S, R = self._levi()
+        return flint.fmpq_mat(S), flint.fmpq_mat(R)
+
+    def _levi(self) -> tuple[QMatrix, QMatrix]:
+        return self._cached("levi", self._compute_levi)  # type: ignore[return-value]
+
+    def _compute_levi(self) -> tuple[QMatrix, QMatrix]:
         """GAP's LeviMalcevDecomposition: a complement of R, corrected along R's derived series.
 
         Let x_a span a complement of R with ``[x_a, x_b] = sum_c q_ab^c x_c (mod R)`` (the
@@ -1102,11 +1227,11 @@ class LieAlgebra:
         R = self._radical()
         r = R.nrows()
         if r == 0:
-            return _identity(n), R
+            return xl.identity(n), R
         if r == n:
             return flint.fmpq_mat(0, n), R
         center = self._center()
-        if center.nrows() == r and _span(_stack([center, R], n)).nrows() == r:
+        if center.nrows() == r and xl.span(xl.stack([center, R], n)).nrows() == r:
             # reductive: L = [L, L] ⊕ Z and [L, L] is the Levi factor
             return self._derived(), R
         _, piv = xl.rref(R)
@@ -1115,35 +1240,41 @@ class LieAlgebra:
         X = flint.fmpq_mat(s, n)
         for a, j in enumerate(comp):
             X[a, j] = 1
-        basis_XR = _stack([X, R], n)
+        basis_XR = xl.stack([X, R], n)
         # structure constants of L/R in the classes of the x_a
-        XX = self._bracket_spaces(X, X)
-        coordsXX = _coordinates(basis_XR, XX)
+        coordsXX = xl.coordinates(basis_XR, self._brackets(X, X))
+        if coordsXX is None:
+            raise NotALieAlgebraError("Levi decomposition: a bracket left the algebra (is the Jacobi identity true?)")
         ce = coordsXX.entries()
         width = s + r
         q = [[[ce[(a * s + b) * width + c] for c in range(s)] for b in range(s)] for a in range(s)]
         # derived series of R (ideals of L)
         series = [R]
         while series[-1].nrows():
-            nxt = _span(self._bracket_spaces(series[-1], series[-1]))
+            nxt = xl.span(self._brackets(series[-1], series[-1]))
             if nxt.nrows() == series[-1].nrows():
-                raise LieAlgError("internal error: the radical is not solvable")
+                raise NotALieAlgebraError(
+                    "the radical is not solvable: these structure constants do not satisfy the Jacobi identity "
+                    "(built with check=False?)"
+                )
             series.append(nxt)
         for i in range(len(series) - 1):
             Ri, Rn = series[i], series[i + 1]
-            W = _complement_rows(Rn, Ri)
+            W = xl.complement_rows(Rn, Ri)
             m = W.nrows()
-            basis_i = _stack([W, Rn], n)
-            XX = self._bracket_spaces(X, X)
+            basis_i = xl.stack([W, Rn], n)
+            XX = self._brackets(X, X)
             # E_ab = [x_a, x_b] - sum_c q_ab^c x_c must lie in R_i
             Qmat = flint.fmpq_mat(s * s, s, [q[a][b][c] for a in range(s) for b in range(s) for c in range(s)])
             E = XX - Qmat * X
             if xl.is_zero(E):
                 break  # the complement is already a subalgebra
-            cE = _coordinates(basis_i, E)
-            cXW = _coordinates(basis_i, self._bracket_spaces(X, W))
+            cE = xl.coordinates(basis_i, E)
+            cXW = xl.coordinates(basis_i, self._brackets(X, W))
             if cE is None or cXW is None:
-                raise LieAlgError("internal error in the Levi decomposition (a bracket left R_i)")
+                raise NotALieAlgebraError(
+                    "Levi decomposition: a bracket left R_i (is the Jacobi identity true? built with check=False?)"
+                )
             wi = basis_i.nrows()
             cEe, cXWe = cE.entries(), cXW.entries()
             rho = [[[cXWe[(a * m + u) * wi + v] for u in range(m)] for v in range(m)] for a in range(s)]
@@ -1158,16 +1289,84 @@ class LieAlgebra:
                 if Y is None:
                     continue
                 Xt = X + Y * W
-                if _coordinates(_stack([Xt, Rn], n), self._bracket_spaces(Xt, Xt)) is not None:
+                if xl.coordinates(xl.stack([Xt, Rn], n), self._brackets(Xt, Xt)) is not None:
                     break
                 Y = None
             if Y is None:
-                raise LieAlgError("internal error: the Levi correction system has no solution")
+                raise NotALieAlgebraError(
+                    "Levi decomposition: the correction system has no solution (is the Jacobi identity true?)"
+                )
             X = X + Y * W
         # certificate: X spans a subalgebra
-        if _coordinates(X, self._bracket_spaces(X, X)) is None:
-            raise LieAlgError("internal error: the Levi complement is not closed")
+        if xl.coordinates(X, self._brackets(X, X)) is None:
+            raise NotALieAlgebraError("Levi decomposition: the complement is not closed (is the Jacobi identity true?)")
         return X, R
+
+    # ---- exact invariants for people (sympy, immutable) ---------------------------------------
+
+    def ad(self, x: CoefficientVector) -> sp.ImmutableMatrix:
+        """The exact matrix of ``ad(x)`` (``ad(x) y = [x, y]`` on coefficient columns).
+
+        ``x`` is a basis index or a coefficient vector.
+
+        >>> from liealg.catalog import so
+        >>> LieAlgebra.from_matrices(so(3)).ad(0).tolist()
+        [[0, 0, 0], [0, 0, 1], [0, -1, 0]]
+        """
+        fb = self._over_field()
+        if fb is not None:
+            return fb.field.sympy_matrix(self._field_ad(self._field_vector(x, "x")))
+        return xl.to_sympy(self._ad_matrix(x))
+
+    def bracket(self, u: CoefficientVector, v: CoefficientVector) -> sp.ImmutableMatrix:
+        """``[u, v]`` of two coefficient vectors, as an exact column vector."""
+        fb = self._over_field()
+        if fb is not None:
+            column = self._field_ad(self._field_vector(u, "u")) * self._field_vector(v, "v").transpose()
+            return fb.field.sympy_matrix(column)
+        U, V = self._vec(u, "u"), self._vec(v, "v")
+        return xl.to_sympy(V * self._adT(U)).T
+
+    def killing_form(self) -> sp.ImmutableMatrix:
+        """The Killing form ``K_ij = tr(ad e_i ad e_j)``, exact (entries in :attr:`field`)."""
+        fb = self._over_field()
+        if fb is not None:
+            assert fb.constants is not None
+            n = self._n
+            swapped = fb.constants.columns([l * n + k for k in range(n) for l in range(n)])  # [b, (k, l)] = c_bl^k
+            return fb.field.sympy_matrix(fb.constants * swapped.transpose())
+        return xl.to_sympy(self._killing())
+
+    def killing_signature(self) -> tuple[int, int, int]:
+        """Exact inertia ``(positive, negative, zero)`` of the Killing form (Sylvester's law)."""
+        return self._cached("signature", lambda: xl.inertia(self._killing()))  # type: ignore[return-value]
+
+    def derived_series(self) -> tuple[sp.ImmutableMatrix, ...]:
+        """``(L, L^(1), L^(2), ...)`` with ``L^(k+1) = [L^(k), L^(k)]``, as row bases.
+
+        Stops at the first term equal to its predecessor (0 for a solvable algebra).
+        """
+        return tuple(self._given_rows(S) for S in self._derived_series())
+
+    def lower_central_series(self) -> tuple[sp.ImmutableMatrix, ...]:
+        """``(L, L^2, L^3, ...)`` with ``L^(k+1) = [L, L^k]``, as row bases; stops when stable."""
+        return tuple(self._given_rows(S) for S in self._lower_central_series())
+
+    def derived_algebra(self) -> sp.ImmutableMatrix:
+        """``[L, L]`` as a row basis."""
+        return self._given_rows(self._derived())
+
+    def center(self) -> sp.ImmutableMatrix:
+        """The centre ``{x : [x, L] = 0}`` as a row basis."""
+        return self._given_rows(self._center())
+
+    def radical(self) -> sp.ImmutableMatrix:
+        """The solvable radical ``{x : K(x, [L, L]) = 0}`` (characteristic 0), as a row basis."""
+        return self._given_rows(self._radical())
+
+    def nilradical(self) -> sp.ImmutableMatrix:
+        """The nilradical (largest nilpotent ideal), as a row basis."""
+        return self._given_rows(self._nilradical())
 
     def levi_decomposition(self) -> LeviDecomposition:
         """A Levi decomposition ``L = S ⋉ R`` (S semisimple subalgebra, R the solvable radical).
@@ -1178,7 +1377,7 @@ class LieAlgebra:
         (3, 3)
         """
         S, R = self._levi()
-        return LeviDecomposition(xl.to_sympy(S), xl.to_sympy(R))
+        return LeviDecomposition(self._given_rows(S), self._given_rows(R))
 
     # ---- predicates ---------------------------------------------------------------------------
 
@@ -1204,85 +1403,145 @@ class LieAlgebra:
 
     # ---- new algebras from this one --------------------------------------------------------
 
-    def change_basis(self, P: Any) -> "LieAlgebra":
-        """The same algebra in the basis ``e'_i = sum_j P_ij e_j`` (``P`` invertible, rational).
+    def change_basis(self, P: CoefficientRows | MatrixLike) -> LieAlgebra:
+        """The same algebra in the basis ``e'_i = sum_j P_ij e_j`` (``P`` invertible, exact).
 
         Structure constants transform as ``c'_ab^m = sum P_ai P_bj c_ij^k (P^-1)_km``; matrices (if
-        any) become the same combinations.
+        any) become the same combinations. ``P`` may have algebraic entries (``sqrt(3)/2``): the
+        new structure constants then lie in the field they generate (:attr:`field`).
+
+        Raises
+        ------
+        OptionError
+            ``P`` is not an invertible exact ``n x n`` matrix of rational or algebraic numbers.
 
         >>> from liealg.catalog import so
         >>> L = LieAlgebra.from_matrices(so(3))
         >>> L.change_basis([[1, 1, 0], [0, 1, 0], [0, 0, 2]]).killing_signature()
         (0, 3, 0)
+        >>> L.change_basis([["sqrt(2)", 0, 0], [0, 1, 0], [0, 0, 1]]).structure_constants[(0, 1)]
+        mappingproxy({2: -sqrt(2)})
         """
-        n = self._n
         try:
-            Pm = xl.qmatrix(P if isinstance(P, sp.MatrixBase) else [list(r) for r in P])
-        except (TypeError, ValueError) as err:
-            raise LieAlgError(f"change_basis: P must be an exact rational {n}x{n} matrix ({err})") from None
+            Pm = _coefficient_rows(P, None, "change_basis: P")  # type: ignore[arg-type]
+        except OptionError:
+            Pm = None  # not rational: algebraic entries, or not numbers at all (decided below)
+        if Pm is None or self._over_field() is not None:
+            return self._change_basis_over_field(P)
+        return self._change_basis_rational(Pm)
+
+    def _change_basis_over_field(self, P: CoefficientRows | MatrixLike) -> LieAlgebra:
+        n = self._n
+        M = P if isinstance(P, sp.MatrixBase) else exact_matrix(
+            P.tolist() if isinstance(P, flint.fmpq_mat) else P, where="change_basis: P")  # type: ignore[arg-type]
+        if M.shape != (n, n):
+            raise OptionError(f"change_basis: P must be {n}x{n}, got {M.rows}x{M.cols}")
+        fb = self._over_field()
+        old_generators = fb.field.generators if fb is not None else ()
+        K = NumberField.of(list(old_generators) + [v for v in M.todok().values()])
+        P2 = K.matrix(M)
+        P_old = K.matrix(fb.field.sympy_matrix(fb.to_core)) if fb is not None and fb.to_core is not None else None
+        P_new = P2 * P_old if P_old is not None else P2
+        core = self.rational_form()
+        if P_new.is_rational():
+            return core._change_basis_rational(P_new.parts[0])
+        try:
+            Pinv = P_new.inverse()
+        except OptionError:
+            raise OptionError("change_basis: P is singular") from None
+        matrices = None
+        given = self.matrices
+        if given is not None:
+            matrices = tuple(sp.ImmutableMatrix(sp.expand(sum((M[a, b] * given[b] for b in range(n)),
+                                                              sp.zeros(*given[0].shape))))
+                             for a in range(n))
+        fb_new = _FieldBasis(K, matrices, P_new, Pinv, _field_tensor_from_core(core._T, P_new, Pinv))
+        note = f"structure constants over {K} in this basis (rational_form() has rational ones)"
+        return LieAlgebra._make(n, core._num, core._den, core._mat_re, core._mat_im, core._mat_size, note, fb_new)
+
+    def _change_basis_rational(self, Pm: QMatrix) -> LieAlgebra:
+        n = self._n
         if Pm.nrows() != n or Pm.ncols() != n:
-            raise LieAlgError(f"change_basis: P must be {n}x{n}, got {Pm.nrows()}x{Pm.ncols()}")
+            raise OptionError(f"change_basis: P must be {n}x{n}, got {Pm.nrows()}x{Pm.ncols()}")
         if Pm.det() == 0:
-            raise LieAlgError("change_basis: P is singular")
+            raise OptionError("change_basis: P is singular")
         Pinv = Pm.inv()
-        Pz, pden = Pm.numer_denom()
-        Iz, iden = Pinv.numer_denom()
-        Pn = _int_array([int(x) for x in Pz.entries()], (n, n))
-        In = _int_array([int(x) for x in Iz.entries()], (n, n))
+        Pn, pden = xl.numerators(Pm)
+        In, iden = xl.numerators(Pinv)
         num = self._num
-        T1 = _imatmul(Pn, num.reshape(n, n * n)).reshape(n, n, n)  # [a, j, k]
-        T1 = _contiguous(T1.transpose(1, 0, 2)).reshape(n, n * n)  # [j, (a, k)]
-        T2 = _imatmul(Pn, T1).reshape(n, n, n)  # [b, a, k]
-        T2 = _contiguous(T2.transpose(1, 0, 2)).reshape(n * n, n)  # [(a, b), k]
-        T3 = _imatmul(T2, In)  # [(a, b), m]
-        den = self._den * int(pden) ** 2 * int(iden)
+        T1 = xl.int_matmul(Pn, num.reshape(n, n * n)).reshape(n, n, n)  # [a, j, k]
+        T1_jak = _contiguous(T1.transpose(1, 0, 2)).reshape(n, n * n)  # [j, (a, k)]
+        T2 = xl.int_matmul(Pn, T1_jak).reshape(n, n, n)  # [b, a, k]
+        T2_abk = _contiguous(T2.transpose(1, 0, 2)).reshape(n * n, n)  # [(a, b), k]
+        T3 = xl.int_matmul(T2_abk, In)  # [(a, b), m]
+        den = self._den * pden**2 * iden
         mat_re = Pm * self._mat_re if self._mat_re is not None else None
         mat_im = Pm * self._mat_im if self._mat_im is not None else None
-        return LieAlgebra._make(n, T3, den, mat_re, mat_im, self._mat_size, self._note)
+        fb = None
+        if self._fb is not None and self._fb.matrices is not None:  # matrices over a field, rational constants
+            given = self._fb.matrices
+            P_sym = xl.to_sympy(Pm)
+            fb = _FieldBasis(self._fb.field, tuple(
+                sp.ImmutableMatrix(sp.expand(sum((P_sym[a, b] * given[b] for b in range(n)), sp.zeros(*given[0].shape))))
+                for a in range(n)))
+        return LieAlgebra._make(n, T3, den, mat_re, mat_im, self._mat_size, self._note, fb)
 
-    def _sub_T(self, W: flint.fmpq_mat) -> flint.fmpq_mat | None:
+    def _sub_T(self, W: QMatrix) -> QMatrix | None:
         m = W.nrows()
         if m == 0:
             return flint.fmpq_mat(0, 0)
-        C = _coordinates(W, self._bracket_spaces(W, W))
+        C = xl.coordinates(W, self._brackets(W, W))
         if C is None:
             return None
         return flint.fmpq_mat(m, m * m, C.entries())
 
-    def subalgebra(self, basis: Any) -> "LieAlgebra":
-        """The subalgebra with the given basis (rows of coefficients), as a LieAlgebra in that basis."""
-        W = basis if isinstance(basis, flint.fmpq_mat) else xl.qmatrix(sp.Matrix(basis))
-        if W.ncols() != self._n:
-            raise LieAlgError(f"subalgebra: rows must have {self._n} coefficients")
+    def subalgebra(self, basis: CoefficientRows) -> LieAlgebra:
+        """The subalgebra with the given basis (rows of coefficients), as a LieAlgebra in that basis.
+
+        Raises
+        ------
+        OptionError
+            Rows that are not exact, of the wrong length, dependent, or that do not span a
+            subalgebra.
+        """
+        self._require_rational("subalgebra")
+        W = _coefficient_rows(basis, self._n, "subalgebra")
         if xl.rank(W) != W.nrows():
-            raise LieAlgError("subalgebra: the basis rows are dependent")
+            raise OptionError("subalgebra: the basis rows are dependent")
         T = self._sub_T(W)
         if T is None:
-            raise LieAlgError("subalgebra: the rows do not span a subalgebra (a bracket leaves the span)")
+            raise OptionError("subalgebra: the rows do not span a subalgebra (a bracket leaves the span)")
         mat_re = W * self._mat_re if self._mat_re is not None else None
         mat_im = W * self._mat_im if self._mat_im is not None else None
         return LieAlgebra._make_T(W.nrows(), T, mat_re, mat_im, self._mat_size, self._note)
 
-    def quotient(self, ideal: Any) -> "LieAlgebra":
+    def quotient(self, ideal: CoefficientRows) -> LieAlgebra:
         """``L / I`` for an ideal ``I`` (rows), in the basis of the classes of the unit vectors
-        ``e_j`` at the non-pivot columns of I's reduced row echelon form."""
+        ``e_j`` at the non-pivot columns of I's reduced row echelon form.
+
+        Raises
+        ------
+        OptionError
+            Rows that are not exact, of the wrong length, or that do not span an ideal.
+        """
+        self._require_rational("quotient")
         n = self._n
-        I = ideal if isinstance(ideal, flint.fmpq_mat) else xl.qmatrix(sp.Matrix(ideal))
-        if I.nrows() and I.ncols() != n:
-            raise LieAlgError(f"quotient: rows must have {n} coefficients")
-        I = _span(I) if I.nrows() else flint.fmpq_mat(0, n)
-        if I.nrows() and xl.coordinates_in_rref(I, xl.rref(I)[1], _span(self._with_all(I))) is None:
-            raise LieAlgError("quotient: the rows do not span an ideal")
-        _, piv = xl.rref(I) if I.nrows() else (None, ())
+        ideal_rows = _coefficient_rows(ideal, n, "quotient")
+        ideal_rows = xl.span(ideal_rows) if ideal_rows.nrows() else flint.fmpq_mat(0, n)
+        if ideal_rows.nrows():
+            _, ipiv = xl.rref(ideal_rows)
+            if xl.coordinates_in_rref(ideal_rows, ipiv, xl.span(self._brackets_with_basis(ideal_rows))) is None:
+                raise OptionError("quotient: the rows do not span an ideal")
+        piv = xl.rref(ideal_rows)[1] if ideal_rows.nrows() else ()
         comp = [j for j in range(n) if j not in set(piv)]
         s = len(comp)
         X = flint.fmpq_mat(s, n)
         for a, j in enumerate(comp):
             X[a, j] = 1
-        C = _coordinates(_stack([X, I], n), self._bracket_spaces(X, X))
+        C = xl.coordinates(xl.stack([X, ideal_rows], n), self._brackets(X, X))
+        assert C is not None  # X and the ideal span L
         ce = C.entries()
-        w = n
-        T = flint.fmpq_mat(s, s * s, [ce[(a * s + b) * w + c] for a in range(s) for b in range(s) for c in range(s)])
+        T = flint.fmpq_mat(s, s * s, [ce[(a * s + b) * n + c] for a in range(s) for b in range(s) for c in range(s)])
         return LieAlgebra._make_T(s, T)
 
     # ---- checks -------------------------------------------------------------------------------
@@ -1295,8 +1554,8 @@ class LieAlgebra:
         an integer below the product that vanishes mod every prime is 0).
         """
         n = self._n
-        num, _ = self._int_tensor()
-        M = _maxabs(num)
+        num = self._num
+        M = xl.max_abs(num)
         if M == 0:
             return
         nnz = int(np.count_nonzero(num))
@@ -1305,14 +1564,14 @@ class LieAlgebra:
             self._jacobi_sparse(num)
             return
         bound = 3 * n * M * M
-        if bound < _EXACT_FLOAT_LIMIT:
+        if bound < xl.EXACT_FLOAT_LIMIT:
             self._jacobi_pass(num.astype(np.float64), None)
             return
         primes = []
         prod = 1
-        p = int(math.isqrt(_EXACT_FLOAT_LIMIT // (3 * n))) - 1
+        p = math.isqrt(xl.EXACT_FLOAT_LIMIT // (3 * n)) - 1
         while prod <= 2 * bound:
-            p = int(flint.fmpz(p).prev_prime()) if hasattr(flint.fmpz, "prev_prime") else _prev_prime(p)
+            p = xl.prev_prime(p)
             primes.append(p)
             prod *= p
             p -= 1
@@ -1349,7 +1608,8 @@ class LieAlgebra:
             if i < j:
                 br.setdefault((i, j), {})[k] = v
 
-        def mul(A: dict, B: dict, out: dict, sign: int) -> None:
+        def mul(A: dict[int, dict[int, int]], B: dict[int, dict[int, int]], out: dict[int, dict[int, int]],
+                sign: int) -> None:
             for k, row in A.items():
                 acc = out.setdefault(k, {})
                 for j, a in row.items():
@@ -1380,39 +1640,51 @@ class LieAlgebra:
     # ---- dunder -------------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        if self._mat_re is not None:
+        if self._fb is not None and self._fb.matrices is not None:
+            d = self._fb.matrices[0].rows
+            src = f"basis of {self._n} matrices {d}x{d} over {self._fb.field}"
+            if self._over_field() is None:
+                src += ", rational structure constants"
+        elif self._mat_re is not None:
             field = "Q(i)" if self._mat_im is not None else "Q"
             src = f"basis of {self._n} matrices {self._mat_size}x{self._mat_size} over {field}"
         else:
-            src = f"{len(self._sparse())} nonzero brackets"
+            src = f"{len(self.structure_constants)} nonzero brackets"
+            if self._over_field() is not None:
+                src += f" over {self.field}"
         return f"LieAlgebra(dim={self._n}, {src})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LieAlgebra):
             return NotImplemented
+        mine, theirs = self._over_field(), other._over_field()
+        if mine is not None or theirs is not None:  # structure constants over a number field
+            if mine is None or theirs is None or mine.field != theirs.field:
+                return False
+            return self._n == other._n and mine.constants == theirs.constants
         return self._n == other._n and self._den == other._den and np.array_equal(self._num, other._num)
 
     def __hash__(self) -> int:
-        if "hash" not in self._cache:
+        def build() -> int:
             nz = np.nonzero(self._num)
-            self._cache["hash"] = hash((self._n, self._den, tuple(int(x) for x in self._num[nz][:64])))
-        return self._cache["hash"]
+            return hash((self._n, self._den, str(self.field), tuple(int(x) for x in self._num[nz][:64])))
+
+        return self._cached("hash", build)  # type: ignore[return-value]
 
 
-def _np_numer(M: flint.fmpq_mat) -> tuple[np.ndarray, int]:
-    """Integer numerators (numpy) and the common denominator of a flint rational matrix."""
-    Z, den = M.numer_denom()
-    return _int_array([int(x) for x in Z.entries()], (M.nrows(), M.ncols())), int(den)
 
 
-def _np_to_fmpq(A: np.ndarray, den: int) -> flint.fmpq_mat:
-    """``A / den`` as a flint rational matrix."""
-    r, c = A.shape
-    if r == 0 or c == 0:
-        return flint.fmpq_mat(r, c)
-    Z = flint.fmpz_mat(A.tolist())
-    M = flint.fmpq_mat(Z)
-    return M * flint.fmpq(1, den) if den != 1 else M
+def _structure_constant(c: object, where: str) -> flint.fmpq:
+    """One structure constant as an exact rational (strings through the safe parser)."""
+    if isinstance(c, (float, np.floating)):
+        raise NotALieAlgebraError(
+            f"{where}: floating-point value {c!r} refused: give exact numbers (int, Fraction, sympy Rational or "
+            "a string like '-1/2')"
+        )
+    try:
+        return xl.to_fmpq(c)  # type: ignore[arg-type]  # anything else is refused inside
+    except OptionError as err:
+        raise NotALieAlgebraError(f"{where}: cannot read {c!r:.60} as an exact number: {err}") from None
 
 
 def _random_weights(s: int, count: int, salt: int) -> list[list[int]]:
@@ -1421,8 +1693,14 @@ def _random_weights(s: int, count: int, salt: int) -> list[list[int]]:
 
 
 def _levi_correction(
-    q: list, rho: list, cEe: list, s: int, m: int, wi: int, weights: list[list[int]]
-) -> flint.fmpq_mat | None:
+    q: list[list[list[flint.fmpq]]],
+    rho: list[list[list[flint.fmpq]]],
+    cEe: list[flint.fmpq],
+    s: int,
+    m: int,
+    wi: int,
+    weights: list[list[int]],
+) -> QMatrix | None:
     """Solve for Y (s x m) in the linearized Levi condition, combined with the given weights.
 
     For a weight vector u and each b, the residual of ``φ[u, x_b] = [φ u, φ x_b]`` mod R_(i+1) is
@@ -1447,7 +1725,7 @@ def _levi_correction(
                 for c in range(s):
                     if qb[c] != 0:
                         row[c * m + v] -= qb[c]
-                row[ncol] = -sum(u[a] * cEe[(a * s + b) * wi + v] for a in range(s) if u[a])
+                row[ncol] = -sum((u[a] * cEe[(a * s + b) * wi + v] for a in range(s) if u[a]), _ZERO)
                 rows.append(row)
     Aug = flint.fmpq_mat(len(rows), ncol + 1, [x for r in rows for x in r])
     Rr, rp = xl.rref(Aug)
@@ -1461,7 +1739,7 @@ def _levi_correction(
 
 
 def _jacobi_error(i: int, j: int, m: int) -> None:
-    raise LieAlgError(
+    raise NotALieAlgebraError(
         f"the Jacobi identity fails for the triple (e_{i}, e_{j}, e_{m}): these are not the structure "
         "constants of a Lie algebra"
     )
@@ -1474,11 +1752,11 @@ def _contiguous(a: np.ndarray) -> np.ndarray:
 def _reduce_tensor(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
     """Divide numerators and denominator by their gcd; make the denominator positive."""
     if den == 0:
-        raise ZeroDivisionError("zero denominator")
+        raise OptionError("structure constants with a zero denominator")
     if den < 0:
         num, den = -num, -den
     if num.size == 0 or not np.any(num):
-        return _int_array(np.zeros(num.shape, dtype=np.int64), num.shape), 1
+        return xl.int_array(np.zeros(num.shape, dtype=np.int64), num.shape), 1
     if num.dtype == object:
         g = 0
         for v in set(num.flat):
@@ -1491,31 +1769,10 @@ def _reduce_tensor(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
     if g > 1:
         num = num // g if num.dtype != object else np.array([int(v) // g for v in num.flat], dtype=object).reshape(num.shape)
         den //= g
-    return _int_array(num, num.shape), den
+    return xl.int_array(num, num.shape), den
 
 
-def _prev_prime(p: int) -> int:
-    p -= 1
-    while p > 2:
-        if all(p % d for d in range(2, int(math.isqrt(p)) + 1)):
-            return p
-        p -= 1
-    raise ArithmeticError("no prime found")
-
-
-def _fmpq_to_sym(x: flint.fmpq) -> sp.Rational:
-    return sp.Rational(int(x.p), int(x.q))
-
-
-def _fr_to_q(x: Any) -> flint.fmpq:
-    if isinstance(x, flint.fmpq):
-        return x
-    if isinstance(x, Fraction):
-        return flint.fmpq(x.numerator, x.denominator)
-    return xl.to_fmpq(x)
-
-
-def _structure_from_rational_rows(rows: list[list[Any]], d: int, *, check: bool) -> tuple[np.ndarray, int]:
+def _structure_from_rational_rows(rows: Sequence[Sequence[flint.fmpq]], d: int, *, check: bool) -> tuple[np.ndarray, int]:
     """Exact structure constants of the real span of rational ``d x d`` matrices (flattened rows).
 
     1. Clear denominators once: ``X = X_num / den``.
@@ -1525,41 +1782,38 @@ def _structure_from_rational_rows(rows: list[list[Any]], d: int, *, check: bool)
     4. Closure: ``coords M == [X_a, X_b]`` checked exactly for every pair.
     """
     n = len(rows)
-    Mq = flint.fmpq_mat(n, d * d, [_fr_to_q(x) for row in rows for x in row])
-    Mz, den = Mq.numer_denom()
-    den = int(den)
+    Mq = flint.fmpq_mat(n, d * d, [x for row in rows for x in row])
+    Mz, den_z = Mq.numer_denom()
+    den = int(den_z)
     Mq = flint.fmpq_mat(Mz)  # work with the integer numerators den * X throughout
-    ints = [int(x) for x in Mz.entries()]
-    Xn = _int_array(ints, (n, d * d))
-    R, piv = xl.rref(Mq)
+    Xn = xl.int_array([int(x) for x in Mz.entries()], (n, d * d))
+    _, piv = xl.rref(Mq)
     if len(piv) < n:
         _, pivT = xl.rref(Mq.transpose())
         dep = next(j for j in range(n) if j not in pivT)
-        raise LieAlgError(
+        raise NotALieAlgebraError(
             f"matrix J_{dep} is a linear combination of the previous ones: the given matrices are "
             "linearly dependent (drop it, or pass a basis of the span)"
         )
-    B = _cols(Mq, piv)
-    Binv = B.inv()
-    bden = _lcm_denominators(Binv.entries())
-    Binv_num = _int_array([int(x * bden) for x in Binv.entries()], (n, n))
+    Binv = xl.columns(Mq, piv).inv()
+    bden = xl.lcm_of_denominators(Binv.entries())
+    Binv_num = xl.int_array([int(x * bden) for x in Binv.entries()], (n, n))
     # commutators of all pairs a < b
     X3 = Xn.reshape(n, d, d)
     iu, ju = np.triu_indices(n, 1)
-    npairs = len(iu)
-    if npairs == 0:
+    if len(iu) == 0:
         return np.zeros((n, n, n), dtype=np.int64), 1
     C = _all_commutators(X3, iu, ju)  # (npairs, d*d) exact ints
     Cp = C[:, list(piv)]
-    coords = _imatmul(Cp, Binv_num)  # = den * bden * c
+    coords = xl.int_matmul(Cp, Binv_num)  # = den * bden * c
     if check:
-        recon = _imatmul(coords, Xn)
-        target = C * bden if _maxabs(C) * bden < 2**62 else C.astype(object) * bden
+        recon = xl.int_matmul(coords, Xn)
+        target = C * bden if xl.max_abs(C) * bden < 2**62 else C.astype(object) * bden
         bad = np.nonzero(np.any(recon != target, axis=1))[0]
         if bad.size:
             p = int(bad[0])
             a, b = int(iu[p]), int(ju[p])
-            raise LieAlgError(
+            raise NotALieAlgebraError(
                 f"[J_{a}, J_{b}] is not in the span: the generators do not close (add the missing "
                 "generators, or check the rationalization)"
             )
@@ -1576,9 +1830,14 @@ def _all_commutators(X3: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarr
     ``(chunk d) x d`` by ``d x (n d)`` product, and ``X_b X_a`` likewise.
     """
     n, d, _ = X3.shape
-    m = _maxabs(X3)
+    m = xl.max_abs(X3)
     npairs = len(iu)
-    if m * m * d < _EXACT_FLOAT_LIMIT:
+    if npairs * d * d > MAX_TENSOR_ENTRIES:
+        raise ResourceError(
+            f"{n} matrices of size {d}x{d} have {npairs:,} commutators of {d * d} entries each; the limit is "
+            f"{MAX_TENSOR_ENTRIES:,} entries"
+        )
+    if m * m * d < xl.EXACT_FLOAT_LIMIT:
         Xf = X3.astype(np.float64)
         out = np.empty((npairs, d * d), dtype=np.float64)
         right = np.ascontiguousarray(Xf.transpose(1, 0, 2)).reshape(d, n * d)  # [j, (b, k)]
@@ -1602,120 +1861,4 @@ def _all_commutators(X3: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarr
     for a, b in zip(iu, ju):
         Cm = mats[a] * mats[b] - mats[b] * mats[a]
         vals.extend(int(x) for x in Cm.entries())
-    return _int_array(vals, (npairs, d * d))
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------------
-
-
-def save_structure_constants(algebra: LieAlgebra, path: str | Path) -> None:
-    """Write ``algebra.to_json()`` to ``path``."""
-    Path(path).write_text(json.dumps(algebra.to_json(), indent=None) + "\n")
-
-
-def load_structure_constants(path: str | Path, *, check: bool = True) -> LieAlgebra:
-    """Read a structure-constant file ``{"dim": n, "brackets": [[i, j, k, "c"], ...]}``."""
-    try:
-        text = Path(path).read_text()
-    except OSError as err:
-        raise LieAlgError(f"cannot read {path}: {err}") from None
-    try:
-        return LieAlgebra.from_json(text, check=check)
-    except LieAlgError as err:
-        raise LieAlgError(f"{path}: {err}") from None
-
-
-def matrices_to_json(matrices: Sequence[Any]) -> dict[str, Any]:
-    """``{"matrix_size": d, "count": n, "entries": [[m, i, j, "c"], ...]}`` (sparse, 0-based).
-
-    Complex entries are written like ``"1/2 - 3/4*I"``.
-
-    >>> from liealg.catalog import su
-    >>> matrices_to_json(su(2))["entries"][:2]
-    [[0, 0, 1, '1'], [0, 1, 0, '-1']]
-    """
-    mats = [_as_sympy_matrix(m, i) for i, m in enumerate(matrices)]
-    if not mats:
-        raise LieAlgError("no matrices to write")
-    d = mats[0].shape[0]
-    entries = []
-    for a, m in enumerate(mats):
-        if m.shape != (d, d):
-            raise LieAlgError(f"matrix {a} has shape {m.shape}, expected {(d, d)}")
-        for i in range(d):
-            for j in range(d):
-                e = sp.sympify(m[i, j])
-                if e == 0:
-                    continue
-                g = _gaussian(e)
-                entries.append([a, i, j, _format_exact(*g) if g is not None else sp.sstr(e)])
-    return {"matrix_size": d, "count": len(mats), "entries": entries}
-
-
-def _json_object(data: Mapping[str, Any] | str, what: str, keys: Sequence[str]) -> Mapping[str, Any]:
-    """Parse JSON text if needed and check it is an object holding ``keys``."""
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError as err:
-            raise LieAlgError(f"not valid JSON: {err}") from None
-    if not isinstance(data, Mapping):
-        names = ", ".join(repr(k) for k in keys)
-        raise LieAlgError(f"{what} must be an object with keys {names}")
-    for key in keys:
-        if key not in data:
-            raise LieAlgError(f"{what}: missing key {key!r}")
-    return data
-
-
-def matrices_from_json(data: Mapping[str, Any] | str) -> tuple[sp.Matrix, ...]:
-    """Inverse of :func:`matrices_to_json`."""
-    data = _json_object(data, "matrix JSON", ("matrix_size", "count", "entries"))
-    d, count = data["matrix_size"], data["count"]
-    for name, v in (("matrix_size", d), ("count", count)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise LieAlgError(f"matrix JSON: {name} must be a positive integer, got {v!r}")
-    if not isinstance(data["entries"], list):
-        raise LieAlgError("matrix JSON: 'entries' must be a list of [m, i, j, c]")
-    mats = [sp.zeros(d, d) for _ in range(count)]
-    seen = set()
-    for idx, item in enumerate(data["entries"]):
-        if not isinstance(item, (list, tuple)) or len(item) != 4:
-            raise LieAlgError(f"matrix JSON entry {idx}: expected [m, i, j, c], got {item!r}")
-        a, i, j, c = item
-        for name, v, hi in (("m", a, count), ("i", i, d), ("j", j, d)):
-            if not isinstance(v, int) or isinstance(v, bool):
-                raise LieAlgError(f"matrix JSON entry {idx}: index {name}={v!r} is not an integer")
-            if not 0 <= v < hi:
-                raise LieAlgError(f"matrix JSON entry {idx}: index {name}={v} out of range 0..{hi - 1}")
-        if (a, i, j) in seen:
-            raise LieAlgError(f"matrix JSON entry {idx}: duplicate entry for matrix {a} at ({i}, {j})")
-        seen.add((a, i, j))
-        if isinstance(c, bool) or not isinstance(c, (int, str)):
-            raise LieAlgError(
-                f"matrix JSON entry {idx}: value {c!r} must be an integer or a string like '1/2' or '1/2*I'"
-            )
-        try:
-            mats[a][i, j] = sp.Integer(c) if isinstance(c, int) else _parse_entry_text(c)
-        except LieAlgError as err:
-            raise LieAlgError(f"matrix JSON entry {idx}: {err}") from None
-    return tuple(sp.ImmutableMatrix(m) for m in mats)
-
-
-def save_matrices(matrices: Sequence[Any], path: str | Path) -> None:
-    """Write matrices in the sparse JSON format of :func:`matrices_to_json`."""
-    Path(path).write_text(json.dumps(matrices_to_json(matrices)) + "\n")
-
-
-def load_matrices(path: str | Path) -> tuple[sp.Matrix, ...]:
-    """Read matrices written by :func:`save_matrices`; build the algebra with ``LieAlgebra.from_matrices``."""
-    try:
-        text = Path(path).read_text()
-    except OSError as err:
-        raise LieAlgError(f"cannot read {path}: {err}") from None
-    try:
-        return matrices_from_json(text)
-    except LieAlgError as err:
-        raise LieAlgError(f"{path}: {err}") from None
+    return xl.int_array(vals, (npairs, d * d))

@@ -474,8 +474,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg import io
-    from liealg.algebra import LieAlgebra, load_matrices, load_structure_constants
+    from liealg.algebra import LieAlgebra
     from liealg.errors import InputFileError, OptionError
+    from liealg.io import load_matrices, load_structure_constants
     from liealg.identification import identify
     from liealg.report import identification_report
 

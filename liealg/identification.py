@@ -29,31 +29,38 @@ Everything reported is independent of the basis: a change of basis changes no an
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from types import MappingProxyType
+from typing import TypeAlias
 
 import flint
 import networkx as nx
 import numpy as np
 import sympy as sp
 
-from liealg.algebra import LieAlgebra, _coordinates, _identity, _row, _span, _stack
-from liealg.errors import IdentificationError
+from liealg.algebra import LieAlgebra
+from liealg.errors import IdentificationError, OptionError
 from liealg.exact import linalg as xl
+from liealg.exact.linalg import MatrixLike
+from liealg.parsing import JSONValue
 
 __all__ = [
-    "identify",
     "Identification",
     "SimpleIdeal",
-    "dynkin_diagram",
-    "match_dynkin",
     "cartan_matrix",
+    "dynkin_diagram",
+    "identify",
+    "match_dynkin",
     "real_forms",
 ]
+
+#: One fact in :attr:`Identification.evidence` (how a result was reached; for reports).
+Evidence: TypeAlias = str | int | float | bool
 
 OPLUS = "⊕"
 SEMI = "⋉"
@@ -92,10 +99,11 @@ class SimpleIdeal:
         realification).
     dynkin : networkx.Graph
         Nodes carry ``length`` (relative squared root length, shortest 1), edges ``bond`` (1–3).
+        Frozen (``networkx.freeze``): copy it (``nx.Graph(dynkin)``) to edit.
     roots : tuple of tuples of int
         All roots as integer coordinates in the simple roots (certified, see module doc).
     root_values : numpy.ndarray
-        The roots numerically, as values on the Cartan subalgebra basis (complex).
+        The roots numerically, as values on the Cartan subalgebra basis (complex; read-only).
     exact_signature : bool
         Whether ``killing_signature`` was computed exactly (it is, unless the ideal is not
         defined over Q; then it is numeric and checked against the exact total).
@@ -147,13 +155,13 @@ class Identification:
     derived_series: tuple[int, ...]
     lower_central_series: tuple[int, ...]
     ideals: tuple[SimpleIdeal, ...]
-    evidence: dict[str, Any] = field(compare=False, repr=False)
+    evidence: Mapping[str, Evidence] = field(compare=False, repr=False)
 
     @property
     def levi_dimension(self) -> int:
         return self.dimension - self.radical_dimension
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JSONValue]:
         """The summary as plain JSON types (exactly these keys)."""
         return {
             "name": self.name,
@@ -209,7 +217,7 @@ def _parse_type(t: str) -> list[tuple[str, int]]:
     for part in [p for p in re.split(r"\s*\+\s*|\s+", t.strip()) if p]:
         m = re.fullmatch(r"([A-Ga-g])(\d+)", part)
         if not m:
-            raise ValueError(f"cannot parse Cartan type {part!r} (expected e.g. 'A2', 'B3+A1')")
+            raise OptionError(f"cannot parse Cartan type {part!r} (expected e.g. 'A2', 'B3+A1')")
         letter, r = m.group(1).upper(), int(m.group(2))
         valid = {
             "A": r >= 1,
@@ -221,7 +229,7 @@ def _parse_type(t: str) -> list[tuple[str, int]]:
             "G": r == 2,
         }[letter]
         if not valid:
-            raise ValueError(
+            raise OptionError(
                 f"no simple type {letter}{r} (A_n n>=1, B_n n>=2, C_n n>=2, D_n n>=4, E6-8, F4, G2)"
             )
         out.append((letter, r))
@@ -236,7 +244,7 @@ def _join_types(types: Sequence[tuple[str, int]]) -> str:
     return "+".join(f"{l}{r}" for l, r in sorted(types, key=_type_key))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reference_cartan(letter: str, r: int) -> tuple[tuple[int, ...], ...]:
     """Cartan matrix of a simple type, from sympy's ``cartan_matrix()`` (its only reliable part)."""
     if letter == "A" and r == 1:
@@ -423,7 +431,7 @@ _SPECIAL_ALIASES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _forms(letter: str, r: int) -> tuple[_RealForm, ...]:
     forms: list[_RealForm] = []
 
@@ -444,7 +452,7 @@ def _forms(letter: str, r: int) -> tuple[_RealForm, ...]:
             add(f"su*({N})", m * (2 * m + 1), m - 1, [f"sl({m},H)"])
     elif letter in ("B", "D"):
         N = 2 * r + 1 if letter == "B" else 2 * r
-        for q in range(0, N // 2 + 1):
+        for q in range(N // 2 + 1):
             p = N - q
             k = p * (p - 1) // 2 + q * (q - 1) // 2
             if q == 0:
@@ -501,7 +509,7 @@ def _complex_form(letter: str, r: int) -> tuple[str, tuple[str, ...]]:
     return base, aliases
 
 
-def real_forms(cartan_type: str) -> list[dict[str, Any]]:
+def real_forms(cartan_type: str) -> list[dict[str, str | int | bool | list[str] | None]]:
     """The real forms of a simple type with ``dim k`` (negative Killing inertia) and real rank.
 
     >>> [(f["name"], f["k"]) for f in real_forms("A2")]
@@ -562,7 +570,7 @@ def _cartan_subalgebra(S: LieAlgebra, rng: random.Random, tries: int = 3) -> fli
         if best is not None and attempt >= tries:
             break
         x = flint.fmpq_mat(1, n, [rng.randint(-7, 7) for _ in range(n)])
-        A = S._ad(x)
+        A = S.ad_matrix(x)
         Az, _ = A.numer_denom()
         coeffs = Az.charpoly().coeffs()
         mult0 = next(i for i, c in enumerate(coeffs) if c != 0)
@@ -573,8 +581,8 @@ def _cartan_subalgebra(S: LieAlgebra, rng: random.Random, tries: int = 3) -> fli
             best = (mult0, H)
     if best is None:
         raise IdentificationError("no regular semisimple element found for a Cartan subalgebra")
-    H = _span(best[1])
-    if not xl.is_zero(S._bracket_spaces(H, H)):
+    H = xl.span(best[1])
+    if not xl.is_zero(S.brackets(H, H)):
         raise IdentificationError("internal: ker ad x is not abelian (x not regular); try another seed")
     return H
 
@@ -601,13 +609,13 @@ def _float_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarr
     (r, n, n), H_a in new coordinates (n, r)).
     """
     n, r = S.dim, H.nrows()
-    w, U = np.linalg.eigh(S._killing_float())
+    w, U = np.linalg.eigh(S.killing_matrix_float())
     if np.min(np.abs(w)) <= 1e-12 * np.max(np.abs(w)):
         raise _Retry("Killing form numerically singular (badly conditioned basis)")
     # compact directions become orthonormal, and ad of a compact element skew-symmetric
     Bm = U / np.sqrt(np.abs(w))
     Bm_inv = (U * np.sqrt(np.abs(w))).T
-    Af = S._ad_float()
+    Af = S.ad_matrices_float()
     Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
     adH = np.array([Bm_inv @ np.tensordot(Hf[a], Af, axes=1) @ Bm for a in range(r)])
     return Bm, np.sign(w), adH, Bm_inv @ Hf.T
@@ -619,8 +627,8 @@ def _exact_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarr
     rounded: immune to a badly conditioned input basis. Used when the float frame fails.
     """
     n, r = S.dim, H.nrows()
-    K = S._killing()
-    V = _identity(n)
+    K = S.killing_matrix()
+    V = xl.identity(n)
     rows: list[flint.fmpq_mat] = []
     D: list[flint.fmpq] = []
     while V.nrows():
@@ -633,23 +641,23 @@ def _exact_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarr
             G = VK * V.transpose()  # all isotropic: v_i + v_j with K(v_i, v_j) != 0 is not
             ge = G.entries()
             i, j = next((i, j) for i in range(m) for j in range(m) if ge[i * m + j] != 0)
-            f = _row(V, i) + _row(V, j)
+            f = xl.row(V, i) + xl.row(V, j)
         else:
-            f = _row(V, best)
+            f = xl.row(V, best)
         Kf = K * f.transpose()  # (n, 1)
         d = (f * Kf)[0, 0]
         rows.append(f)
         D.append(d)
         coeff = (V * Kf) * (1 / d)  # (m, 1)
         V = V - coeff * f
-        V = _span(V) if V.nrows() else V  # drops the dependent row
-    F = _stack(rows, n)
+        V = xl.span(V) if V.nrows() else V  # drops the dependent row
+    F = xl.stack(rows, n)
     FT = F.transpose()
     FTinv = FT.inv()
     sc = np.sqrt(np.abs(np.array([float(d) for d in D])))
     adH = []
     for a in range(r):
-        A = FTinv * S._ad(_row(H, a)) * FT  # exact
+        A = FTinv * S.ad_matrix(xl.row(H, a)) * FT  # exact
         Af = np.array([float(x) for x in A.entries()]).reshape(n, n)
         adH.append(Af * sc[:, None] / sc[None, :])
     Hn = np.array([float(x) for x in (FTinv * H.transpose()).entries()]).reshape(n, r) * sc[:, None]
@@ -808,7 +816,6 @@ def _analyse_component(vals: np.ndarray, gram: np.ndarray, idx: list[int], nrng:
         d = np.max(np.abs(sums - P[t][None, None, :]), axis=2)
         decomposable[t] = bool(np.any(d < 1e-6 * scale))
     simple = [pos[t] for t in range(len(pos)) if not decomposable[t]]
-    rs = len(simple)
     Gs = Gc[np.ix_(simple, simple)]
     diag = np.diag(Gs)
     if np.any(diag <= 0):
@@ -839,17 +846,6 @@ def _analyse_component(vals: np.ndarray, gram: np.ndarray, idx: list[int], nrng:
     if found != expected or len(coords) != 2 * len(expected) or len(set(coords)) != len(coords):
         raise _Retry("the roots found are not the root system of the Cartan matrix")
     return _Component(idx, letter, rank, Ci, coords, max(err, cerr))
-
-
-def _ideal_closure(S: LieAlgebra, W: flint.fmpq_mat) -> flint.fmpq_mat:
-    """The ideal generated by the rows of W (exact)."""
-    n = S.dim
-    I = _span(W)
-    while True:
-        J = _span(_stack([I, S._with_all(I)], n))
-        if J.nrows() == I.nrows():
-            return I
-        I = J
 
 
 def _poly_of_matrix(coeffs: Sequence[int], A: flint.fmpz_mat) -> flint.fmpz_mat:
@@ -891,7 +887,7 @@ def _exact_blocks(
             if np.min(dd) < 1e-6 * sc or np.min(np.abs(eig)) < 1e-6 * sc:
                 continue
         h = flint.fmpq_mat(1, r, w) * H
-        A = S._ad(h)
+        A = S.ad_matrix(h)
         Az, den = A.numer_denom()
         s = int(den)
         cp = Az.charpoly()
@@ -904,7 +900,9 @@ def _exact_blocks(
         ok = True
         for f, _ in factors:
             gs = set()
-            for z, _m in f.complex_roots():
+            # complex_roots() gives (root, multiplicity) pairs; python-flint's stub says list[acb]
+            roots: list[tuple[flint.acb, int]] = f.complex_roots()  # type: ignore[assignment]
+            for z, _m in roots:
                 zc = complex(z) / s
                 d = np.abs(eig - zc)
                 j = int(np.argmin(d))
@@ -922,7 +920,7 @@ def _exact_blocks(
         U.add_nodes_from(range(len(groups)))
         for gs in fac_groups:
             gl = sorted(gs)
-            U.add_edges_from(zip(gl, gl[1:]))
+            U.add_edges_from(itertools.pairwise(gl))
         blocks = [sorted(c) for c in nx.connected_components(U)]
         dims = [sum(groups[g].dimension for g in b) for b in blocks]
         biggest = int(np.argmax(dims))
@@ -937,18 +935,18 @@ def _exact_blocks(
             # columns of ``ker`` span the null space
             rows = [[ker[i, j] for i in range(n)] for j in range(nullity)]
             W = flint.fmpq_mat(flint.fmpz_mat(rows)) if rows else flint.fmpq_mat(0, n)
-            bases[bi] = _ideal_closure(S, W)
-        others = _stack([B for B in bases if B is not None], n)
-        bases[biggest] = S._kperp(others) if others.nrows() else _identity(n)
-        if [B.nrows() for B in bases] != dims:
+            bases[bi] = S.ideal_closure(W)
+        others = xl.stack([B for B in bases if B is not None], n)
+        bases[biggest] = S.killing_orthogonal(others) if others.nrows() else xl.identity(n)
+        found = [B for B in bases if B is not None]  # all of them, now
+        if [B.nrows() for B in found] != dims:
             continue
-        return blocks, bases  # type: ignore[return-value]
+        return blocks, found
     raise IdentificationError("could not split the semisimple part into ideals exactly")
 
 
 def _numeric_group_signature(S: LieAlgebra, H: flint.fmpq_mat, data: _RootData, grp: _Group) -> tuple[int, int, int]:
     """Killing inertia of one real simple ideal from its complex span (numeric, gap-checked)."""
-    n = S.dim
     idx = grp.roots
     Bm_inv = np.linalg.inv(data.basis)
     cor = []
@@ -968,7 +966,7 @@ def _numeric_group_signature(S: LieAlgebra, H: flint.fmpq_mat, data: _RootData, 
     return int(np.sum(ev > 0)), int(np.sum(ev < 0)), 0
 
 
-def _name_semisimple(S: LieAlgebra, seed: int) -> tuple[list[SimpleIdeal], dict[str, Any]]:
+def _name_semisimple(S: LieAlgebra, seed: int) -> tuple[list[SimpleIdeal], dict[str, Evidence]]:
     """Simple ideals of a semisimple algebra, named, in canonical order."""
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
@@ -980,7 +978,7 @@ def _name_semisimple(S: LieAlgebra, seed: int) -> tuple[list[SimpleIdeal], dict[
         raise IdentificationError(
             f"roots and Cartan subalgebra account for dim {sum(g.dimension for g in groups)}, not {n}"
         )
-    evidence: dict[str, Any] = {
+    evidence: dict[str, Evidence] = {
         "cartan_subalgebra_dimension": H.nrows(),
         "roots": int(data.values.shape[0]),
         "eigenvalue_gap": data.eig_gap,
@@ -992,7 +990,7 @@ def _name_semisimple(S: LieAlgebra, seed: int) -> tuple[list[SimpleIdeal], dict[
         evidence["ideal_split"] = "single ideal"
     else:
         blocks, bases = _exact_blocks(S, H, data, rng)
-        K = S._killing()
+        K = S.killing_matrix()
         sig_of_group: dict[int, tuple[tuple[int, int, int], bool]] = {}
         numeric_used = False
         for b, B in zip(blocks, bases):
@@ -1031,7 +1029,7 @@ def _name_group(grp: _Group, sig: tuple[int, int, int], exact: bool, data: _Root
     comps = grp.components
     letter, r = comps[0].letter, comps[0].rank
     dim = grp.dimension
-    pos, neg, zero = sig
+    pos, neg, _ = sig
     # block-diagonal Cartan data and coordinates over all components of the group
     N = sum(c.rank for c in comps)
     cm = [[0] * N for _ in range(N)]
@@ -1045,8 +1043,9 @@ def _name_group(grp: _Group, sig: tuple[int, int, int], exact: bool, data: _Root
             coords.append(tuple([0] * off + list(co) + [0] * (N - off - c.rank)))
         off += c.rank
     cartan = tuple(tuple(r_) for r_ in cm)
-    dynkin = _graph_from_cartan(cartan)
-    values = data.values[grp.roots]
+    dynkin = nx.freeze(_graph_from_cartan(cartan))  # a value object: no later edits
+    values = data.values[grp.roots]  # fancy indexing: a copy, safe to make read-only
+    values.flags.writeable = False
     type_str = _join_types([(c.letter, c.rank) for c in comps])
     if len(comps) == 2:
         if comps[1].letter != letter or comps[1].rank != r:
@@ -1094,22 +1093,22 @@ def _abelian_name(m: int) -> tuple[str, tuple[str, ...]]:
 def _split_abelian(A: LieAlgebra) -> tuple[int, flint.fmpq_mat]:
     """``A = W ⊕ R^a`` with a central: returns a and a basis of an ideal W ⊇ [A, A] complementing it."""
     n = A.dim
-    Z = A._center()
-    D = A._derived()
-    ZD = _span(_stack([Z, D], n))
+    Z = A.center_basis()
+    D = A.derived_basis()
+    ZD = xl.span(xl.stack([Z, D], n))
     a = ZD.nrows() - D.nrows()  # dim Z - dim(Z ∩ D)
     if a == 0:
-        return 0, _identity(n)
+        return 0, xl.identity(n)
     # a central complement C of Z ∩ D: rows of Z that stay independent modulo D
     chosen = []
     current = D
     for i in range(Z.nrows()):
-        z = _row(Z, i)
-        trial = _span(_stack([current, z], n))
+        z = xl.row(Z, i)
+        trial = xl.span(xl.stack([current, z], n))
         if trial.nrows() > current.nrows():
             chosen.append(z)
             current = trial
-    C = _stack(chosen, n)
+    C = xl.stack(chosen, n)
     # W: D extended by unit vectors to a complement of C
     W = D
     for j in range(n):
@@ -1117,8 +1116,8 @@ def _split_abelian(A: LieAlgebra) -> tuple[int, flint.fmpq_mat]:
             break
         e = flint.fmpq_mat(1, n)
         e[0, j] = 1
-        trial = _stack([W, e], n)
-        if _span(_stack([trial, C], n)).nrows() == trial.nrows() + C.nrows():
+        trial = xl.stack([W, e], n)
+        if xl.span(xl.stack([trial, C], n)).nrows() == trial.nrows() + C.nrows():
             W = trial
     return a, W
 
@@ -1138,12 +1137,12 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
         if inner == "aff(1)" and a == 1:
             aliases = aliases + ("Bianchi III",)
         return name, aliases
-    D = A._derived()
-    Z = A._center()
-    lcs = [S.nrows() for S in A._lower_central_series()]
+    D = A.derived_basis()
+    Z = A.center_basis()
+    lcs = [S.nrows() for S in A.lower_central_series_bases()]
     if n == 2:
         return "aff(1)", ("ax+b",)
-    if D.nrows() == 1 and Z.nrows() == 1 and _span(_stack([D, Z], n)).nrows() == 1:
+    if D.nrows() == 1 and Z.nrows() == 1 and xl.span(xl.stack([D, Z], n)).nrows() == 1:
         # [A, A] = Z(A) one-dimensional: the form on A/Z is non-degenerate, so A is Heisenberg
         name = f"heis({n})"
         aliases = (f"h_{n}",) + (("Bianchi II", "A3,1") if n == 3 else ())
@@ -1154,7 +1153,7 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
         if n == 4 and lcs == [4, 2, 1, 0]:
             return "n4", ("filiform nilpotent of dim 4", "A4,1")
         return f"nilpotent(dim={n}, lower central series {','.join(map(str, lcs))})", ()
-    N = A._nilradical()
+    N = A.nilradical_basis()
     return f"solvable(dim={n}, nilradical dim={N.nrows()})", ()
 
 
@@ -1165,8 +1164,9 @@ def _bianchi(A: LieAlgebra, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]]:
     j = next(c for c in range(n) if c not in piv)
     x = flint.fmpq_mat(1, n)
     x[0, j] = 1
-    img = D * A._adT(x)  # rows: [x, d_u]... note: row u of D * adT(x) is [x, d_u]
-    C = _coordinates(D, img)
+    img = A.brackets(x, D)  # row u is [x, d_u]
+    C = xl.coordinates(D, img)
+    assert C is not None  # D = [A, A] is an ideal
     M = sp.Matrix(2, 2, [sp.Rational(int(q.p), int(q.q)) for q in C.transpose().entries()])
     t, d = M.trace(), M.det()
     disc = t * t - 4 * d
@@ -1197,25 +1197,25 @@ def _paren(s: str) -> str:
 # ============================================================================================
 
 
-def _as_algebra(algebra: Any) -> LieAlgebra:
+def _as_algebra(algebra: LieAlgebra | Sequence[MatrixLike]) -> LieAlgebra:
     if isinstance(algebra, LieAlgebra):
         return algebra
     if isinstance(algebra, (list, tuple)):
         return LieAlgebra.from_matrices(algebra)
-    raise TypeError(f"identify expects a LieAlgebra (or a list of matrices), got {type(algebra).__name__}")
+    raise OptionError(f"identify expects a LieAlgebra (or a list of matrices), got {type(algebra).__name__}")
 
 
 def _facts(L: LieAlgebra) -> str:
     try:
         return (
-            f"dim {L.dim}, Killing signature {L.killing_signature()}, radical dim {L._radical().nrows()}, "
-            f"centre dim {L._center().nrows()}, derived series {[S.nrows() for S in L._derived_series()]}"
+            f"dim {L.dim}, Killing signature {L.killing_signature()}, radical dim {L.radical_basis().nrows()}, "
+            f"centre dim {L.center_basis().nrows()}, derived series {[S.nrows() for S in L.derived_series_bases()]}"
         )
-    except Exception:  # never mask the original error
+    except Exception:  # noqa: BLE001  (these facts only decorate an error message: never mask the error)
         return f"dim {L.dim}"
 
 
-def identify(algebra: LieAlgebra | Sequence[Any], *, seed: int = 0) -> Identification:
+def identify(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0) -> Identification:
     """Name a real Lie algebra, with its real form, Levi decomposition and simple ideals.
 
     Parameters
@@ -1247,7 +1247,9 @@ def identify(algebra: LieAlgebra | Sequence[Any], *, seed: int = 0) -> Identific
     >>> identify(LieAlgebra.from_matrices(su(2, 1))).ideals[0].real_rank
     1
     """
-    L = _as_algebra(algebra)
+    # The name is basis-independent: structure constants over a number field (the orthonormal
+    # Gell-Mann basis) are named through the same algebra in a rational basis.
+    L = _as_algebra(algebra).rational_form()
     try:
         return _identify(L, seed)
     except IdentificationError as err:
@@ -1257,23 +1259,23 @@ def identify(algebra: LieAlgebra | Sequence[Any], *, seed: int = 0) -> Identific
 def _identify(L: LieAlgebra, seed: int) -> Identification:
     n = L.dim
     sig = L.killing_signature()
-    ds = tuple(S.nrows() for S in L._derived_series())
-    lcs = tuple(S.nrows() for S in L._lower_central_series())
-    Z = L._center()
-    R = L._radical()
-    N = L._nilradical()
+    ds = tuple(S.nrows() for S in L.derived_series_bases())
+    lcs = tuple(S.nrows() for S in L.lower_central_series_bases())
+    Z = L.center_basis()
+    R = L.radical_basis()
+    N = L.nilradical_basis()
     abelian = L.is_abelian
     solvable = ds[-1] == 0
     nilpotent = lcs[-1] == 0
     semisimple = sig[2] == 0
-    evidence: dict[str, Any] = {
+    evidence: dict[str, Evidence] = {
         "killing_inertia": "exact: charpoly of the Killing matrix and Descartes' rule of signs",
         "seed": seed,
     }
     ideals: list[SimpleIdeal] = []
     S_rows = None
     if R.nrows() < n:
-        S_rows, _ = L._levi()
+        S_rows, _ = L.levi_bases()
         S = L if S_rows.nrows() == n else L.subalgebra(S_rows)
         ideals, ss_ev = _name_semisimple(S, seed)
         evidence.update(ss_ev)
@@ -1283,11 +1285,10 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
         sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
     )
     rank = sum(I.rank for I in ideals)
-    aliases = tuple(dict.fromkeys(a for a in aliases if a != name))
     return Identification(
         name=name,
         ascii_name=_ascii(name),
-        aliases=aliases,
+        aliases=tuple(dict.fromkeys(a for a in aliases if a != name)),
         dimension=n,
         cartan_type=cartan_type,
         killing_signature=sig,
@@ -1302,7 +1303,7 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
         derived_series=ds,
         lower_central_series=lcs,
         ideals=tuple(ideals),
-        evidence=evidence,
+        evidence=MappingProxyType(evidence),
     )
 
 
@@ -1324,8 +1325,8 @@ def _semisimple_name(ideals: Sequence[SimpleIdeal]) -> tuple[str, list[str]]:
     if len(ideals) == 1:
         aliases.extend(ideals[0].aliases)
     else:
-        key = tuple(names)
-        aliases.extend(_PAIR_ALIASES.get(key, []))
+        if len(names) == 2:
+            aliases.extend(_PAIR_ALIASES.get((names[0], names[1]), []))
         # the same sum with each ideal under its first alias (so(3) ⊕ so(3)); not all mixtures
         if any(I.aliases for I in ideals):
             aliases.append(f" {OPLUS} ".join(I.aliases[0] if I.aliases else I.real_form for I in ideals))
@@ -1358,7 +1359,7 @@ def _compose_name(
         name, aliases = _semisimple_name(ideals)
         return name, aliases
     z = Z.nrows()
-    if ideals and z == R.nrows() and _span(_stack([Z, R], n)).nrows() == z:
+    if ideals and z == R.nrows() and xl.span(xl.stack([Z, R], n)).nrows() == z:
         # reductive: semisimple ⊕ centre, the centre named u(1)^z (IDENTIFICATION.md §5)
         ss, ss_al = _semisimple_name(ideals)
         cen = "u(1)" if z == 1 else f"u(1)^{z}"
@@ -1366,25 +1367,25 @@ def _compose_name(
         aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z)
         return name, aliases
     if not ideals:
-        name, aliases = _name_solvable(L)
-        return name, list(aliases)
+        solvable_name, solvable_aliases = _name_solvable(L)
+        return solvable_name, list(solvable_aliases)
     # general: L = [S ⋉ R'] ⊕ R^a
     a, W = _split_abelian(L)
     G = L if a == 0 else L.subalgebra(W)
-    S_rows, R_rows = G._levi()
+    S_rows, R_rows = G.levi_bases()
     rad = G.subalgebra(R_rows)
-    rad_name, rad_al = _name_solvable(rad)
+    rad_name, _ = _name_solvable(rad)
     # ideals of S acting trivially on the radical split off as direct summands
     n_g = G.dim
-    acts = G._bracket_spaces(S_rows, R_rows)  # rows (s, r) -> [x_s, r_r]
+    acts = G.brackets(S_rows, R_rows)  # rows (s, r) -> [x_s, r_r]
     s, rr = S_rows.nrows(), R_rows.nrows()
     # x = sum_s c_s x_s acts trivially iff sum_s c_s [x_s, r_j] = 0 for all j
     blocks = []
     ae = acts.entries()
     for j in range(rr):
         blocks.append(flint.fmpq_mat(s, n_g, [ae[(si * rr + j) * n_g + c] for si in range(s) for c in range(n_g)]).transpose())
-    Mtriv = _stack(blocks, s)
-    triv_coef = xl.nullspace(Mtriv) if Mtriv.nrows() else _identity(s)
+    Mtriv = xl.stack(blocks, s)
+    triv_coef = xl.nullspace(Mtriv) if Mtriv.nrows() else xl.identity(s)
     parts: list[str] = []
     part_aliases: list[str] = []
     if triv_coef.nrows():
@@ -1393,7 +1394,7 @@ def _compose_name(
         nm0, _ = _semisimple_name(i0)
         parts.append(nm0)
         Sfull = G.subalgebra(S_rows)
-        comp = Sfull._kperp(triv_coef)
+        comp = Sfull.killing_orthogonal(triv_coef)
         acting = _name_semisimple(G.subalgebra(comp * S_rows), seed)[0] if comp.nrows() else []
     else:
         acting = ideals

@@ -67,8 +67,10 @@ warnings while parsing; both happen under a module lock, so concurrent calls run
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
+import operator
 import re
 import sys
 import threading
@@ -76,19 +78,26 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypeAlias, Union
 
 import sympy
 
-from liealg.errors import OracleError
+from liealg.errors import InputFileError, OptionError, OracleError
 
 __all__ = [
     "CONSTANTS",
     "FUNCTIONS",
+    "JSONValue",
     "natural_sort_key",
     "parse_formula",
+    "parse_json",
+    "parse_number",
     "parse_variables",
 ]
+
+# Union, not |: a recursive alias needs string forward references, which | cannot join.
+#: A decoded JSON document (what :func:`parse_json` returns and ``json`` can write).
+JSONValue: TypeAlias = Union[None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]]  # noqa: UP007
 
 # ------------------------------------------------------------------------------------------------
 # Whitelists
@@ -96,7 +105,7 @@ __all__ = [
 
 #: Functions a formula may call: name -> (sympy callable, least and most number of arguments;
 #: ``None`` means no upper bound). Aliases follow Python's spelling (``abs``, ``max``, ``min``).
-FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int | None]] = {
+FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
     "sin": (sympy.sin, 1, 1),
     "cos": (sympy.cos, 1, 1),
     "tan": (sympy.tan, 1, 1),
@@ -175,7 +184,7 @@ _PARSE_LOCK = threading.RLock()
 # ------------------------------------------------------------------------------------------------
 
 
-def natural_sort_key(name: str) -> tuple[Any, ...]:
+def natural_sort_key(name: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
     """A sort key that orders embedded numbers by value, so ``x2`` sorts before ``x10``.
 
     Parameters
@@ -195,7 +204,7 @@ def natural_sort_key(name: str) -> tuple[Any, ...]:
     ['x1', 'x2', 'x10', 'y1']
     """
     parts = re.split(r"([0-9]+)", name)
-    key: list[Any] = []
+    key: list[str | tuple[int, str]] = []
     for i, part in enumerate(parts):
         if i % 2:
             # Compare digit runs by (length without leading zeros, digits) rather than int():
@@ -350,17 +359,22 @@ class _Source:
         return self.origin[min(max(index, 0), len(self.origin) - 1)]
 
     def original_span(self, node: ast.AST) -> tuple[int, int]:
-        start = self.index(node.lineno, node.col_offset)
-        end = self.index(node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
+        start, end = self._span(node)
         o_start = self.to_original(start)
         o_end = self.to_original(end - 1) + 1 if end > start else o_start
         return o_start, o_end
 
     def segment(self, node: ast.AST) -> str:
         """The parsed text of ``node`` (after ``^`` -> ``**``)."""
+        start, end = self._span(node)
+        return self.text[start:end]
+
+    def _span(self, node: ast.AST) -> tuple[int, int]:
+        """Start and end index of an expression node in the parsed text."""
+        assert isinstance(node, ast.expr)  # the tree of an "eval"-mode parse holds expressions only
         start = self.index(node.lineno, node.col_offset)
         end = self.index(node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
-        return self.text[start:end]
+        return start, end
 
     def where(self, orig_index: int) -> str:
         """'column C' (or 'line L, column C' for multi-line text), 1-based."""
@@ -834,8 +848,8 @@ _OPERATOR_NAMES = {
 _NODE_NAMES: dict[type, tuple[str, str]] = {
     ast.Attribute: (
         "attribute access is not allowed",
-        "Formulas may only use numbers, variables, operators and the allowed functions; "
-        "write re(z) or conjugate(z) instead of z.real or z.conjugate().",
+        ("Formulas may only use numbers, variables, operators and the allowed functions; "
+         "write re(z) or conjugate(z) instead of z.real or z.conjugate()."),
     ),
     ast.Subscript: (
         "indexing is not allowed",
@@ -899,7 +913,7 @@ class _Builder:
             raise
         except RecursionError:
             raise self.refuse(node, "the formula is nested too deeply", "Simplify it.") from None
-        except Exception as exc:  # sympy's own refusals (e.g. Max of complex numbers)
+        except Exception as exc:  # noqa: BLE001  (sympy's own refusals, of any type: e.g. Max of complex numbers)
             detail = _printable(str(exc))[:200]
             raise self.refuse(
                 node, f"could not build this part of the formula ({type(exc).__name__}: {detail})",
@@ -1043,7 +1057,7 @@ class _Builder:
                 value = None
             if value is not None:
                 if not isinstance(value, sympy.Expr):
-                    raise TypeError(
+                    raise OptionError(
                         f"symbols[{name!r}] must be a sympy Symbol or expression, got {type(value).__name__}"
                     )
                 self.check(node, value)
@@ -1067,7 +1081,7 @@ class _Builder:
         terms = []
         for negate, part in parts:
             value = self.node(part, depth + 1)
-            terms.append(self.checked(part, lambda v=value: -v) if negate else value)
+            terms.append(self.checked(part, functools.partial(operator.neg, value)) if negate else value)
         return self.checked(node, lambda: sympy.Add(*terms))
 
     def chain_product(self, node: ast.BinOp, depth: int) -> sympy.Expr:
@@ -1085,7 +1099,7 @@ class _Builder:
             if divide:
                 if value == 0:  # structural test: asking sympy's is_zero can be slow
                     raise self.refuse(part, "division by zero", "The divisor is 0; fix the formula.")
-                value = self.checked(part, lambda v=value: sympy.Pow(v, -1))
+                value = self.checked(part, functools.partial(sympy.Pow, value, -1))
             root_bits += self.measure(value).rbits
             factors.append(value)
         if root_bits > _MAX_ROOT_BITS:
@@ -1265,7 +1279,7 @@ class _Builder:
             stack = list(args)
             while stack:
                 a = stack.pop()
-                if isinstance(a, func):
+                if a.func is func:  # a nested call of the same kind (func is a sympy class)
                     stack.extend(a.args)
                 else:
                     count += 1
@@ -1289,7 +1303,7 @@ class _Builder:
 
 def _positive_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{what} must be a positive integer, got {value!r}")
+        raise OptionError(f"{what} must be a positive integer, got {value!r}")
     return value
 
 
@@ -1338,8 +1352,9 @@ def parse_formula(
         strings, comparisons, lambdas, unknown functions, names with ``__``, ...), divides by
         zero, is undefined (``log(0)``), or breaks the exponent or number-size rules. The
         message quotes the offending piece and its column and says how to fix it.
-    ValueError
-        If ``max_length``, ``max_depth`` or ``max_exponent`` is not a positive integer.
+    OptionError
+        If ``max_length``, ``max_depth`` or ``max_exponent`` is not a positive integer, or
+        ``symbols`` maps a name to something that is not a sympy expression.
 
     Examples
     --------
@@ -1379,3 +1394,130 @@ def parse_formula(
             return builder.build(tree)
     except RecursionError:
         raise OracleError("the formula is nested too deeply to build; simplify it") from None
+
+
+# ------------------------------------------------------------------------------------------------
+# Exact numbers and JSON text (the one reader of untrusted numbers and data files)
+# ------------------------------------------------------------------------------------------------
+
+# Plain integers and fractions ("3", "-1/2"), the form nearly every stored exact number takes
+# (structure constants, rational matrices). Read directly: the value is the one parse_formula
+# would build, about 100x faster than walking a syntax tree per entry.
+_PLAIN_RATIONAL = re.compile(r"\s*([+-]?)\s*(\d{1,1000})\s*(?:/\s*(\d{1,1000})\s*)?\Z")
+
+
+def parse_number(text: str, *, max_length: int = 2_000) -> sympy.Expr:
+    """Parse one exact number (a constant formula) from untrusted text, safely.
+
+    This is the one reader of exact numbers in liealg: matrix and structure-constant files,
+    result files and string entries given to :class:`~liealg.algebra.LieAlgebra` all go through
+    it. Plain rationals (``"3"``, ``"-1/2"``) are read directly; anything else is parsed by
+    :func:`parse_formula` (an AST whitelist: nothing is evaluated as code) and must contain no
+    variable.
+
+    Parameters
+    ----------
+    text : str
+        E.g. ``"-1/2"``, ``"0.25"`` (an exact decimal), ``"1/2 - 3/4*I"``, ``"sqrt(3)/2"``.
+    max_length : int, default 2000
+        Longest accepted text, in characters.
+
+    Returns
+    -------
+    sympy.Expr
+        A number: no free symbols.
+
+    Raises
+    ------
+    OracleError
+        If the text is not a number (a name, code, bad syntax, division by zero, too long).
+
+    Examples
+    --------
+    >>> parse_number("-1/2"), parse_number("1/2 - 3*I/4"), parse_number("sqrt(12)/4")
+    (-1/2, 1/2 - 3*I/4, sqrt(3)/2)
+    >>> parse_number("__import__('os')")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    liealg.errors.OracleError: ...
+    """
+    if not isinstance(text, str):
+        raise OracleError(f"expected a number written as a string, got {type(text).__name__}")
+    plain = _PLAIN_RATIONAL.match(text)
+    if plain is not None:
+        sign, num, den = plain.groups()
+        if den is not None and int(den) == 0:
+            raise OracleError(f"division by zero in the number {_printable(text[:_SNIPPET_CHARS])!r}")
+        value = sympy.Rational(int(num), int(den) if den is not None else 1)
+        return -value if sign == "-" else value
+    expr = parse_formula(text, max_length=max_length)
+    if expr.free_symbols:
+        names = ", ".join(sorted(str(s) for s in expr.free_symbols))
+        raise OracleError(
+            f"{_printable(text[:_SNIPPET_CHARS])!r} is not a number: it contains the name(s) {names}; "
+            "write an exact number such as '-1/2', '3*I/4' or 'sqrt(3)/2'"
+        )
+    return expr
+
+
+def parse_json(text: str | bytes, *, what: str = "JSON text", max_chars: int = 200_000_000) -> JSONValue:
+    """Decode JSON from untrusted text with clear errors and bounded cost.
+
+    Python's decoder is safe (it builds only dicts, lists, strings, numbers, booleans and None)
+    but fails in unhelpful ways on hostile input: a document nested 100,000 levels deep raises
+    ``RecursionError``, bytes that are not UTF-8 raise ``UnicodeDecodeError``. Every such case
+    becomes one :class:`~liealg.errors.InputFileError` that says what was wrong.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The document (bytes must be UTF-8).
+    what : str
+        How to call the document in messages, e.g. ``"structure-constant file 'sc.json'"``.
+    max_chars : int
+        Longest accepted document (characters; 200 million by default).
+
+    Returns
+    -------
+    JSONValue
+        The decoded value (dict, list, str, int, float, bool or None).
+
+    Raises
+    ------
+    InputFileError
+        Not UTF-8, too long, nested too deeply, or not valid JSON (with line and column).
+
+    Examples
+    --------
+    >>> parse_json('{"dim": 3}')
+    {'dim': 3}
+    >>> parse_json("[" * 100_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    liealg.errors.InputFileError: JSON text is nested too deeply ...
+    """
+    import json
+
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"cannot read {what}: it is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8 JSON"
+            ) from None
+    if not isinstance(text, str):
+        raise InputFileError(f"{what}: expected JSON text, got {type(text).__name__}")
+    if len(text) > max_chars:
+        raise InputFileError(f"{what} is {len(text):,} characters long; the limit is {max_chars:,}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "it may be truncated or edited by hand"
+        ) from None
+    except RecursionError:
+        raise InputFileError(
+            f"{what} is nested too deeply to read (arrays or objects inside each other thousands of "
+            "levels deep); it is not a liealg file"
+        ) from None

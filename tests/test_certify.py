@@ -58,16 +58,22 @@ def test_a_wrong_generator_fails_with_its_residual():
     assert "x1*x2" in cert.messages[3]
 
 
-def test_linear_system_fallback_agrees_with_flint_polynomials(monkeypatch):
-    # Without python-flint's multivariate polynomials certify uses the solver's linear system.
+def test_flint_polynomial_verdict_agrees_with_the_linear_system():
+    # certify expands L_W phi with python-flint polynomials; the solver's linear system C theta
+    # is an independent route to the same coefficients (python-flint >= 0.7 always has mpoly,
+    # so certify no longer falls back to it).
+    from liealg.exact.solver import exact_sparse_theta, symmetry_conditions
+
     oracle = Oracle("x1**2/4 + x2**2 + x3**2")
     gens = [E(3, 1, 2) - E(3, 2, 1), E(3, 0, 1), E(3, 0, 1) - E(3, 1, 0) / 4]
-    fast = certify(oracle, gens)
-    monkeypatch.setattr(certify_module, "oracle_mpolys", lambda oracle: None)
-    slow = certify(oracle, gens)
-    assert fast.statuses == slow.statuses == ("proved", "failed", "proved")
-    assert fast.residuals == slow.residuals
-    assert fast.messages == slow.messages
+    cert = certify(oracle, gens)
+    assert cert.statuses == ("proved", "failed", "proved")
+    cond = symmetry_conditions(oracle)
+    residuals = cond.sparse_residuals([exact_sparse_theta(sp.Matrix(W), False) for W in gens])
+    assert [not r for r in residuals] == [s == "proved" for s in cert.statuses]
+    # the failed one: L_W phi = x1*x2/2, so the largest |coefficient| is 1/2 (unscaled)
+    (r,) = [r for r in residuals if r]
+    assert cert.residuals[1] == max(abs(float(v)) for v in r.values()) / cond.scales[0] == 0.5
 
 
 def test_rational_coefficient_residual_is_unscaled():

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import liealg.parsing as parsing
-from liealg.errors import OracleError
+from liealg.errors import OptionError, OracleError
 from liealg.parsing import natural_sort_key, parse_formula, parse_variables
 
 x, y, z, e = sympy.symbols("x y z e")
@@ -203,7 +203,7 @@ def test_symbols_mapping_with_missing_hook():
 
 
 def test_symbols_mapping_must_hold_sympy_objects():
-    with pytest.raises(TypeError):
+    with pytest.raises(OptionError):
         parse_formula("x + 1", symbols={"x": 3})
 
 

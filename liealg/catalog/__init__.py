@@ -3,8 +3,21 @@
 The exceptional algebras live in :mod:`liealg.catalog.exceptional` and are imported on demand.
 """
 
-from liealg.catalog.algebras import (abelian, by_name, direct_sum, euclidean, gl, heisenberg, poincare, sl,
-                                     so, sp, sp_compact, su, u)
+from liealg.catalog.algebras import (
+    abelian,
+    by_name,
+    direct_sum,
+    euclidean,
+    gl,
+    heisenberg,
+    poincare,
+    sl,
+    so,
+    sp,
+    sp_compact,
+    su,
+    u,
+)
 
 __all__ = [
     "abelian",

@@ -14,24 +14,26 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sympy
 
+from liealg.errors import OptionError
+
 __all__ = [
-    "so",
-    "su",
-    "u",
-    "sl",
+    "abelian",
+    "by_name",
+    "direct_sum",
+    "euclidean",
     "gl",
+    "heisenberg",
+    "poincare",
+    "sl",
+    "so",
     "sp",
     "sp_compact",
-    "heisenberg",
-    "euclidean",
-    "poincare",
-    "abelian",
-    "direct_sum",
-    "by_name",
+    "su",
+    "u",
 ]
 
 Matrices = tuple[sympy.Matrix, ...]
@@ -47,7 +49,7 @@ def _E(d: int, i: int, j: int) -> sympy.Matrix:
 def _check_dims(**kwargs: int) -> None:
     for name, v in kwargs.items():
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+            raise OptionError(f"{name} must be a non-negative integer, got {v!r}")
 
 
 def so(p: int, q: int = 0) -> Matrices:
@@ -105,7 +107,7 @@ def su(p: int, q: int = 0) -> Matrices:
     """
     _check_dims(p=p, q=q)
     if p + q < 1:
-        raise ValueError("su(p, q) needs p + q >= 1")
+        raise OptionError("su(p, q) needs p + q >= 1")
     return _unitary(p, q, traceless=True)
 
 
@@ -117,7 +119,7 @@ def u(p: int, q: int = 0) -> Matrices:
     """
     _check_dims(p=p, q=q)
     if p + q < 1:
-        raise ValueError("u(p, q) needs p + q >= 1")
+        raise OptionError("u(p, q) needs p + q >= 1")
     return _unitary(p, q, traceless=False)
 
 
@@ -158,7 +160,7 @@ def sp(two_n: int) -> Matrices:
     """
     _check_dims(two_n=two_n)
     if two_n % 2:
-        raise ValueError(f"sp(2n, R) needs an even matrix size, got {two_n}")
+        raise OptionError(f"sp(2n, R) needs an even matrix size, got {two_n}")
     n = two_n // 2
     d = two_n
     out = []
@@ -187,7 +189,7 @@ def sp_compact(n: int) -> Matrices:
     """
     _check_dims(n=n)
     if n < 1:
-        raise ValueError("sp(n) needs n >= 1")
+        raise OptionError("sp(n) needs n >= 1")
     d = 2 * n
     out = []
     for A in _unitary(n, 0, traceless=False):
@@ -218,7 +220,7 @@ def heisenberg(n: int = 1) -> Matrices:
     """
     _check_dims(n=n)
     if n < 1:
-        raise ValueError("heisenberg(n) needs n >= 1 pair")
+        raise OptionError("heisenberg(n) needs n >= 1 pair")
     d = n + 2
     xs = [_E(d, 0, i) for i in range(1, n + 1)]
     ps = [_E(d, i, n + 1) for i in range(1, n + 1)]
@@ -283,10 +285,10 @@ def direct_sum(*algebras: Sequence[sympy.Matrix]) -> Matrices:
     for alg in algebras:
         alg = tuple(alg)
         if not alg:
-            raise ValueError("direct_sum: an algebra with no matrices")
+            raise OptionError("direct_sum: an algebra with no matrices")
         shapes = {sympy.Matrix(m).shape for m in alg}
         if len(shapes) != 1:
-            raise ValueError(f"direct_sum: matrices of different sizes {sorted(shapes)} in one algebra")
+            raise OptionError(f"direct_sum: matrices of different sizes {sorted(shapes)} in one algebra")
         sizes.append(shapes.pop()[0])
     D = sum(sizes)
     out = []
@@ -310,7 +312,7 @@ def by_name(name: str) -> Matrices:
     ``sl(n,R)``, ``gl(n)``, ``gl(n,R)``, ``sp(2n,R)`` (real symplectic), ``sp(n)`` / ``usp(2n)``
     (compact), ``heisenberg(n)`` (n pairs), ``iso(n)`` / ``euclidean(n)`` / ``e(n)``,
     ``iso(p,q)`` / ``poincare(p,q)``, ``R^n`` / ``R``, ``g2``, ``G2(2)``, ``f4`` and ``E6(-26)``
-    (when :mod:`liealg.catalog.exceptional` is available), and direct sums written
+    (from :mod:`liealg.catalog.exceptional`), and direct sums written
     with ``⊕`` or ``+``.
 
     >>> len(by_name("su(3) + u(1)"))
@@ -319,19 +321,19 @@ def by_name(name: str) -> Matrices:
     True
     """
     if not isinstance(name, str):
-        raise TypeError(f"by_name expects a string, got {type(name).__name__}")
+        raise OptionError(f"by_name expects a string, got {type(name).__name__}")
     parts = [p for p in _SUM_SPLIT.split(name.strip()) if p]
     if len(parts) > 1:
         return direct_sum(*(by_name(p) for p in parts))
     text = parts[0].replace(" ", "") if parts else ""
     m = re.fullmatch(r"([A-Za-z]+\*?)(?:\(([^()]*)\))?(?:\^(\d+))?", text)
     if not m:
-        raise ValueError(f"cannot parse algebra name {name!r}")
+        raise OptionError(f"cannot parse algebra name {name!r}")
     head, args, power = m.group(1), m.group(2), m.group(3)
     if head == "R" and args is None:
         return abelian(int(power or 1))
     if power is not None:
-        raise ValueError(f"powers are only understood for R^n, got {name!r}")
+        raise OptionError(f"powers are only understood for R^n, got {name!r}")
     lower = head.lower()
     field = None
     nums: list[int] = []
@@ -341,11 +343,11 @@ def by_name(name: str) -> Matrices:
             if tok in ("R", "r"):
                 field = "R"
             elif tok in ("C", "H"):
-                raise ValueError(f"{name!r}: complex and quaternionic forms are not in the matrix catalog")
+                raise OptionError(f"{name!r}: complex and quaternionic forms are not in the matrix catalog")
             elif tok.lstrip("-").isdigit():
                 nums.append(int(tok))
             else:
-                raise ValueError(f"cannot parse argument {tok!r} in {name!r}")
+                raise OptionError(f"cannot parse argument {tok!r} in {name!r}")
     if head in ("g2", "G2", "f4", "F4", "e6", "E6"):
         return _exceptional(head, nums, name)
     table = {
@@ -363,36 +365,36 @@ def by_name(name: str) -> Matrices:
     }
     if lower == "sp":
         if len(nums) != 1:
-            raise ValueError(f"{name!r}: write sp(2n,R) for the real symplectic or sp(n) for the compact form")
+            raise OptionError(f"{name!r}: write sp(2n,R) for the real symplectic or sp(n) for the compact form")
         return sp(nums[0]) if field == "R" else sp_compact(nums[0])
     if lower not in table or (field == "R" and lower not in ("sl", "gl")):
-        raise ValueError(
+        raise OptionError(
             f"unknown algebra {name!r}; known: so, su, u, sl, gl, sp(2n,R), sp(n), usp(2n), "
             "heisenberg, iso, euclidean, poincare, R^n, g2, G2(2), f4, e6, E6(-26)"
         )
     try:
         return table[lower]()
-    except TypeError:
-        raise ValueError(f"wrong number of arguments in {name!r}") from None
+    except TypeError:  # the family function was called with the wrong number of arguments
+        raise OptionError(f"wrong number of arguments in {name!r}") from None
 
 
 def _bad(name: str) -> Matrices:
-    raise ValueError(f"cannot parse algebra name {name!r}")
+    raise OptionError(f"cannot parse algebra name {name!r}")
 
 
 def _exceptional(head: str, nums: list[int], name: str) -> Matrices:
-    try:
-        from liealg.catalog import exceptional as ex  # optional: written separately
-    except ImportError as err:  # pragma: no cover - depends on the installation
-        raise ValueError(f"{name!r} needs liealg.catalog.exceptional ({err})") from None
+    # imported here, not at the top: the exceptional algebras need the exact solver and cost a
+    # fraction of a second to build; by_name("so(3)") should not pay for that import
+    from liealg.catalog import exceptional as ex
+
     key = (head.lower(), tuple(nums))
-    choices = {
-        ("g2", ()): "g2_matrices",
-        ("g2", (2,)): "g2_split_matrices",
-        ("f4", ()): "f4_matrices",
-        ("f4", (-52,)): "f4_matrices",
-        ("e6", (-26,)): "e6_matrices",
+    choices: dict[tuple[str, tuple[int, ...]], Callable[[], Matrices]] = {
+        ("g2", ()): ex.g2_matrices,
+        ("g2", (2,)): ex.g2_split_matrices,
+        ("f4", ()): ex.f4_matrices,
+        ("f4", (-52,)): ex.f4_matrices,
+        ("e6", (-26,)): ex.e6_matrices,
     }
-    if key not in choices or not hasattr(ex, choices[key]):
-        raise ValueError(f"no matrices for {name!r} in the catalog; available: g2, G2(2), f4, E6(-26)")
-    return tuple(getattr(ex, choices[key])())
+    if key not in choices:
+        raise OptionError(f"no matrices for {name!r} in the catalog; available: g2, G2(2), f4, E6(-26)")
+    return tuple(choices[key]())

@@ -19,141 +19,51 @@ e6_matrices       the cubic norm N on h3(O)                  27x27   78, E6(-26)
 
 ``f4_matrices(traceless=True)`` gives the 26 x 26 action on the traceless part instead.
 
-The solver here (:func:`invariance_nullspace`) is deliberately small and self-contained, so the
-catalog does not depend on :mod:`liealg.exact.solver` and can serve as an independent check of it.
-Speed: derivatives are taken once per variable on sparse coefficient dicts, and the (very sparse)
-linear system is reduced by sparse exact elimination on python-flint rationals; e6 (729 unknowns)
-takes well under a second once the cubic norm is built.
+The null space comes from the library's one exact solver (:mod:`liealg.exact.solver`); an
+independent reference solver lives in the tests (``tests/reference_solver.py``) and checks both.
+e6 (729 unknowns) takes well under a second once the cubic norm is built.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
 
 import flint
 import sympy as sp
 from sympy.polys.rings import ring
 
 from liealg.catalog import jordan, octonions
-from liealg.exact.linalg import coordinates_in_rref, rref
+from liealg.exact.linalg import columns, coordinates_in_rref, qmatrix, rref
+from liealg.exact.solver import (
+    polynomial_conditions,
+    rows_to_matrices,
+    solve_conditions,
+)
 
 __all__ = [
-    "invariance_nullspace",
+    "closes",
+    "e6_matrices",
+    "f4_matrices",
     "g2_matrices",
     "g2_split_matrices",
-    "f4_matrices",
-    "e6_matrices",
+    "invariance_nullspace",
     "lie_derivative",
-    "closes",
 ]
-
-Monomial = tuple[tuple[int, int], ...]  # sparse: ((variable index, exponent), ...), sorted
-
-
-def _sparse_poly(expr: sp.Expr, index: dict[sp.Symbol, int]) -> dict[Monomial, flint.fmpq]:
-    """A polynomial as ``{sparse monomial: rational coefficient}``; refuses non-polynomials."""
-    out: dict[Monomial, Any] = {}
-    for term, coeff in sp.expand(expr).as_coefficients_dict().items():
-        mono: dict[int, int] = {}
-        factors = term.args if term.is_Mul else (term,)
-        for f in factors:
-            if f == 1:
-                continue
-            base, exp = f.as_base_exp()
-            if base not in index or not (exp.is_Integer and exp > 0):
-                raise ValueError(f"not a polynomial in the given variables: factor {f} of {term}")
-            mono[index[base]] = mono.get(index[base], 0) + int(exp)
-        if not coeff.is_Rational:
-            raise ValueError(f"coefficient {coeff} is not rational")
-        key = tuple(sorted(mono.items()))
-        out[key] = out.get(key, 0) + flint.fmpq(int(coeff.p), int(coeff.q))
-    return {m: c for m, c in out.items() if c != 0}
-
-
-def _derivative(poly: dict[Monomial, Any], var: int) -> dict[Monomial, Any]:
-    out: dict[Monomial, Any] = {}
-    for mono, coeff in poly.items():
-        for pos, (v, e) in enumerate(mono):
-            if v == var:
-                new = mono[:pos] + (((v, e - 1),) if e > 1 else ()) + mono[pos + 1:]
-                out[new] = out.get(new, 0) + coeff * e
-                break
-    return out
-
-
-def _times_var(mono: Monomial, var: int) -> Monomial:
-    d = dict(mono)
-    d[var] = d.get(var, 0) + 1
-    return tuple(sorted(d.items()))
-
-
-def _sparse_rref(rows: Sequence[dict[int, flint.fmpq]]) -> dict[int, dict[int, flint.fmpq]]:
-    """Reduced row echelon form of a sparse rational matrix, as ``{pivot column: row}``.
-
-    The invariance systems are extremely sparse (e6: 3267 x 729 with 6561 nonzeros), so plain
-    Gaussian elimination on dict rows beats dense elimination by ~50x. The RREF of a row space is
-    unique, so the result equals :func:`liealg.exact.linalg.rref` of the dense matrix.
-    """
-    pivots: dict[int, dict[int, flint.fmpq]] = {}
-    for r in rows:
-        row = {c: v for c, v in r.items() if v != 0}
-        while row:  # reduce the leading entry until it is a new pivot, or the row vanishes
-            lead = min(row)
-            p = pivots.get(lead)
-            if p is None:
-                inv = 1 / row[lead]
-                pivots[lead] = {c: v * inv for c, v in row.items()}
-                break
-            _axpy(row, -row[lead], p)
-    # Back-substitution, highest pivot first: clear each pivot column from the rows above it.
-    cols = sorted(pivots)
-    for i in reversed(range(len(cols))):
-        prow = pivots[cols[i]]
-        for j in range(i):
-            other = pivots[cols[j]]
-            f = other.get(cols[i])
-            if f:
-                _axpy(other, -f, prow)
-    return pivots
-
-
-def _axpy(row: dict[int, flint.fmpq], f: flint.fmpq, p: dict[int, flint.fmpq]) -> None:
-    # row += f * p, in place, dropping exact zeros (keeps rows sparse).
-    for c, v in p.items():
-        nv = row.get(c, 0) + f * v
-        if nv == 0:
-            row.pop(c, None)
-        else:
-            row[c] = nv
-
-
-def _sparse_nullspace(rows: Sequence[dict[int, flint.fmpq]], ncols: int) -> list[list[flint.fmpq]]:
-    """The canonical null-space basis (one vector per free column, 1 there), as in
-    :func:`liealg.exact.linalg.nullspace`."""
-    pivots = _sparse_rref(rows)
-    out = []
-    for f in range(ncols):
-        if f in pivots:
-            continue
-        v = [flint.fmpq(0)] * ncols
-        v[f] = flint.fmpq(1)
-        for pc, prow in pivots.items():
-            x = prow.get(f)
-            if x:
-                v[pc] = -x
-        out.append(v)
-    return out
-
 
 def invariance_nullspace(
     exprs: sp.Expr | Sequence[sp.Expr],
     vectors: Sequence[Sequence[sp.Symbol]],
     *,
     complex: bool = False,
-) -> tuple[sp.Matrix, ...]:
+) -> tuple[sp.ImmutableMatrix, ...]:
     """Exact basis of all linear generators that leave every polynomial in ``exprs`` invariant.
+
+    The null space comes from the library's one exact solver
+    (:func:`liealg.exact.solver.polynomial_conditions` and
+    :func:`~liealg.exact.solver.solve_conditions`); this function only fixes the basis the
+    catalog has always used: the one with a 1 in each free column of the invariance system and
+    0 in the other free columns (the reduced row echelon form read from the last column).
 
     Parameters
     ----------
@@ -169,64 +79,36 @@ def invariance_nullspace(
 
     Returns
     -------
-    tuple of sympy.Matrix, each ``D x D`` (or ``d x d`` complex)
-        The canonical basis read off the reduced row echelon form (so it depends only on the
-        algebra, not on the order of equations). Entries are rational (Gaussian rational when
-        complex).
+    tuple of sympy.ImmutableMatrix, each ``D x D`` (or ``d x d`` complex)
+        The canonical basis (it depends only on the algebra, not on the order of equations).
+        Entries are rational (Gaussian rational when complex).
+
+    Raises
+    ------
+    OracleError
+        An expression that is not a polynomial with rational coefficients in those symbols, or
+        vectors of different lengths.
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> invariance_nullspace(x**2 + y**2, [(x, y)])
+    (Matrix([
+    [0, -1],
+    [1,  0]]),)
     """
     exprs = [exprs] if isinstance(exprs, sp.Basic) else list(exprs)
-    vectors = [tuple(v) for v in vectors]
-    D = len(vectors[0])
-    if any(len(v) != D for v in vectors):
-        raise ValueError("all argument vectors must have the same length")
-    variables = [s for v in vectors for s in v]
-    index = {s: i for i, s in enumerate(variables)}
-    polys = [_sparse_poly(e, index) for e in exprs]
-
-    # The generator basis: each unknown t_u contributes a real D x D matrix, given sparsely.
-    if complex:
-        if D % 2:
-            raise ValueError("complex vectors need an even number of real coordinates")
-        d = D // 2
-        units = [[(i, j, 1), (d + i, d + j, 1)] for i in range(d) for j in range(d)]  # A_ij
-        units += [[(i, d + j, -1), (d + i, j, 1)] for i in range(d) for j in range(d)]  # B_ij
-    else:
-        units = [[(i, j, 1)] for i in range(D) for j in range(D)]
-
-    # d f / d x^(v)_r, once per variable.
-    derivs = [{i: _derivative(p, i) for i in range(len(variables))} for p in polys]
-    rows: dict[tuple[int, Monomial], int] = {}
-    entries: dict[tuple[int, int], Any] = {}
-    for u, unit in enumerate(units):
-        column: dict[tuple[int, Monomial], Any] = {}
-        for k in range(len(polys)):
-            for vec in vectors:
-                for r, c, val in unit:
-                    # (grad f . E x)  picks  df/dx_r * x_c  for the entry E_rc.
-                    xr, xc = index[vec[r]], index[vec[c]]
-                    for mono, coeff in derivs[k][xr].items():
-                        key = (k, _times_var(mono, xc))
-                        column[key] = column.get(key, 0) + val * coeff
-        for key, value in column.items():
-            if value != 0:
-                row = rows.setdefault(key, len(rows))
-                entries[(row, u)] = value
-    n_unknowns = len(units)
-    by_row: list[dict[int, flint.fmpq]] = [{} for _ in range(len(rows))]
-    for (r, c), v in entries.items():
-        by_row[r][c] = v
-    N = _sparse_nullspace(by_row, n_unknowns)
-    out = []
-    for vec in N:
-        vals = [sp.Rational(int(q.p), int(q.q)) for q in vec]
-        if complex:
-            d = D // 2
-            A = sp.Matrix(d, d, vals[: d * d])
-            B = sp.Matrix(d, d, vals[d * d:])
-            out.append(A + sp.I * B)
-        else:
-            out.append(sp.Matrix(D, D, vals))
-    return tuple(out)
+    cond = polynomial_conditions(exprs, vectors, is_complex=complex)
+    R, _ = solve_conditions(cond)
+    p = R.ncols()
+    # RREF of the column-reversed null space = the basis with identity on the free columns
+    # of the system (its pivots, read from the right, are exactly those free columns).
+    reversed_cols = list(range(p - 1, -1, -1))
+    Rrev, _ = rref(columns(R, reversed_cols))
+    entries = columns(Rrev, reversed_cols).entries()
+    m = Rrev.nrows()
+    by_free_column = flint.fmpq_mat(m, p, [x for i in range(m - 1, -1, -1) for x in entries[i * p:(i + 1) * p]])
+    return tuple(M.as_immutable() for M in rows_to_matrices(by_free_column, cond.matrix_size, cond.is_complex))
 
 
 # ---------------------------------------------------------------------------- checks
@@ -262,10 +144,6 @@ def lie_derivative(expr: sp.Expr, W: sp.Matrix, vectors: Sequence[Sequence[sp.Sy
     return total.as_expr()
 
 
-def _fmpq_mat(M: sp.Matrix) -> flint.fmpq_mat:
-    return flint.fmpq_mat(M.rows, M.cols, [_q(v) for row in M.tolist() for v in row])
-
-
 def closes(mats: Sequence[sp.Matrix]) -> bool:
     """True when every commutator ``[A, B]`` lies in the span of ``mats`` (exact, with flint).
 
@@ -275,7 +153,7 @@ def closes(mats: Sequence[sp.Matrix]) -> bool:
     n = len(mats)
     if n == 0:
         return True
-    F = [_fmpq_mat(m) for m in mats]
+    F = [qmatrix(m) for m in mats]
     size = len(mats[0])
     basis = flint.fmpq_mat(n, size, [q for M in F for q in M.entries()])
     R, pivots = rref(basis)
@@ -286,16 +164,9 @@ def closes(mats: Sequence[sp.Matrix]) -> bool:
     return coordinates_in_rref(R, pivots, V) is not None
 
 
-def _q(v: Any) -> flint.fmpq:
-    if v == 0:  # most entries: skip sympy's Rational machinery
-        return flint.fmpq(0)
-    v = sp.Rational(v)
-    return flint.fmpq(int(v.p), int(v.q))
-
-
 # ---------------------------------------------------------------------------- the algebras
-@functools.lru_cache(maxsize=None)
-def g2_matrices() -> tuple[sp.Matrix, ...]:
+@functools.cache
+def g2_matrices() -> tuple[sp.ImmutableMatrix, ...]:
     """Compact g2: the 14 generators (7 x 7, antisymmetric) preserving ``phi(x, y, z) = <x, yz>``.
 
     Equal, as a span, to :func:`liealg.catalog.octonions.derivations` (checked in the tests).
@@ -304,15 +175,15 @@ def g2_matrices() -> tuple[sp.Matrix, ...]:
     return invariance_nullspace(octonions.associative_3form(False), vecs)
 
 
-@functools.lru_cache(maxsize=None)
-def g2_split_matrices() -> tuple[sp.Matrix, ...]:
+@functools.cache
+def g2_split_matrices() -> tuple[sp.ImmutableMatrix, ...]:
     """Split G2(2): the 14 generators (7 x 7) preserving the split octonions' 3-form."""
     vecs = [octonions.imaginary_symbols(p) for p in "xyz"]
     return invariance_nullspace(octonions.associative_3form(True), vecs)
 
 
-@functools.lru_cache(maxsize=None)
-def f4_matrices(traceless: bool = False) -> tuple[sp.Matrix, ...]:
+@functools.cache
+def f4_matrices(traceless: bool = False) -> tuple[sp.ImmutableMatrix, ...]:
     """Compact f4 = Der(h3(O)): 52 generators preserving ``tr``, ``tr(A o A)`` and ``N``.
 
     Parameters
@@ -331,7 +202,7 @@ def f4_matrices(traceless: bool = False) -> tuple[sp.Matrix, ...]:
     return invariance_nullspace(exprs, [jordan.jordan_symbols()])
 
 
-@functools.lru_cache(maxsize=None)
-def e6_matrices() -> tuple[sp.Matrix, ...]:
+@functools.cache
+def e6_matrices() -> tuple[sp.ImmutableMatrix, ...]:
     """E6(-26): the 78 generators (27 x 27) preserving the cubic norm ``N`` of h3(O)."""
     return invariance_nullspace(jordan.cubic_norm_polynomial(), [jordan.jordan_symbols()])

@@ -42,34 +42,36 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TypeAlias
 
 import sympy as sp
 
 from liealg.catalog import octonions as octo
+from liealg.catalog.octonions import Scalar
+from liealg.errors import OptionError
 
 __all__ = [
     "JORDAN_VARIABLE_NAMES",
-    "jordan_symbols",
-    "from_coordinates",
-    "to_coordinates",
-    "matrix_multiply",
-    "jordan_product",
-    "jordan_power",
-    "trace",
-    "identity",
-    "quadratic_form",
-    "second_invariant",
-    "cubic_norm",
     "cayley_hamilton_residual",
-    "trace_polynomial",
-    "quadratic_form_polynomial",
+    "cubic_norm",
     "cubic_norm_polynomial",
-    "traceless_symbols",
+    "from_coordinates",
+    "identity",
+    "jordan_power",
+    "jordan_product",
+    "jordan_symbols",
+    "matrix_multiply",
+    "quadratic_form",
+    "quadratic_form_polynomial",
+    "second_invariant",
+    "to_coordinates",
+    "trace",
+    "trace_polynomial",
     "traceless_substitution",
     "split_cubic_norm",
     "split_cubic_norm_polynomial",
     "trace_form_gram",
+    "traceless_symbols",
 ]
 
 #: The 27 coordinate names, in order: diagonal a, b, c; then u, v, w (8 each, real part first).
@@ -77,26 +79,26 @@ JORDAN_VARIABLE_NAMES: tuple[str, ...] = ("a", "b", "c") + tuple(
     f"{p}{i}" for p in "uvw" for i in range(8)
 )
 
-OMatrix = list  # 3 x 3 nested lists of octonions
+OMatrix: TypeAlias = list[list[tuple[Scalar, ...]]]  # 3 x 3 nested lists of octonions
 
 
-def _zero() -> tuple[int, ...]:
+def _zero() -> tuple[Scalar, ...]:
     return (0,) * 8
 
 
-def _real(x: Any) -> tuple[Any, ...]:
+def _real(x: Scalar) -> tuple[Scalar, ...]:
     return (x,) + (0,) * 7
 
 
-def _add(p: Sequence[Any], q: Sequence[Any]) -> tuple[Any, ...]:
+def _add(p: Sequence[Scalar], q: Sequence[Scalar]) -> tuple[Scalar, ...]:
     return tuple(s + t for s, t in zip(p, q))
 
 
-def _scale(k: Any, p: Sequence[Any]) -> tuple[Any, ...]:
+def _scale(k: Scalar, p: Sequence[Scalar]) -> tuple[Scalar, ...]:
     return tuple(k * s for s in p)
 
 
-def _halve(x: Any) -> Any:
+def _halve(x: Scalar) -> Scalar:
     # Keep ints exact (Fraction) and let sympy / Fraction values divide themselves.
     return Fraction(x, 2) if isinstance(x, int) else x / 2
 
@@ -107,7 +109,7 @@ def jordan_symbols() -> tuple[sp.Symbol, ...]:
     return tuple(sp.Symbol(n, real=True) for n in JORDAN_VARIABLE_NAMES)
 
 
-def from_coordinates(coords: Sequence[Any]) -> OMatrix:
+def from_coordinates(coords: Sequence[Scalar]) -> OMatrix:
     """The 3 x 3 octonionic Hermitian matrix with the given 27 coordinates.
 
     Parameters
@@ -120,7 +122,7 @@ def from_coordinates(coords: Sequence[Any]) -> OMatrix:
     list of 3 lists of 3 octonions (8-tuples)
     """
     if len(coords) != 27:
-        raise ValueError(f"h3(O) has 27 coordinates, got {len(coords)}")
+        raise OptionError(f"h3(O) has 27 coordinates, got {len(coords)}")
     a, b, c = coords[:3]
     u, v, w = (tuple(coords[3 + 8 * k: 11 + 8 * k]) for k in range(3))
     cj = octo.conjugate
@@ -131,17 +133,17 @@ def from_coordinates(coords: Sequence[Any]) -> OMatrix:
     ]
 
 
-def to_coordinates(A: OMatrix) -> tuple[Any, ...]:
+def to_coordinates(A: OMatrix) -> tuple[Scalar, ...]:
     """The 27 coordinates of a Hermitian octonionic matrix (the inverse of :func:`from_coordinates`).
 
     Raises ``ValueError`` if ``A`` is not Hermitian (diagonal not real, or ``A_ji != A_ij*``).
     """
     for i in range(3):
         if any(v != 0 for v in A[i][i][1:]):
-            raise ValueError(f"diagonal entry {i} is not real: {A[i][i]}")
+            raise OptionError(f"diagonal entry {i} is not real: {A[i][i]}")
         for j in range(3):
             if tuple(A[j][i]) != octo.conjugate(A[i][j]):
-                raise ValueError(f"entries ({i},{j}) and ({j},{i}) are not conjugate")
+                raise OptionError(f"entries ({i},{j}) and ({j},{i}) are not conjugate")
     return (A[0][0][0], A[1][1][0], A[2][2][0]) + tuple(A[1][2]) + tuple(A[2][0]) + tuple(A[0][1])
 
 
@@ -175,14 +177,14 @@ def jordan_product(A: OMatrix, B: OMatrix) -> OMatrix:
 def jordan_power(A: OMatrix, n: int) -> OMatrix:
     """``A^n`` with ``A^1 = A`` and ``A^n = A o A^(n-1)`` (h3(O) is power-associative)."""
     if n < 1:
-        raise ValueError("power must be >= 1")
+        raise OptionError("power must be >= 1")
     P = A
     for _ in range(n - 1):
         P = jordan_product(A, P)
     return P
 
 
-def _combine(*terms: tuple[Any, OMatrix]) -> OMatrix:
+def _combine(*terms: tuple[Scalar, OMatrix]) -> OMatrix:
     out = [[_zero() for _ in range(3)] for _ in range(3)]
     for k, M in terms:
         for i in range(3):
@@ -192,22 +194,22 @@ def _combine(*terms: tuple[Any, OMatrix]) -> OMatrix:
 
 
 # ---------------------------------------------------------------------------- invariants
-def trace(A: OMatrix) -> Any:
+def trace(A: OMatrix) -> Scalar:
     """``tr A = a + b + c`` (the real parts of the diagonal)."""
     return A[0][0][0] + A[1][1][0] + A[2][2][0]
 
 
-def quadratic_form(A: OMatrix) -> Any:
+def quadratic_form(A: OMatrix) -> Scalar:
     """``tr(A o A) = a^2 + b^2 + c^2 + 2(|u|^2 + |v|^2 + |w|^2)``, positive definite."""
     return trace(jordan_product(A, A))
 
 
-def second_invariant(A: OMatrix) -> Any:
+def second_invariant(A: OMatrix) -> Scalar:
     """``S(A) = (tr(A)^2 - tr(A o A)) / 2 = ab + bc + ca - |u|^2 - |v|^2 - |w|^2``."""
     return _halve(trace(A) ** 2 - quadratic_form(A))
 
 
-def cubic_norm(A: OMatrix) -> Any:
+def cubic_norm(A: OMatrix) -> Scalar:
     """The determinant ``N(A) = abc - a|u|^2 - b|v|^2 - c|w|^2 + 2 Re(u v w)`` (module docstring)."""
     a, b, c = A[0][0][0], A[1][1][0], A[2][2][0]
     u, v, w = A[1][2], A[2][0], A[0][1]
@@ -223,13 +225,13 @@ def cayley_hamilton_residual(A: OMatrix) -> OMatrix:
 
 
 # ---------------------------------------------------------------------------- polynomials
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def trace_polynomial() -> sp.Expr:
     """``a + b + c`` in :func:`jordan_symbols`."""
     return sp.expand(trace(from_coordinates(jordan_symbols())))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def quadratic_form_polynomial() -> sp.Expr:
     """``tr(A o A)`` as a polynomial in the 27 symbols (27 terms)."""
     s = jordan_symbols()
@@ -237,7 +239,7 @@ def quadratic_form_polynomial() -> sp.Expr:
     return sp.expand(a**2 + b**2 + c**2 + 2 * sum(x**2 for x in s[3:]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cubic_norm_polynomial() -> sp.Expr:
     """The cubic norm ``N`` as a polynomial in the 27 symbols (89 terms; integer coefficients).
 

@@ -38,30 +38,35 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from fractions import Fraction
+from typing import TypeAlias
 
 import sympy as sp
 
+from liealg.errors import OptionError
 from liealg.exact.linalg import nullspace, qmatrix
+
+#: An octonion coordinate: an exact number or a sympy expression (symbols for polynomials).
+Scalar: TypeAlias = int | Fraction | sp.Expr
 
 __all__ = [
     "OCTONION_SIGNS",
     "SPLIT_OCTONION_SIGNS",
-    "cayley_dickson_multiply",
-    "multiplication_table",
-    "structure_constants",
-    "metric_signs",
-    "fano_triples",
-    "fano_lines",
-    "multiply",
-    "conjugate",
-    "norm",
-    "inner",
-    "real_part",
-    "basis",
-    "imaginary_symbols",
     "associative_3form",
+    "basis",
+    "cayley_dickson_multiply",
+    "conjugate",
     "derivations",
+    "fano_lines",
+    "fano_triples",
+    "imaginary_symbols",
+    "inner",
+    "metric_signs",
+    "multiplication_table",
+    "multiply",
+    "norm",
+    "real_part",
+    "structure_constants",
 ]
 
 #: Doubling signs ``g`` (R -> C -> H -> O): all -1 gives the (division) octonions.
@@ -75,12 +80,12 @@ def _signs(split: bool) -> tuple[int, ...]:
 
 
 # ---------------------------------------------------------------------------- Cayley–Dickson
-def _cd_conjugate(x: Sequence[Any]) -> list[Any]:
+def _cd_conjugate(x: Sequence[Scalar]) -> list[Scalar]:
     # (a, b)* = (a*, -b) unrolls to: keep the real part, negate every other coordinate.
     return [x[0]] + [-v for v in x[1:]]
 
 
-def cayley_dickson_multiply(x: Sequence[Any], y: Sequence[Any], signs: Sequence[int]) -> list[Any]:
+def cayley_dickson_multiply(x: Sequence[Scalar], y: Sequence[Scalar], signs: Sequence[int]) -> list[Scalar]:
     """Multiply two elements of the Cayley–Dickson algebra built with the doubling ``signs``.
 
     Parameters
@@ -102,7 +107,7 @@ def cayley_dickson_multiply(x: Sequence[Any], y: Sequence[Any], signs: Sequence[
     """
     n = len(x)
     if n != len(y) or n != 2 ** len(signs):
-        raise ValueError(f"need two vectors of length {2 ** len(signs)}, got {len(x)} and {len(y)}")
+        raise OptionError(f"need two vectors of length {2 ** len(signs)}, got {len(x)} and {len(y)}")
     if n == 1:
         return [x[0] * y[0]]
     h = n // 2
@@ -116,7 +121,7 @@ def cayley_dickson_multiply(x: Sequence[Any], y: Sequence[Any], signs: Sequence[
     return [p + g * q for p, q in zip(ac, dstar_b)] + [p + q for p, q in zip(da, b_cstar)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def multiplication_table(split: bool = False) -> tuple[tuple[tuple[int, int], ...], ...]:
     """The product of basis elements: ``table[i][j] = (s, k)`` means ``e_i e_j = s e_k``.
 
@@ -137,12 +142,12 @@ def multiplication_table(split: bool = False) -> tuple[tuple[tuple[int, int], ..
             nz = [(k, v) for k, v in enumerate(p) if v != 0]
             # Doubling maps signed basis elements to signed basis elements: one entry, +-1.
             assert len(nz) == 1 and nz[0][1] in (1, -1), (i, j, p)
-            row.append((nz[0][1], nz[0][0]))
+            row.append((int(nz[0][1]), nz[0][0]))
         table.append(tuple(row))
     return tuple(table)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def structure_constants(split: bool = False) -> tuple[tuple[tuple[int, ...], ...], ...]:
     """Integer structure constants ``c[i][j][k]`` with ``e_i e_j = sum_k c[i][j][k] e_k``."""
     table = multiplication_table(split)
@@ -152,7 +157,7 @@ def structure_constants(split: bool = False) -> tuple[tuple[tuple[int, ...], ...
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def metric_signs(split: bool = False) -> tuple[int, ...]:
     """``eta_i`` with ``N(x) = sum_i eta_i x_i^2``: all +1 for O; (+1 x4, -1 x4) for O'."""
     table = multiplication_table(split)
@@ -193,7 +198,9 @@ def fano_lines(split: bool = False) -> tuple[tuple[int, int, int], ...]:
     unoriented lines are shared.
     """
     table = multiplication_table(split)
-    return tuple(sorted({tuple(sorted((i, j, table[i][j][1]))) for i in range(1, 8) for j in range(1, 8) if i != j}))
+    triples = {(a, b, c) for i in range(1, 8) for j in range(1, 8) if i != j
+               for a, b, c in [sorted((i, j, table[i][j][1]))]}
+    return tuple(sorted(triples))
 
 
 def _unit(i: int) -> list[int]:
@@ -205,17 +212,17 @@ def _unit(i: int) -> list[int]:
 def basis(i: int) -> tuple[int, ...]:
     """The basis octonion ``e_i`` as an integer 8-tuple."""
     if not 0 <= i < 8:
-        raise ValueError(f"octonion basis index must be 0..7, got {i}")
+        raise OptionError(f"octonion basis index must be 0..7, got {i}")
     return tuple(_unit(i))
 
 
 # ---------------------------------------------------------------------------- element arithmetic
-def _check(a: Sequence[Any], what: str = "octonion") -> None:
+def _check(a: Sequence[Scalar], what: str = "octonion") -> None:
     if len(a) != 8:
-        raise ValueError(f"an {what} has 8 coordinates, got {len(a)}")
+        raise OptionError(f"an {what} has 8 coordinates, got {len(a)}")
 
 
-def multiply(a: Sequence[Any], b: Sequence[Any], *, split: bool = False) -> tuple[Any, ...]:
+def multiply(a: Sequence[Scalar], b: Sequence[Scalar], *, split: bool = False) -> tuple[Scalar, ...]:
     """The octonion product ``a b`` (of O, or of O' when ``split``), exactly.
 
     Parameters
@@ -231,7 +238,7 @@ def multiply(a: Sequence[Any], b: Sequence[Any], *, split: bool = False) -> tupl
     _check(a)
     _check(b)
     table = multiplication_table(split)
-    out: list[Any] = [0] * 8
+    out: list[Scalar] = [0] * 8
     for i, ai in enumerate(a):
         if ai == 0:
             continue
@@ -243,19 +250,19 @@ def multiply(a: Sequence[Any], b: Sequence[Any], *, split: bool = False) -> tupl
     return tuple(out)
 
 
-def conjugate(a: Sequence[Any]) -> tuple[Any, ...]:
+def conjugate(a: Sequence[Scalar]) -> tuple[Scalar, ...]:
     """``a* = a0 e0 - a1 e1 - ... - a7 e7`` (the same formula for O and O')."""
     _check(a)
     return tuple(_cd_conjugate(a))
 
 
-def real_part(a: Sequence[Any]) -> Any:
+def real_part(a: Sequence[Scalar]) -> Scalar:
     """``Re a = a0 = (a + a*) / 2``."""
     _check(a)
     return a[0]
 
 
-def norm(a: Sequence[Any], *, split: bool = False) -> Any:
+def norm(a: Sequence[Scalar], *, split: bool = False) -> Scalar:
     """The quadratic norm ``N(a) = a a* = sum_i eta_i a_i^2`` (not its square root).
 
     Multiplicative, ``N(a b) = N(a) N(b)``, for both O and O'.
@@ -265,7 +272,7 @@ def norm(a: Sequence[Any], *, split: bool = False) -> Any:
     return sum(e * v * v for e, v in zip(eta, a))
 
 
-def inner(a: Sequence[Any], b: Sequence[Any], *, split: bool = False) -> Any:
+def inner(a: Sequence[Scalar], b: Sequence[Scalar], *, split: bool = False) -> Scalar:
     """The polar bilinear form ``<a, b> = Re(a b*) = sum_i eta_i a_i b_i``."""
     _check(a)
     _check(b)
@@ -279,7 +286,7 @@ def imaginary_symbols(prefix: str) -> tuple[sp.Symbol, ...]:
     return tuple(sp.Symbol(f"{prefix}{i}", real=True) for i in range(1, 8))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def associative_3form(split: bool = False) -> sp.Expr:
     """The associative 3-form ``phi(x, y, z) = <x, y z>`` on ``Im O = R^7``.
 
@@ -298,7 +305,7 @@ def associative_3form(split: bool = False) -> sp.Expr:
     return sp.expand(inner(xo, multiply(yo, zo, split=split), split=split))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _derivation_basis(split: bool) -> tuple[sp.Matrix, ...]:
     table = multiplication_table(split)
     # Unknowns D[m, a] (D acts on column coordinate vectors: D e_a = sum_m D[m, a] e_m), flattened

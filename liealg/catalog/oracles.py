@@ -37,30 +37,30 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from liealg.errors import OracleError
+from liealg.errors import OptionError, OracleError
 from liealg.oracle import Oracle
 
 __all__ = [
-    "CatalogEntry",
     "CATALOG",
-    "get",
-    "keys",
-    "so",
-    "u",
-    "su",
-    "sl",
-    "sp",
-    "u_from_forms",
+    "FAMILY_PATTERNS",
     "SU_FORMULATIONS",
-    "lorentz",
-    "g2",
-    "g2_split",
+    "CatalogEntry",
+    "e6",
     "f4",
     "f4_traceless",
-    "e6",
     "e7",
     "e7_quaternionic",
-    "FAMILY_PATTERNS",
+    "g2",
+    "g2_split",
+    "get",
+    "keys",
+    "lorentz",
+    "sl",
+    "so",
+    "sp",
+    "su",
+    "u",
+    "u_from_forms",
 ]
 
 
@@ -116,7 +116,7 @@ class CatalogEntry:
     def __post_init__(self) -> None:
         # Invariants checked at construction: a wrong entry would silently mis-test the pipeline.
         if sum(self.killing_signature) != self.dimension:
-            raise ValueError(f"{self.key}: Killing signature {self.killing_signature} does not add up "
+            raise OptionError(f"{self.key}: Killing signature {self.killing_signature} does not add up "
                              f"to the dimension {self.dimension}")
 
     def oracle(self) -> Oracle:
@@ -162,7 +162,7 @@ def _laplace_det(rows: Sequence[Sequence[sympy.Expr]]) -> sympy.Expr:
     """
     n = len(rows)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def minor(k: int, cols: tuple[int, ...]) -> sympy.Expr:
         if k == n:
             return sympy.Integer(1)
@@ -352,7 +352,7 @@ def _re_im_det(re_rows: Sequence[Sequence[sympy.Symbol]], im_rows: Sequence[Sequ
     """
     n = len(re_rows)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def minor(k: int, cols: tuple[int, ...]) -> tuple[sympy.Expr, sympy.Expr]:
         if k == n:
             return sympy.Integer(1), sympy.Integer(0)

@@ -29,21 +29,33 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING
 
 import flint
+import numpy as np
 import sympy as sp
 
-from liealg.errors import CertificationError
+from liealg.errors import CertificationError, OptionError, OracleError
 from liealg.exact import linalg
-from liealg.exact.solver import (exact_sparse_theta, is_polynomial_oracle, oracle_mpolys, parameter_actions,
-                                 symmetry_conditions)
+from liealg.exact.fields import NumberField, classify_number, oracle_coefficient_field
+from liealg.exact.rationalize import GeneratorsLike, Rationalization, flatten_real
+from liealg.exact.solver import (
+    exact_sparse_theta,
+    matrix_to_theta,
+    oracle_mpolys,
+    parameter_actions,
+    polynomial_conditions,
+)
+from liealg.parsing import JSONValue
 
 if TYPE_CHECKING:
+    import torch
+
     from liealg.oracle import Oracle
 
-__all__ = ["Certificate", "certify", "certify_numeric", "STATUSES", "lie_derivative"]
+__all__ = ["STATUSES", "Certificate", "certify", "certify_numeric", "lie_derivative"]
 
 STATUSES = ("proved", "numeric", "failed")
 
@@ -78,10 +90,10 @@ class Certificate:
     def __post_init__(self) -> None:
         n = len(self.statuses)
         if not (len(self.residuals) == len(self.methods) == len(self.messages) == n):
-            raise ValueError("a Certificate needs one residual, method and message per status")
+            raise OptionError("a Certificate needs one residual, method and message per status")
         bad = [s for s in self.statuses if s not in STATUSES]
         if bad:
-            raise ValueError(f"unknown status {bad[0]!r}; valid: {', '.join(STATUSES)}")
+            raise OptionError(f"unknown status {bad[0]!r}; valid: {', '.join(STATUSES)}")
 
     @property
     def certified(self) -> bool:
@@ -107,7 +119,7 @@ class Certificate:
         text = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
         return f"{len(self.statuses)} generator(s): {text or 'none'}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, JSONValue]:
         """Plain data (non-finite residuals as strings, so the JSON is standard)."""
         d = asdict(self)
         d["residuals"] = [r if math.isfinite(r) else str(r) for r in self.residuals]
@@ -116,27 +128,38 @@ class Certificate:
             d[key] = list(d[key])
         return d
 
-    def to_json(self, **kwargs: Any) -> str:
-        """The certificate as a JSON string (``kwargs`` go to :func:`json.dumps`)."""
-        return json.dumps(self.to_dict(), **kwargs)
+    def to_json(self, *, indent: int | None = None, sort_keys: bool = False) -> str:
+        """The certificate as a JSON string (``indent``, ``sort_keys`` as in :func:`json.dumps`)."""
+        return json.dumps(self.to_dict(), indent=indent, sort_keys=sort_keys)
 
 
 # --------------------------------------------------------------------------- input checks
-def _as_exact_matrices(oracle: "Oracle", matrices: Any) -> list[sp.Matrix]:
-    if hasattr(matrices, "matrices") and not isinstance(matrices, sp.MatrixBase):
-        matrices = matrices.matrices  # a Rationalization
+def _refuse_floats(value: object, idx: int | None = None) -> None:
+    """Refuse float arrays (numpy, or anything numpy reads such as a CPU torch tensor)."""
+    if np.asarray(value).dtype.kind in "fc":
+        what = "the generators are" if idx is None else f"generator {idx} is"
+        raise CertificationError(
+            f"{what} an array of floats; certify needs exact matrices: call liealg.exact.rationalize first "
+            "(or use certify_numeric for a numeric check)"
+        )
+
+
+def _as_exact_matrices(oracle: Oracle, matrices: GeneratorsLike) -> list[sp.ImmutableMatrix]:
+    if isinstance(matrices, Rationalization):
+        matrices = matrices.matrices
     if isinstance(matrices, sp.MatrixBase):
         matrices = [matrices]
+    elif not isinstance(matrices, (list, tuple)):
+        _refuse_floats(matrices)
+        arr = np.asarray(matrices)
+        matrices = list(arr) if arr.ndim == 3 else [arr]
     d = oracle.matrix_size
     out = []
     for idx, M in enumerate(matrices):
-        if hasattr(M, "detach") or (hasattr(M, "dtype") and getattr(M.dtype, "kind", "") in "fc"):
-            raise CertificationError(
-                f"generator {idx} is an array of floats; certify needs exact matrices: call "
-                "liealg.exact.rationalize first (or use certify_numeric for a numeric check)"
-            )
-        if not isinstance(M, sp.MatrixBase):
-            M = sp.Matrix(M)
+        if not isinstance(M, (sp.MatrixBase, list, tuple)):
+            _refuse_floats(M, idx)
+        if not isinstance(M, sp.MatrixBase):  # nested rows: read safely (sympy matrices are used as given)
+            M = linalg.exact_matrix(M, where=f"generator {idx}", error=CertificationError)
         if M.shape != (d, d):
             raise CertificationError(f"generator {idx} has shape {M.shape}; the oracle needs {d} x {d} matrices")
         for e in M.todok().values():  # nonzero entries only (iterating a sympy Matrix is slow)
@@ -165,7 +188,7 @@ def _real_action(W: sp.Matrix, is_complex: bool) -> sp.Matrix:
     return sp.BlockMatrix([[A, -B], [B, A]]).as_explicit()
 
 
-def lie_derivative(oracle: "Oracle", W: sp.MatrixBase) -> tuple[sp.Expr, ...]:
+def lie_derivative(oracle: Oracle, W: sp.MatrixBase) -> tuple[sp.Expr, ...]:
     """``L_W phi`` for every real component ``phi`` of a symbolic oracle (unsimplified).
 
     Parameters
@@ -218,7 +241,7 @@ def _simplifies_to_zero(expr: sp.Expr) -> bool:
     for step in steps:
         try:
             current = step(current)
-        except Exception:  # a simplifier giving up is not a verdict; try the next one
+        except Exception:  # noqa: BLE001, S112  (sympy's simplifiers raise anything; giving up is no verdict)
             continue
         if current == 0:
             return True
@@ -256,7 +279,7 @@ def _polynomial_verdict(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> tuple[
 
 
 def _numeric_check(
-    oracle: "Oracle", exprs: Sequence[sp.Expr], W_real: sp.Matrix, digits: int, n_points: int, seed: int
+    oracle: Oracle, exprs: Sequence[sp.Expr], W_real: sp.Matrix, digits: int, n_points: int, seed: int
 ) -> tuple[str, float, str]:
     """High-precision evaluation of ``L_W phi`` at seeded random points."""
     import mpmath
@@ -311,7 +334,7 @@ def _numeric_check(
     return "failed", res, f"L_W phi is not zero: relative residual {res:.3g} at a sample point"
 
 
-def _finite_real(v: Any) -> bool:
+def _finite_real(v: object) -> bool:
     import mpmath
 
     if isinstance(v, mpmath.mpc):
@@ -325,7 +348,7 @@ def _finite_real(v: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- polynomial fast paths
-def _mpoly_verdict(oracle: "Oracle", converted: tuple, theta: dict[int, flint.fmpq]) -> tuple[float, str] | None:
+def _mpoly_verdict(oracle: Oracle, converted: tuple, theta: dict[int, flint.fmpq]) -> tuple[float, str] | None:
     """None when ``L_W phi == 0`` for every component, else (largest |coefficient|, message)."""
     ctx, gens, polys = converted
     d = oracle.matrix_size
@@ -337,7 +360,7 @@ def _mpoly_verdict(oracle: "Oracle", converted: tuple, theta: dict[int, flint.fm
             R[(r, c)] = R.get((r, c), flint.fmpq(0)) + sign * t
     worst: tuple[float, str] | None = None
     for comp, P in enumerate(polys):
-        derivs: dict[int, Any] = {}
+        derivs: dict[int, flint.fmpq_mpoly] = {}
         L = ctx.constant(0)
         for v in range(oracle.n_vectors):
             base = v * D
@@ -356,29 +379,56 @@ def _mpoly_verdict(oracle: "Oracle", converted: tuple, theta: dict[int, flint.fm
         term = sp.Mul(*[x**int(e) for x, e in zip(oracle.real_variables, mono) if e])
         size = float(abs(coef))
         if worst is None or size > worst[0]:
-            worst = (size, f"L_W phi_{comp} has {len(terms)} nonzero coefficient(s), e.g. "
-                           f"{linalg.fmpq_to_sympy(coef)}*{term}")
+            worst = (size, (f"L_W phi_{comp} has {len(terms)} nonzero coefficient(s), e.g. "
+                            f"{linalg.fmpq_to_sympy(coef)}*{term}"))
     return worst
 
 
-def _system_verdict(oracle: "Oracle", theta: dict[int, flint.fmpq]) -> tuple[float, str] | None:
-    """The same decision through the solver's linear system (when flint has no mpoly)."""
-    cond = symmetry_conditions(oracle)
-    (res,) = cond.sparse_residuals([theta])
-    if not res:
-        return None
-    comps = cond.row_components
-    worst_r, worst = max(((r, abs(v) / cond.scales[comps[r]]) for r, v in res.items()), key=lambda t: t[1])
-    comp = comps[worst_r]
-    coef = flint.fmpq(res[worst_r]) / cond.scales[comp]
-    return float(worst), (f"L_W phi_{comp} has {sum(1 for r in res if comps[r] == comp)} nonzero "
-                          f"coefficient(s), e.g. {linalg.fmpq_to_sympy(coef)}*{cond.monomial(worst_r)}")
+def _field_verdicts(oracle: Oracle, mats: Sequence[sp.MatrixBase]) -> dict[int, tuple[float, str] | None]:
+    """Exact verdicts over a number field for an oracle with algebraic coefficients.
+
+    ``{index: None}`` for a proved generator, ``{index: (largest |coefficient|, message)}`` for a
+    failed one; generators that cannot be handled this way (an entry that is not an algebraic
+    number built from radicals, or an oracle that is not a polynomial over a number field) are
+    left out, for the simplification path to decide.
+    """
+    found = oracle_coefficient_field(oracle)
+    if not found.is_exact or found.field is None:
+        return {}
+    thetas: dict[int, list[sp.Expr]] = {}
+    for i, W in enumerate(mats):
+        theta = matrix_to_theta(W, oracle.is_complex)
+        if all(classify_number(t) in ("rational", "algebraic") for t in theta if t != 0):
+            thetas[i] = theta
+    if not thetas:
+        return {}
+    try:
+        K = NumberField.of(list(found.field.generators) + [t for th in thetas.values() for t in th if t != 0])
+        if not K.is_real:
+            return {}
+        cond = polynomial_conditions(oracle.real_exprs, oracle.real_vectors, is_complex=oracle.is_complex, field=K)
+        coords = {i: {a: K.coordinates(t) for a, t in enumerate(th) if t != 0} for i, th in thetas.items()}
+    except (OptionError, OracleError):
+        return {}
+    order = list(coords)
+    out: dict[int, tuple[float, str] | None] = {}
+    for i, res in zip(order, cond.field_residuals([coords[i] for i in order])):
+        if not res:
+            out[i] = None
+            continue
+        values = {r: K.element(c) for r, c in res.items()}
+        worst_r = max(values, key=lambda r: abs(complex(values[r])))
+        comp = cond.row_components[worst_r]
+        count = sum(1 for r in res if cond.row_components[r] == comp)
+        out[i] = (abs(complex(values[worst_r])),
+                  f"L_W phi_{comp} has {count} nonzero coefficient(s), e.g. {values[worst_r]}*{cond.monomial(worst_r)}")
+    return out
 
 
 # --------------------------------------------------------------------------- certify
 def certify(
-    oracle: "Oracle",
-    matrices: Any,
+    oracle: Oracle,
+    matrices: GeneratorsLike,
     *,
     numeric_digits: int = 50,
     n_points: int = 20,
@@ -434,25 +484,33 @@ def certify(
     todo = list(range(n))
     # Oracle.is_polynomial goes through sympy.Poly, which takes a minute on the su(6) oracle;
     # the flint expansion decides the same question in milliseconds.
-    polynomial = is_polynomial_oracle(oracle)
-    if polynomial and n:
+    converted = oracle_mpolys(oracle)
+    polynomial = converted is not None
+    if converted is not None and n:
         # Fast exact path for rational (Gaussian rational) W: L_W phi is a polynomial with
-        # rational coefficients, computed exactly; zero is a proof.
+        # rational coefficients, computed exactly with python-flint (L_W phi = sum R_rc
+        # (d phi/d x_r) x_c, no linear system); zero is a proof.
         thetas = [exact_sparse_theta(M, oracle.is_complex) for M in mats]
         rational = [i for i in range(n) if thetas[i] is not None]
-        converted = oracle_mpolys(oracle)
         for i in rational:
             methods[i] = "polynomial"
-            if converted is not None:
-                # python-flint: L_W phi = sum R_rc (d phi/d x_r) x_c in C, no linear system.
-                verdict = _mpoly_verdict(oracle, converted, thetas[i])  # type: ignore[arg-type]
-            else:
-                verdict = _system_verdict(oracle, thetas[i])  # type: ignore[arg-type]
+            verdict = _mpoly_verdict(oracle, converted, thetas[i])  # type: ignore[arg-type]
             if verdict is None:
                 statuses[i] = "proved"
             else:
                 statuses[i], residuals[i], messages[i] = "failed", verdict[0], verdict[1]
         todo = [i for i in range(n) if i not in set(rational)]
+    elif todo:
+        # Coefficients in a number field K (sqrt(2)*x1**2 + ...): L_W phi over the field K'
+        # generated by K and the entries of W, with exact polynomial arithmetic; zero is a proof.
+        for i, verdict in _field_verdicts(oracle, [mats[i] for i in todo]).items():
+            index = todo[i]
+            methods[index] = "polynomial"
+            if verdict is None:
+                statuses[index] = "proved"
+            else:
+                statuses[index], residuals[index], messages[index] = "failed", verdict[0], verdict[1]
+        todo = [i for i in todo if not statuses[i]]
 
     for i in todo:
         W = mats[i]
@@ -461,8 +519,9 @@ def certify(
             # Algebraic entries on a polynomial oracle: exact coefficient test, decisive both
             # ways (no general simplify, which is slow on a nonzero result).
             verdicts = [_polynomial_verdict(e, oracle.real_variables) for e in exprs]
-            if all(v is not None for v in verdicts):
-                k, (worst, text) = max(enumerate(verdicts), key=lambda kv: kv[1][0])  # type: ignore[index]
+            decided = [v for v in verdicts if v is not None]
+            if len(decided) == len(verdicts):
+                k, (worst, text) = max(enumerate(decided), key=lambda kv: kv[1][0])
                 methods[i] = "simplify"
                 if worst == 0:
                     statuses[i] = "proved"
@@ -481,13 +540,13 @@ def certify(
 
 
 def certify_numeric(
-    oracle: "Oracle",
-    matrices: Any,
+    oracle: Oracle,
+    matrices: GeneratorsLike,
     *,
     n_points: int = 512,
     seed: int = 0,
     rtol: float = 1e-8,
-    dtype: Any = None,
+    dtype: torch.dtype | None = None,
 ) -> Certificate:
     """Numeric check with torch autograd; works for callable oracles too.
 
@@ -521,14 +580,12 @@ def certify_numeric(
     >>> certify_numeric(phi, [[[0.0, 1.0], [-1.0, 0.0]]]).statuses
     ('numeric',)
     """
-    import numpy as np
-    import torch
+    import torch  # at call time: the exact layer never imports torch when it is imported
 
-    from liealg.exact.rationalize import flatten_real
     from liealg.oracle import sample_points
 
     dtype = dtype or torch.float64
-    if hasattr(matrices, "matrices") and not isinstance(matrices, sp.MatrixBase):
+    if isinstance(matrices, Rationalization):
         matrices = matrices.matrices
     rows, is_complex, d = flatten_real(matrices)
     if d != oracle.matrix_size:

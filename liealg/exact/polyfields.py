@@ -50,10 +50,11 @@ import itertools
 import logging
 import math
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 import flint
 import numpy as np
@@ -61,6 +62,7 @@ import sympy as sp
 
 from liealg.errors import CertificationError, OracleError, RationalizationError
 from liealg.exact import linalg
+from liealg.parsing import parse_formula
 
 if TYPE_CHECKING:
     import torch
@@ -68,15 +70,19 @@ if TYPE_CHECKING:
     from liealg.oracle import Oracle
 
 __all__ = [
-    "PolynomialSymmetries",
-    "PolynomialField",
-    "polynomial_symmetries",
-    "fit_polynomial_field",
-    "certify_field",
-    "monomials",
-    "report_polynomial",
     "MAX_DEGREE",
+    "PolynomialField",
+    "PolynomialSymmetries",
+    "certify_field",
+    "fit_polynomial_field",
+    "monomials",
+    "polynomial_symmetries",
+    "report_polynomial",
 ]
+
+#: One component of a polynomial vector field: a sympy expression, an exact number, or a formula
+#: string in the oracle's variable names (read by the safe parser).
+FieldComponent: TypeAlias = sp.Expr | int | Fraction | str
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -130,7 +136,7 @@ class _Columns:
 
 
 # --------------------------------------------------------------------------- oracle helpers
-def _require_polynomial(oracle: "Oracle", what: str) -> None:
+def _require_polynomial(oracle: Oracle, what: str) -> None:
     if not oracle.is_symbolic:
         raise OracleError(
             f"{what} needs a formula oracle, but this one is a callable; use "
@@ -143,7 +149,7 @@ def _require_polynomial(oracle: "Oracle", what: str) -> None:
         )
 
 
-def _gradient_terms(oracle: "Oracle") -> list[list[dict[Exponent, flint.fmpq]]]:
+def _gradient_terms(oracle: Oracle) -> list[list[dict[Exponent, flint.fmpq]]]:
     """``grad[o][i]``: the terms ``{exponent: coefficient}`` of ``d phi_o / d x_i``."""
     xs = oracle.real_variables
     out = []
@@ -208,7 +214,7 @@ class PolynomialSymmetries:
     seconds : float
     """
 
-    oracle: "Oracle" = field(repr=False)
+    oracle: Oracle = field(repr=False)
     degree: int
     variables: tuple[sp.Symbol, ...]
     fields: tuple[tuple[sp.Expr, ...], ...]
@@ -220,7 +226,7 @@ class PolynomialSymmetries:
     trivial_counts: Mapping[str, int]
     generators_by_degree: Mapping[int, int]
     seconds: float
-    _basis: Any = field(repr=False, compare=False, default=None)  # (fmpq_mat rref, pivots, _Columns)
+    _basis: tuple[linalg.QMatrix, tuple[int, ...], _Columns] | None = field(repr=False, compare=False, default=None)
 
     @property
     def dimension(self) -> int:
@@ -231,7 +237,7 @@ class PolynomialSymmetries:
         """Dimension of the symmetric fields of degree ``<= d`` (``d <= degree``)."""
         return sum(1 for x in self.degrees if x <= d)
 
-    def contains(self, field_exprs: Sequence[Any]) -> bool:
+    def contains(self, field_exprs: Sequence[FieldComponent]) -> bool:
         """Whether a polynomial field (``n`` expressions) lies in the solution space, exactly.
 
         Examples
@@ -242,6 +248,7 @@ class PolynomialSymmetries:
         >>> sol.contains((-x2 * (x1**2 + x2**2), x1 * (x1**2 + x2**2)))
         True
         """
+        assert self._basis is not None  # always set by polynomial_symmetries
         R, pivots, cols = self._basis
         exprs = _as_field_exprs(self.oracle, field_exprs)
         vec = _field_vector(exprs, self.variables, cols)
@@ -292,7 +299,7 @@ class PolynomialField:
 
 
 # --------------------------------------------------------------------------- the solver
-def _condition_matrix(oracle: "Oracle", cols: _Columns) -> flint.fmpq_mat:
+def _condition_matrix(oracle: Oracle, cols: _Columns) -> flint.fmpq_mat:
     """Rows: the monomial coefficients of ``v . grad phi_o``; columns: the unknowns ``c``."""
     grad = _gradient_terms(oracle)
     row_index: dict[tuple[int, Exponent], int] = {}
@@ -373,7 +380,7 @@ def _multiples(
     return out
 
 
-def polynomial_symmetries(oracle: "Oracle", *, degree: int) -> PolynomialSymmetries:
+def polynomial_symmetries(oracle: Oracle, *, degree: int) -> PolynomialSymmetries:
     """Every polynomial vector field of degree ``<= degree`` that preserves ``oracle``, exactly.
 
     Parameters
@@ -417,9 +424,9 @@ def polynomial_symmetries(oracle: "Oracle", *, degree: int) -> PolynomialSymmetr
     cols = _Columns(n, degree)
     p = len(cols)
     M = _condition_matrix(oracle, cols)
-    R, pivots = linalg.rref(M)
     N = linalg.nullspace(M)  # rows: canonical basis, each supported on columns <= its free column
-    basis = [list(N.entries()[r * p:(r + 1) * p]) for r in range(N.nrows())]
+    entries = N.entries()
+    basis = [list(entries[r * p:(r + 1) * p]) for r in range(N.nrows())]
 
     def degree_of(vec: Sequence[flint.fmpq]) -> int:
         return max((cols.deg[j] for j, c in enumerate(vec) if c != 0), default=0)
@@ -552,7 +559,7 @@ def _linear_matrix(vec: Sequence[flint.fmpq], cols: _Columns) -> sp.Matrix:
     return W
 
 
-def _invariant_products(oracle: "Oracle", xs: Sequence[sp.Symbol], degree: int) -> list[dict[Exponent, flint.fmpq]]:
+def _invariant_products(oracle: Oracle, xs: Sequence[sp.Symbol], degree: int) -> list[dict[Exponent, flint.fmpq]]:
     """Products of powers of the oracle's components (at least one factor) of degree <= degree."""
     comps = [sp.Poly(e, *xs, domain=sp.QQ) for e in oracle.real_exprs]
     comps = [c for c in comps if c.total_degree() >= 1]
@@ -587,7 +594,7 @@ def _poly_times_field(
     return out
 
 
-def _hamiltonian_vectors(oracle: "Oracle", xs: Sequence[sp.Symbol], cols: _Columns) -> list[list[flint.fmpq]]:
+def _hamiltonian_vectors(oracle: Oracle, xs: Sequence[sp.Symbol], cols: _Columns) -> list[list[flint.fmpq]]:
     """``(d phi/d x_j) e_i - (d phi/d x_i) e_j`` for ``i < j`` (scalar oracles), within the bound."""
     if len(oracle.real_exprs) != 1:
         return []  # for several components no field preserves them all for free
@@ -610,10 +617,22 @@ def _hamiltonian_vectors(oracle: "Oracle", xs: Sequence[sp.Symbol], cols: _Colum
 
 
 # --------------------------------------------------------------------------- certify
-def _as_field_exprs(oracle: "Oracle", field_exprs: Sequence[Any]) -> tuple[sp.Expr, ...]:
-    """Sympify and re-bind a field's components to the oracle's own symbols (by name)."""
+def _field_component(e: FieldComponent, by_name: Mapping[str, sp.Symbol]) -> sp.Expr:
+    """One component as a sympy expression: strings through the safe parser, never ``sympify``."""
+    if isinstance(e, str):
+        try:
+            return parse_formula(e, symbols=by_name)
+        except OracleError as err:
+            raise CertificationError(f"cannot read the field component {e[:60]!r}: {err}") from None
+    if isinstance(e, bool) or not isinstance(e, (sp.Expr, int, Fraction)):
+        raise CertificationError(f"a field component must be a sympy expression or a formula string, got {e!r}")
+    return sp.sympify(e)  # sympy expressions and exact numbers only: nothing is parsed
+
+
+def _as_field_exprs(oracle: Oracle, field_exprs: Sequence[FieldComponent]) -> tuple[sp.Expr, ...]:
+    """Read and re-bind a field's components to the oracle's own symbols (by name)."""
     xs = tuple(oracle.real_variables)
-    if isinstance(field_exprs, (str, sp.Basic)) or not hasattr(field_exprs, "__len__"):
+    if isinstance(field_exprs, (str, sp.Basic)) or not isinstance(field_exprs, Sequence):
         raise CertificationError(
             f"a field is a sequence of {len(xs)} expressions, one per variable; got {field_exprs!r}"
         )
@@ -624,8 +643,8 @@ def _as_field_exprs(oracle: "Oracle", field_exprs: Sequence[Any]) -> tuple[sp.Ex
         )
     by_name = {s.name: s for s in xs}
     out = []
-    for e in field_exprs:
-        e = sp.sympify(e)
+    for component in field_exprs:
+        e = _field_component(component, by_name)
         unknown = sorted(s.name for s in e.free_symbols if s.name not in by_name)
         if unknown:
             raise CertificationError(
@@ -641,7 +660,7 @@ def _as_field_exprs(oracle: "Oracle", field_exprs: Sequence[Any]) -> tuple[sp.Ex
     return tuple(out)
 
 
-def certify_field(oracle: "Oracle", field_exprs: Sequence[Any]) -> bool:
+def certify_field(oracle: Oracle, field_exprs: Sequence[FieldComponent]) -> bool:
     """Prove that a vector field preserves a formula oracle: ``v . grad phi`` simplifies to 0.
 
     Parameters
@@ -705,11 +724,11 @@ def _round(value: float, max_denominator: int) -> Fraction:
 
 
 def fit_polynomial_field(
-    field: Callable[["torch.Tensor"], "torch.Tensor"],
-    oracle: "Oracle",
+    field: Callable[[torch.Tensor], torch.Tensor],
+    oracle: Oracle,
     *,
     degree: int,
-    samples: "torch.Tensor",
+    samples: torch.Tensor,
     max_denominator: int = 12,
     tol: float = 1e-2,
 ) -> PolynomialField:
@@ -774,16 +793,16 @@ def fit_polynomial_field(
                           f"{2 * len(monos)} samples, got {x.shape[0]}")
     with torch.no_grad():
         v = field(x)
-    v = v.detach().double().cpu().numpy()
-    if v.shape != (x.shape[0], n):
-        raise OracleError(f"the field must map (m, {n}) to (m, {n}); got shape {v.shape}")
+    values = v.detach().double().cpu().numpy()
+    if values.shape != (x.shape[0], n):
+        raise OracleError(f"the field must map (m, {n}) to (m, {n}); got shape {values.shape}")
     xn = x.double().cpu().numpy()
     A = _monomial_matrix(xn, monos)
     # Column scaling keeps the least squares well conditioned for higher degrees.
     colscale = np.sqrt((A * A).mean(0)).clip(1e-300)
-    C, *_ = np.linalg.lstsq(A / colscale, v, rcond=None)
+    C, *_ = np.linalg.lstsq(A / colscale, values, rcond=None)
     C = C / colscale[:, None]  # (p, n): coefficient of monomial j in component i
-    resid = float(np.linalg.norm(A @ C - v) / max(np.linalg.norm(v), 1e-300))
+    resid = float(np.linalg.norm(A @ C - values) / max(float(np.linalg.norm(values)), 1e-300))
     if not resid <= tol:
         raise RationalizationError(
             f"the learned field is not a polynomial of degree <= {degree} on the samples: relative residual "
@@ -853,11 +872,11 @@ def report_polynomial(result: PolynomialSymmetries, *, max_fields: int = 12) -> 
     oracle = result.oracle
     lines = [
         f"oracle: {oracle.formula_text()}  (variables {oracle.real_variables_text})",
-        f"exact polynomial symmetries of degree <= {result.degree}: dimension {result.dimension} "
-        f"({result.seconds:.2f} s, null space over Q)",
+        (f"exact polynomial symmetries of degree <= {result.degree}: dimension {result.dimension} "
+         f"({result.seconds:.2f} s, null space over Q)"),
         "  by degree: " + ", ".join(f"{d}: {c}" for d, c in result.counts.items()),
-        "  note: a vector space, not a Lie algebra in general; it grows without bound with the degree "
-        "(g(x) v is a symmetry whenever v is)",
+        ("  note: a vector space, not a Lie algebra in general; it grows without bound with the degree "
+         "(g(x) v is a symmetry whenever v is)"),
     ]
     if result.translations:
         lines.append(f"translations ({len(result.translations)}): "

@@ -21,28 +21,46 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, TypeAlias, Union
 
 import flint
+import mpmath
 import numpy as np
 import sympy as sp
+from threadpoolctl import ThreadpoolController
 
-from liealg.errors import RationalizationError
+from liealg.errors import OptionError, OracleError, RationalizationError
 from liealg.exact import linalg
+from liealg.exact.fields import CoefficientField, NumberField
+from liealg.exact.linalg import MatrixLike
 from liealg.exact.solver import sparse_theta_to_matrix
+from liealg.parsing import parse_number
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
-    "Rationalization",
-    "rationalize",
-    "orthonormal_basis",
-    "same_span",
-    "principal_angles",
-    "flatten_real",
     "BASES",
+    "Rationalization",
+    "flatten_real",
+    "orthonormal_basis",
+    "principal_angles",
+    "rationalize",
+    "same_span",
 ]
+
+#: One exact entry of a sparse row: a flint rational, or a sympy number (algebraic entries).
+ExactValue: TypeAlias = flint.fmpq | sp.Expr
+
+#: Generators as the exact layer accepts them: a float or complex array ``(k, d, d)`` (numpy or a
+#: torch tensor), a sequence of matrices (sympy or nested rows), one matrix, or a Rationalization.
+# Union, not |: torch is imported for type checking only and Rationalization is defined below,
+# so both are string forward references, which | cannot join.
+GeneratorsLike: TypeAlias = Union[np.ndarray, "torch.Tensor", Sequence[MatrixLike], sp.MatrixBase, "Rationalization"]
 
 BASES = ("rref", "orthonormal")
 #: Default relative noise tolerance by the precision of the learned floats.
@@ -50,27 +68,19 @@ DEFAULT_TOL = {"float64": 1e-6, "float32": 1e-4}
 
 
 # --------------------------------------------------------------------------- BLAS threads
-_CONTROLLER: Any = None
+_CONTROLLER: list[ThreadpoolController] = []  # created on first use: it inspects the loaded libraries
 
 
-def _small_blas():
+def _small_blas() -> contextlib.AbstractContextManager[object]:
     """Run small dense linear algebra on one BLAS thread.
 
     The matrices here are at most a few hundred by a few thousand: threads do not help them,
     and on a busy 2-core machine OpenBLAS's spinning threads made one 45 x 100 SVD take 0.1 s
-    instead of 0.5 ms (measured). Uses threadpoolctl when installed, else does nothing.
+    instead of 0.5 ms (measured).
     """
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            _CONTROLLER = ThreadpoolController()
-        except ImportError:  # optional: only a speed-up
-            _CONTROLLER = False
-    if _CONTROLLER is False:
-        return contextlib.nullcontext()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 # --------------------------------------------------------------------------- result
@@ -120,33 +130,47 @@ class Rationalization:
     def __len__(self) -> int:
         return len(self.matrices)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[sp.ImmutableMatrix]:
         return iter(self.matrices)
 
 
 def _refuse(message: str, floats: np.ndarray) -> RationalizationError:
     err = RationalizationError(message)
-    err.floats = floats  # the learned numbers are never lost: the caller can retry or inspect
+    # the learned numbers are never lost: the caller can retry or inspect (errors.py declares no
+    # fields, so the attribute is set on the instance)
+    err.floats = floats  # type: ignore[attr-defined]
     return err
 
 
 # --------------------------------------------------------------------------- conversions
-def _to_numpy(learned: Any) -> np.ndarray:
-    """Array-like, torch tensor, or sequence of sympy matrices -> numpy array (not copied twice)."""
-    if hasattr(learned, "detach") and hasattr(learned, "cpu"):  # torch, without importing torch
-        return learned.detach().cpu().numpy()
+def _exact_to_complex(mats: Sequence[sp.MatrixBase]) -> np.ndarray:
+    out = np.zeros((len(mats),) + mats[0].shape, dtype=complex)
+    for k, M in enumerate(mats):
+        for (i, j), v in M.todok().items():  # nonzero entries only: fast
+            out[k, i, j] = complex(v)
+    return out if np.any(out.imag) else out.real
+
+
+def _to_numpy(learned: GeneratorsLike) -> np.ndarray:
+    """Array-like, torch tensor, Rationalization or sequence of exact matrices -> numpy array."""
+    torch_module = sys.modules.get("torch")  # a tensor implies torch is loaded: never import it here
+    if torch_module is not None and isinstance(learned, torch_module.Tensor):
+        return learned.detach().cpu().numpy()  # type: ignore[no-any-return]
+    if isinstance(learned, Rationalization):
+        learned = learned.matrices
     if isinstance(learned, sp.MatrixBase):
         learned = [learned]
     if isinstance(learned, (list, tuple)) and learned and isinstance(learned[0], sp.MatrixBase):
-        out = np.zeros((len(learned),) + learned[0].shape, dtype=complex)
-        for k, M in enumerate(learned):
-            for (i, j), v in M.todok().items():  # nonzero entries only: fast
-                out[k, i, j] = complex(v)
-        return out if np.any(out.imag) else out.real
-    return np.asarray(learned)
+        return _exact_to_complex(learned)
+    arr = np.asarray(learned)
+    if arr.dtype.kind in "OUS":  # exact entries (sympy numbers, Fractions, strings): read them safely
+        if arr.ndim == 2:
+            arr = arr[None]
+        return _exact_to_complex([linalg.exact_matrix(m.tolist(), where=f"generator {k}") for k, m in enumerate(arr)])
+    return arr
 
 
-def flatten_real(matrices: Any) -> tuple[np.ndarray, bool, int]:
+def flatten_real(matrices: GeneratorsLike) -> tuple[np.ndarray, bool, int]:
     """Flatten generators to real row vectors in the ``theta`` convention.
 
     Parameters
@@ -171,7 +195,7 @@ def flatten_real(matrices: Any) -> tuple[np.ndarray, bool, int]:
     if arr.ndim == 2:
         arr = arr[None]
     if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
-        raise ValueError(f"expected generators of shape (k, d, d), got shape {arr.shape}")
+        raise OptionError(f"expected generators of shape (k, d, d), got shape {arr.shape}")
     k, d = arr.shape[0], arr.shape[1]
     is_complex = bool(np.iscomplexobj(arr))
     if is_complex and arr.dtype == object:
@@ -204,18 +228,24 @@ def _default_tol(arr: np.ndarray) -> float:
     return DEFAULT_TOL["float64"]
 
 
-def _parse_constant(c: Any) -> tuple[sp.Expr, float]:
+def _parse_constant(c: str | sp.Expr) -> tuple[sp.Expr, float]:
+    """A real irrational constant (``"sqrt(2)"``, ``"2**(1/3)"`` or a sympy number) and its float."""
     if isinstance(c, str):
-        m = re.fullmatch(r"\s*sqrt\(\s*(\d+)\s*\)\s*", c)
-        if not m:
-            raise ValueError(f"constants must look like 'sqrt(2)' (or be sympy numbers), got {c!r}")
-        expr = sp.sqrt(int(m.group(1)))
-    elif isinstance(c, sp.Basic) and c.is_number and c.is_real:
+        try:
+            expr = parse_number(c)
+        except OracleError as err:
+            raise OptionError(f"constants must be numbers like 'sqrt(2)': {err}") from None
+    elif isinstance(c, sp.Expr) and c.is_number:
         expr = c
     else:
-        raise ValueError(f"constants must be strings like 'sqrt(2)' or real sympy numbers, got {c!r}")
-    if expr.is_Rational or expr == 0:
-        raise ValueError(f"constant {c!r} is rational: rationals are always tried first")
+        raise OptionError(f"constants must be strings like 'sqrt(2)' or real sympy numbers, got {c!r}")
+    if expr.is_real is not True or expr.is_algebraic is not True:
+        raise OptionError(
+            f"constant {c!r} is not a real algebraic number; give constants such as 'sqrt(2)' or '2**(1/3)' "
+            "(the exact layer works over number fields)"
+        )
+    if expr.is_Rational:
+        raise OptionError(f"constant {c!r} is rational: rationals are always tried first")
     return expr, float(expr)
 
 
@@ -235,6 +265,41 @@ def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
         return Fraction(math.ceil(lo))
     # lo and hi lie strictly inside (fl, fl + 1): recurse on the reciprocal of the fractional part.
     return fl + 1 / _simplest_between(1 / (hi - fl), 1 / (lo - fl))
+
+
+def _field_basis(field: NumberField) -> list[tuple[sp.Expr, float]]:
+    """A basis of the real numbers of ``field`` made of products of its real generators.
+
+    ``Q(sqrt(2), sqrt(3))`` gives ``1, sqrt(2), sqrt(3), sqrt(6)``; ``Q(2**(1/3))`` gives
+    ``1, 2**(1/3), 2**(2/3)``. (Normalized generators are independent prime radicals, so these
+    products are linearly independent over Q.) ``I`` is left out: complex generators are
+    flattened into real and imaginary parts before entries are recognized.
+    """
+    basis: list[sp.Expr] = [sp.S.One]
+    for g in field.generators:
+        if g is sp.I:
+            continue
+        order = int(g.exp.q) if g.is_Pow and g.exp.is_Rational else 2
+        basis = [b * g**e for e in range(order) for b in basis]
+    return [(b, float(b)) for b in basis]
+
+
+def _recognize_in_field(x: float, atol: float, qmax: int, basis: Sequence[tuple[sp.Expr, float]]) -> sp.Expr | None:
+    """``sum_i (p_i / q) b_i`` within ``atol`` of ``x`` with ``|p_i|, q <= qmax`` (an integer
+    relation found by PSLQ, then checked), or None.
+
+    The bound ``qmax`` shrinks with the size of the basis (see :func:`_rationalize`): the more
+    candidate combinations, the likelier one fits random noise.
+    """
+    with mpmath.workdps(30):
+        relation = mpmath.pslq([x] + [v for _, v in basis[0:]], tol=max(atol, 1e-15), maxcoeff=qmax,
+                               maxsteps=2000)
+    if relation is None or relation[0] == 0 or abs(relation[0]) > qmax:
+        return None
+    value = -sp.Add(*[sp.Rational(c, relation[0]) * b for c, (b, _) in zip(relation[1:], basis)])
+    if abs(float(value) - x) > atol:
+        return None
+    return value
 
 
 def _recognize(x: float, atol: float, qmax: int, constants: Sequence[tuple[sp.Expr, float]]):
@@ -284,7 +349,7 @@ def _angles_between(qa: np.ndarray, qb: np.ndarray, *, pad: bool = True) -> np.n
     return np.concatenate([extra, np.sort(angles)[::-1]])
 
 
-def principal_angles(A: Any, B: Any, *, rtol: float = 1e-9, pad: bool = True) -> np.ndarray:
+def principal_angles(A: GeneratorsLike, B: GeneratorsLike, *, rtol: float = 1e-9, pad: bool = True) -> np.ndarray:
     """Principal angles between the real spans of two sets of generators, largest first.
 
     Parameters
@@ -315,11 +380,11 @@ def principal_angles(A: Any, B: Any, *, rtol: float = 1e-9, pad: bool = True) ->
         return _principal_angles(A, B, rtol, pad)
 
 
-def _principal_angles(A: Any, B: Any, rtol: float, pad: bool) -> np.ndarray:
+def _principal_angles(A: GeneratorsLike, B: GeneratorsLike, rtol: float, pad: bool) -> np.ndarray:
     ra, ca, da = flatten_real(A)
     rb, cb, db = flatten_real(B)
     if da != db:
-        raise ValueError(f"matrix sizes differ: {da} x {da} and {db} x {db}")
+        raise OptionError(f"matrix sizes differ: {da} x {da} and {db} x {db}")
     if ca != cb:  # compare a real set with a complex one inside the complex flattening
         n = da * da
         if not ca:
@@ -350,30 +415,31 @@ def _greedy_pivots(V: np.ndarray, threshold: float) -> list[int]:
 
 
 # --------------------------------------------------------------------------- exact helpers
-def _exact_rows(matrices: Sequence[sp.MatrixBase]) -> tuple[list[dict[int, Any]], bool, bool, int]:
+def _exact_rows(matrices: Sequence[MatrixLike]) -> tuple[list[dict[int, ExactValue]], bool, bool, int]:
     """Exact real flattening (``theta`` convention) of sympy matrices, sparse.
 
     Returns ``(rows, rational, is_complex, d)``: one ``{index: value}`` per matrix, values
     ``flint.fmpq`` when every entry is (Gaussian) rational (``rational``), else sympy numbers.
     """
-    mats = [M if isinstance(M, sp.MatrixBase) else sp.Matrix(M) for M in matrices]
+    mats = [M if isinstance(M, sp.MatrixBase) else linalg.exact_matrix(M, where=f"matrix {k}")
+            for k, M in enumerate(matrices)]
     if not mats:
         return [], True, False, 0
     d = mats[0].rows
     if any(M.shape != (d, d) for M in mats):
-        raise ValueError("all matrices must be square of the same size")
+        raise OptionError("all matrices must be square of the same size")
     doks = [M.todok() for M in mats]
     for dok in doks:
         for e in dok.values():
             if not e.is_number:
-                raise ValueError("matrices must have numeric (exact) entries")
+                raise OptionError("matrices must have numeric (exact) entries")
             if e.has(sp.Float):
-                raise ValueError("matrices must be exact (no floats); rationalize them first")
+                raise OptionError("matrices must be exact (no floats); rationalize them first")
     is_complex = any(not e.is_real for dok in doks for e in dok.values())
     n = d * d
-    rows: list[dict[int, Any]] = []
+    rows: list[dict[int, ExactValue]] = []
     for dok in doks:
-        row: dict[int, Any] = {}
+        row: dict[int, ExactValue] = {}
         for (i, j), e in dok.items():
             if is_complex and not e.is_real:
                 re_, im_ = sp.expand_complex(e).as_real_imag()
@@ -389,7 +455,7 @@ def _exact_rows(matrices: Sequence[sp.MatrixBase]) -> tuple[list[dict[int, Any]]
     return rows, rational, is_complex, d
 
 
-def _exact_rank(rows: list[dict[int, Any]], rational: bool, p: int) -> int:
+def _exact_rank(rows: list[dict[int, ExactValue]], rational: bool, p: int) -> int:
     if not rows:
         return 0
     if rational:
@@ -398,13 +464,12 @@ def _exact_rank(rows: list[dict[int, Any]], rational: bool, p: int) -> int:
             for a, v in row.items():
                 flat[i * p + a] = v
         return linalg.rank(flint.fmpq_mat(len(rows), p, flat))
-    from sympy.polys.matrices import DomainMatrix
-
-    M = sp.zeros(len(rows), p)
-    for i, row in enumerate(rows):
-        for a, v in row.items():
-            M[i, a] = v
-    return DomainMatrix.from_Matrix(M, extension=True).rank()
+    # algebraic entries: the rank over the number field they generate (on flint)
+    values = [linalg.fmpq_to_sympy(v) if isinstance(v, flint.fmpq) else v for row in rows for v in row.values()]
+    K = NumberField.of(values)
+    entries = {(i, a): K.coordinates(linalg.fmpq_to_sympy(v) if isinstance(v, flint.fmpq) else v)
+               for i, row in enumerate(rows) for a, v in row.items()}
+    return linalg.FieldMatrix.from_entries(len(rows), p, entries, K.minpoly).rank()
 
 
 def same_span(A: Sequence[sp.MatrixBase], B: Sequence[sp.MatrixBase]) -> bool:
@@ -430,7 +495,7 @@ def same_span(A: Sequence[sp.MatrixBase], B: Sequence[sp.MatrixBase]) -> bool:
     return _exact_rank(ra, rational, p) == r_ab and _exact_rank(rb, rational, p) == r_ab
 
 
-def _rows_to_matrix(row: dict[int, Any], d: int, is_complex: bool) -> sp.Matrix:
+def _rows_to_matrix(row: dict[int, ExactValue], d: int, is_complex: bool) -> sp.Matrix:
     """A sparse ``theta`` row (fmpq or sympy values) back to a ``d x d`` sympy matrix."""
     if all(isinstance(v, flint.fmpq) for v in row.values()):
         return sparse_theta_to_matrix(row, d, is_complex)
@@ -442,12 +507,12 @@ def _rows_to_matrix(row: dict[int, Any], d: int, is_complex: bool) -> sp.Matrix:
     return sp.Matrix(d, d, flat)
 
 
-def _orthonormal_exact_rows(rows: list[dict[int, Any]], rational: bool) -> list[dict[int, Any]]:
+def _orthonormal_exact_rows(rows: list[dict[int, ExactValue]], rational: bool) -> list[dict[int, ExactValue]]:
     """Exact Gram-Schmidt of sparse real row vectors, each normalized to squared length 2."""
     if not rows:
         return []
 
-    def dot(u: dict[int, Any], v: dict[int, Any]) -> Any:
+    def dot(u: dict[int, ExactValue], v: dict[int, ExactValue]) -> ExactValue:
         if len(v) < len(u):
             u, v = v, u
         terms = [x * v[a] for a, x in u.items() if a in v]
@@ -455,7 +520,7 @@ def _orthonormal_exact_rows(rows: list[dict[int, Any]], rational: bool) -> list[
             return sum(terms, flint.fmpq(0))
         return sp.radsimp(sp.expand(sp.Add(*terms)))
 
-    def axpy(u: dict[int, Any], c: Any, w: dict[int, Any]) -> dict[int, Any]:
+    def axpy(u: dict[int, ExactValue], c: ExactValue, w: dict[int, ExactValue]) -> dict[int, ExactValue]:
         out = dict(u)
         for a, x in w.items():
             val = out.get(a, 0) - c * x
@@ -468,8 +533,8 @@ def _orthonormal_exact_rows(rows: list[dict[int, Any]], rational: bool) -> list[
 
     # Orthogonalize first (over Q when rational: inner products of rational vectors are
     # rational), and bring in the square root only for the final normalization.
-    ortho: list[dict[int, Any]] = []
-    norms: list[Any] = []
+    ortho: list[dict[int, ExactValue]] = []
+    norms: list[ExactValue] = []
     for v in rows:
         u = dict(v)
         for w, nw in zip(ortho, norms):
@@ -480,7 +545,7 @@ def _orthonormal_exact_rows(rows: list[dict[int, Any]], rational: bool) -> list[
                 u = axpy(u, c, w)
         nu = dot(u, u)
         if nu == 0:
-            raise ValueError("the matrices are linearly dependent")
+            raise OptionError("the matrices are linearly dependent")
         ortho.append(u)
         norms.append(nu)
     out = []
@@ -523,12 +588,13 @@ def orthonormal_basis(matrices: Sequence[sp.MatrixBase]) -> tuple[sp.Matrix, ...
 
 # --------------------------------------------------------------------------- rationalize
 def rationalize(
-    learned: Any,
+    learned: GeneratorsLike,
     *,
     tol: float | None = None,
     max_denominator: int = 1000,
-    constants: Sequence[Any] = ("sqrt(2)", "sqrt(3)"),
+    constants: Sequence[str | sp.Expr] = ("sqrt(2)", "sqrt(3)"),
     basis: str = "rref",
+    field: NumberField | CoefficientField | Sequence[str | sp.Expr] | None = None,
 ) -> Rationalization:
     """Turn learned float generators into an exact, canonical basis of their span.
 
@@ -559,6 +625,13 @@ def rationalize(
         pivot (row-major ``W``, then ``Im W`` for complex). so(n) comes back as exactly
         ``E_ij - E_ji`` with ``i < j`` in lexicographic order. ``"orthonormal"``: that basis
         after exact Gram-Schmidt (:func:`orthonormal_basis`).
+    field : NumberField, CoefficientField, or numbers such as ``("sqrt(2)",)``, optional
+        Also recognize entries as elements of this number field, ``sum_i q_i b_i`` over the
+        products ``b_i`` of its generators (``a + b*sqrt(2)`` for ``Q(sqrt(2))``) with small
+        rational ``q_i`` (an integer relation found by PSLQ, checked within ``atol``; the
+        bound on numerators and denominators is ``min(max_denominator, (0.001/atol)^(1/len(b)))``).
+        Pass the oracle's field (:func:`liealg.exact.oracle_coefficient_field`). Default None:
+        rationals and ``constants`` only, as before.
 
     Returns
     -------
@@ -587,23 +660,36 @@ def rationalize(
     [ 0, 0, 0]]))
     """
     if basis not in BASES:
-        raise ValueError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
+        raise OptionError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
     with _small_blas():
-        return _rationalize(learned, tol, max_denominator, constants, basis)
+        return _rationalize(learned, tol, max_denominator, constants, basis, _as_field(field))
 
 
-def _rationalize(learned: Any, tol: float | None, max_denominator: int, constants: Sequence[Any],
-                 basis: str) -> Rationalization:
+def _as_field(field: NumberField | CoefficientField | Sequence[str | sp.Expr] | None) -> NumberField | None:
+    if field is None or isinstance(field, NumberField):
+        return field
+    if isinstance(field, CoefficientField):
+        if field.field is None:
+            raise OptionError(f"field: the coefficients are not in a number field ({field.reason})")
+        return field.field
+    if isinstance(field, (str, sp.Basic)):
+        field = [field]
+    return NumberField.of(field)
+
+
+def _rationalize(learned: GeneratorsLike, tol: float | None, max_denominator: int, constants: Sequence[str | sp.Expr],
+                 basis: str, field: NumberField | None) -> Rationalization:
     if not isinstance(max_denominator, int) or max_denominator < 1:
-        raise ValueError(f"max_denominator must be a positive integer, got {max_denominator!r}")
+        raise OptionError(f"max_denominator must be a positive integer, got {max_denominator!r}")
     raw = _to_numpy(learned)
     M, is_complex, d = flatten_real(raw)
     floats = np.array(raw, copy=True)
     if tol is None:
         tol = _default_tol(raw)
     if not 0 < tol < 1:
-        raise ValueError(f"tol must be in (0, 1), got {tol!r}")
+        raise OptionError(f"tol must be in (0, 1), got {tol!r}")
     consts = [_parse_constant(c) for c in constants]
+    field_basis = _field_basis(field) if field is not None and not field.is_rational else []
     k, p = M.shape
     if not np.all(np.isfinite(M)):
         raise _refuse("the learned generators contain NaN or inf; training diverged (lower the "
@@ -642,13 +728,13 @@ def _rationalize(learned: Any, tol: float | None, max_denominator: int, constant
     # q^2 * atol is small. Random reals have a fit with q <= Q with probability ~0.6 Q^2 atol,
     # and the convergents of sqrt(2) (577/408, ...) sit at q^2 * error ~ 0.35; so require
     # q^2 * atol <= 1/100 (under 1% false fits per entry, never sqrt(2) or sqrt(3) as a fraction).
-    qmax = max(1, min(max_denominator, int(math.floor(0.1 / math.sqrt(atol)))))
+    qmax = max(1, min(max_denominator, math.floor(0.1 / math.sqrt(atol))))
 
     # ---- entries: zeros and integers in bulk (most entries of a Lie algebra's RREF), the
     # rest one by one through the continued-fraction search.
     # Exact values are kept as Fraction (or Fraction times a constant) until the end: flint and
     # plain ints are much cheaper than sympy numbers on the thousands of entries of e6.
-    exact: list[list[Any]] = [[0] * p for _ in range(r)]
+    exact: list[list[int | Fraction | tuple[Fraction, sp.Expr]]] = [[0] * p for _ in range(r)]
     used_constant = False
     nearest = np.rint(R)
     near_int = np.abs(R - nearest) <= atol
@@ -659,6 +745,13 @@ def _rationalize(learned: Any, tol: float | None, max_denominator: int, constant
     for i, j in zip(*np.nonzero(~near_int)):
         x = float(R[i, j])
         hit = _recognize(x, atol, qmax, consts)
+        if hit is None and field_basis:
+            # Significance, as for rationals: about qmax^len(basis) candidates per unit interval
+            # fit within atol, so keep 2 atol qmax^len(basis) <= 1/500 (measured on random
+            # floats with Q(sqrt(2)) and atol 1e-6: under 1% false fits).
+            qfield = max(1, min(max_denominator, math.floor((0.001 / atol) ** (1 / len(field_basis)))))
+            value = _recognize_in_field(x, atol, qfield, field_basis)
+            hit = (Fraction(1), value) if value is not None else None
         if hit is None:
             failures.append((int(i), int(j), x))
             continue
@@ -690,10 +783,9 @@ def _rationalize(learned: Any, tol: float | None, max_denominator: int, constant
     # ---- exact RREF (rounding cannot move pivots when the greedy pivots are right; if it did,
     # recompute exactly: the canonical basis is defined by the exact span, not by the floats).
     # Rows are kept sparse, {theta index: value}: fmpq when rational, sympy when algebraic.
-    rows: list[dict[int, Any]]
+    rows: list[dict[int, ExactValue]]
     if not used_constant:
-        sparse = [{j: (flint.fmpq(v) if isinstance(v, int) else flint.fmpq(v.numerator, v.denominator))
-                   for j, v in enumerate(row) if v != 0} for row in exact]
+        sparse = [{j: _fraction_to_fmpq(v) for j, v in enumerate(row) if v != 0} for row in exact]
         if all(min(row) == pv for row, pv in zip(sparse, piv)):
             # Already an RREF (identity on the pivots, zeros left of each pivot, pivots
             # increasing): skip the exact elimination, which dominates at e6's size.
@@ -763,6 +855,13 @@ def _rationalize(learned: Any, tol: float | None, max_denominator: int, constant
         span_error=span_error,
         basis=basis,
     )
+
+
+def _fraction_to_fmpq(v: int | Fraction | tuple[Fraction, sp.Expr]) -> flint.fmpq:
+    """A recognized rational entry as ``fmpq`` (only called when no constant was used)."""
+    if isinstance(v, tuple):
+        raise RationalizationError("internal: an irrational entry reached the rational path")
+    return flint.fmpq(v) if isinstance(v, int) else flint.fmpq(v.numerator, v.denominator)
 
 
 def _describe_column(j: int, d: int, is_complex: bool) -> str:

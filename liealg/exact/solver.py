@@ -28,36 +28,51 @@ nested determinant of the su(6) oracle).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from math import lcm
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeAlias
 
 import flint
 import sympy as sp
 from sympy import QQ, QQ_I
 from sympy.polys.matrices import DomainMatrix
 
-from liealg.errors import OracleError
+from liealg.errors import OptionError, OracleError
 from liealg.exact import linalg
+from liealg.exact.fields import (
+    QQ_FIELD,
+    MpolyForm,
+    NumberField,
+    coefficient_field,
+    polynomial_coefficients,
+    polynomials_over_q,
+)
 
 if TYPE_CHECKING:  # imported for type hints only: keeps the import graph one-way
     from liealg.oracle import Oracle
 
 __all__ = [
     "SymmetryConditions",
-    "symmetry_conditions",
-    "solve_symmetries",
-    "parameter_actions",
-    "theta_to_matrix",
-    "sparse_theta_to_matrix",
-    "matrix_to_theta",
     "exact_sparse_theta",
+    "is_polynomial_oracle",
+    "matrix_to_theta",
+    "parameter_actions",
+    "polynomial_conditions",
+    "polynomials_over_q",
     "rows_to_matrices",
     "solve_conditions",
-    "is_polynomial_oracle",
+    "solve_polynomial_symmetries",
+    "solve_symmetries",
+    "sparse_theta_to_matrix",
+    "symmetry_conditions",
+    "theta_to_matrix",
 ]
 
 Monomial = tuple[int, ...]
+#: A monomial as stored in a system: exponents as bytes (all below 255) or as a tuple.
+EncodedMonomial: TypeAlias = bytes | tuple[int, ...]
 
 
 # --------------------------------------------------------------------------- parameter conventions
@@ -84,19 +99,19 @@ def parameter_actions(d: int, is_complex: bool) -> tuple[tuple[tuple[int, int, i
     return a_part + b_part
 
 
-def theta_to_matrix(theta: "Sequence[object]", d: int, is_complex: bool) -> sp.Matrix:
+def theta_to_matrix(theta: Sequence[object], d: int, is_complex: bool) -> sp.Matrix:
     """The generator ``W`` (sympy, ``d x d``) of an exact parameter vector ``theta`` (length p).
 
     Entries may be sympy numbers, ints, Fractions or flint rationals.
     """
-    vals = [x if isinstance(x, sp.Basic) else _q_to_sympy(x) for x in theta]
+    vals = [x if isinstance(x, sp.Basic) else sp.Rational(str(x)) for x in theta]
     if not is_complex:
         return sp.Matrix(d, d, vals)
     n = d * d
     return sp.Matrix(d, d, [vals[a] + sp.I * vals[n + a] if vals[n + a] != 0 else vals[a] for a in range(n)])
 
 
-def sparse_theta_to_matrix(theta: "dict[int, flint.fmpq]", d: int, is_complex: bool) -> sp.Matrix:
+def sparse_theta_to_matrix(theta: dict[int, flint.fmpq], d: int, is_complex: bool) -> sp.Matrix:
     """Like :func:`theta_to_matrix` for a sparse rational ``{index: fmpq}``; fast.
 
     Builds the sympy matrix from a DomainMatrix over QQ (or QQ_I), which skips sympy's per-entry
@@ -104,7 +119,7 @@ def sparse_theta_to_matrix(theta: "dict[int, flint.fmpq]", d: int, is_complex: b
     """
     n = d * d
     if not is_complex:
-        sdm: dict[int, dict[int, Any]] = {}
+        sdm: dict[int, dict[int, object]] = {}
         for a, q in theta.items():
             if q != 0:
                 sdm.setdefault(a // d, {})[a % d] = QQ(int(q.p), int(q.q))
@@ -128,9 +143,7 @@ def matrix_to_theta(W: sp.MatrixBase, is_complex: bool) -> list[sp.Expr]:
     n = d * d
     theta: list[sp.Expr] = [sp.S.Zero] * (2 * n if is_complex else n)
     for (i, j), w in W.todok().items():  # nonzero entries only: much faster than iterating W
-        if not is_complex:
-            theta[i * d + j] = w
-        elif w.is_real:
+        if not is_complex or w.is_real:
             theta[i * d + j] = w
         else:
             re_, im_ = sp.expand_complex(w).as_real_imag()
@@ -138,11 +151,12 @@ def matrix_to_theta(W: sp.MatrixBase, is_complex: bool) -> list[sp.Expr]:
     return theta
 
 
-def exact_sparse_theta(W: sp.MatrixBase, is_complex: bool) -> "dict[int, flint.fmpq] | None":
+def exact_sparse_theta(W: sp.MatrixBase, is_complex: bool) -> dict[int, flint.fmpq] | None:
     """``theta(W)`` as a sparse ``{index: fmpq}`` when every entry is (Gaussian) rational, else None."""
     d = W.rows
     n = d * d
     out: dict[int, flint.fmpq] = {}
+    parts: tuple[tuple[int, sp.Expr], ...]
     for (i, j), w in W.todok().items():
         if isinstance(w, sp.Rational):
             parts = ((i * d + j, w),)
@@ -167,11 +181,12 @@ class SymmetryConditions:
 
     Attributes
     ----------
-    columns : tuple of dict
-        Sparse ``C``: ``columns[a]`` maps a row index to the (nonzero, integer) coefficient of
-        ``theta_a`` in that row. Each component ``phi`` was first scaled by the common
-        denominator of its coefficients (this does not change the solutions), so ``C`` is
-        integral.
+    columns : tuple of read-only dict
+        Sparse ``C``: ``columns[a]`` maps a row index to the nonzero coefficient of ``theta_a``
+        in that row. Over Q (``field.is_rational``) coefficients are integers: each component
+        ``phi`` was first scaled by the common denominator of its coefficients (this does not
+        change the solutions). Over a number field K they are power-basis coordinates
+        ``(c_0, .., c_{m-1})`` of elements of K (scales are 1).
     row_components : tuple of int
         Row ``r`` belongs to component ``row_components[r]`` (an index into ``real_exprs``).
     row_monomials : tuple of bytes or tuple of int
@@ -188,6 +203,8 @@ class SymmetryConditions:
     scales : tuple of int
         The positive integer each component was multiplied by (the common denominator of its
         coefficients): row ``r`` holds ``scales[rows[r][0]]`` times the true coefficient.
+    field : NumberField
+        The field of the coefficients (``QQ_FIELD`` for rational oracles).
 
     Examples
     --------
@@ -204,13 +221,14 @@ class SymmetryConditions:
     [0, 0, 0, 2]])
     """
 
-    columns: tuple[dict[int, int], ...]
+    columns: tuple[Mapping[int, int | tuple[flint.fmpq, ...]], ...]
     row_components: tuple[int, ...]
-    row_monomials: tuple[Any, ...]
+    row_monomials: tuple[EncodedMonomial, ...]
     variables: tuple[sp.Symbol, ...]
     matrix_size: int
     is_complex: bool
     scales: tuple[int, ...] = ()
+    field: NumberField = QQ_FIELD
 
     @property
     def n_params(self) -> int:
@@ -233,23 +251,40 @@ class SymmetryConditions:
 
     @functools.cached_property
     def matrix(self) -> flint.fmpq_mat:
-        """``C`` as a dense ``flint.fmpq_mat`` of shape ``(n_rows, p)`` (built on first use)."""
+        """``C`` as a dense ``flint.fmpq_mat`` of shape ``(n_rows, p)`` (built on first use; Q only).
+
+        Raises
+        ------
+        OptionError
+            Over a number field (use :meth:`field_matrix`).
+        """
+        if not self.field.is_rational:
+            raise OptionError(f"the system is over {self.field}, not Q: use field_matrix()")
         n, p = self.shape
-        flat = [0] * (n * p)
+        flat: list[int] = [0] * (n * p)
         for a, col in enumerate(self.columns):
             for r, v in col.items():
-                flat[r * p + a] = v
+                flat[r * p + a] = v  # type: ignore[assignment]  # an int: the system is over Q
         return flint.fmpq_mat(n, p, flat)
 
-    def to_sympy(self) -> sp.Matrix:
-        """``C`` as a sympy Matrix (for display and debugging; slow for large systems)."""
-        return linalg.to_sympy(self.matrix)
+    def field_matrix(self) -> linalg.FieldMatrix:
+        """``C`` over its field as a :class:`~liealg.exact.linalg.FieldMatrix` ``(n_rows, p)``."""
+        if self.field.is_rational:
+            return linalg.FieldMatrix.from_rational(self.matrix, self.field.minpoly)
+        entries = {(r, a): v for a, col in enumerate(self.columns) for r, v in col.items()}
+        return linalg.FieldMatrix.from_entries(*self.shape, entries, self.field.minpoly)  # type: ignore[arg-type]
+
+    def to_sympy(self) -> sp.ImmutableMatrix:
+        """``C`` as a sympy Matrix, entries in its field (for display and debugging; slow when large)."""
+        if self.field.is_rational:
+            return linalg.to_sympy(self.matrix)
+        return self.field.sympy_matrix(self.field_matrix())
 
     def row_labels(self) -> list[str]:
         """A readable label ``"phi_k: monomial"`` for every row."""
         return [f"phi_{c}: {self.monomial(r)}" for r, c in enumerate(self.row_components)]
 
-    def sparse_residuals(self, thetas: "list[dict[int, flint.fmpq]]") -> list[dict[int, flint.fmpq]]:
+    def sparse_residuals(self, thetas: list[dict[int, flint.fmpq]]) -> list[dict[int, flint.fmpq]]:
         """``C @ theta`` for sparse parameter vectors, exactly; visits only nonzero entries.
 
         Parameters
@@ -263,6 +298,8 @@ class SymmetryConditions:
             One ``{row index: nonzero coefficient}`` per generator (empty: the generator is a
             symmetry). Coefficients are those of the scaled system (see ``scales``).
         """
+        if not self.field.is_rational:
+            raise OptionError(f"the system is over {self.field}, not Q: use field_residuals()")
         out = []
         for theta in thetas:
             acc: dict[int, flint.fmpq] = {}
@@ -270,15 +307,44 @@ class SymmetryConditions:
                 if t == 0:
                     continue
                 for r, v in self.columns[a].items():
-                    acc[r] = acc.get(r, 0) + v * t
+                    acc[r] = acc.get(r, 0) + v * t  # type: ignore[operator]  # ints over Q
             out.append({r: v for r, v in acc.items() if v != 0})
+        return out
+
+    def field_residuals(self, thetas: list[dict[int, tuple[flint.fmpq, ...]]]) -> list[dict[int, tuple[flint.fmpq, ...]]]:
+        """``C @ theta`` over the system's number field, exactly, for sparse parameter vectors.
+
+        Parameters
+        ----------
+        thetas : list of dict
+            One ``{parameter index: power-basis coordinates}`` per generator (elements of
+            :attr:`field`).
+
+        Returns
+        -------
+        list of dict
+            One ``{row index: nonzero coordinates}`` per generator (empty: a symmetry).
+        """
+        f = self.field.minpoly
+        m = self.field.degree
+        out = []
+        for theta in thetas:
+            acc: dict[int, flint.fmpq_poly] = {}
+            for a, t in theta.items():
+                tp = flint.fmpq_poly(list(t))
+                if tp == 0:
+                    continue
+                for r, v in self.columns[a].items():
+                    vp = flint.fmpq_poly([v] if isinstance(v, int) else list(v))
+                    acc[r] = (acc[r] + vp * tp) % f if r in acc else (vp * tp) % f
+            out.append({r: _poly_to_coordinates(v, m) for r, v in acc.items() if v != 0})
         return out
 
     def residuals(self, thetas: flint.fmpq_mat) -> flint.fmpq_mat:
         """``C @ thetas`` for the columns of an exact ``(p, m)`` matrix; returns ``(n_rows, m)``."""
         p, m = thetas.nrows(), thetas.ncols()
         if p != self.n_params:
-            raise ValueError(f"expected {self.n_params} parameters per generator, got {p}")
+            raise OptionError(f"expected {self.n_params} parameters per generator, got {p}")
         sparse = [{a: thetas[a, j] for a in range(p) if thetas[a, j] != 0} for j in range(m)]
         n = len(self.row_components)
         flat = [flint.fmpq(0)] * (n * m)
@@ -289,142 +355,65 @@ class SymmetryConditions:
 
 
 _NOT_POLYNOMIAL = (
-    "method='exact' needs a polynomial with rational coefficients in the variables {vars}, but the "
-    "oracle {formula} is not one; use method='train' (and certify the rationalized result with "
-    "liealg.exact.certify)"
+    "method='exact' needs a polynomial with rational coefficients (or real algebraic ones such as "
+    "sqrt(2)) in the variables {vars}, but the oracle {formula} is not one{reason}; use method='train' "
+    "(and certify the rationalized result with liealg.exact.certify)"
 )
 
 
-class _NotPolynomial(Exception):
-    pass
-
-
-def _mpoly_context(n: int) -> Any:
-    """A python-flint ``fmpq_mpoly`` context with ``n`` variables, or None (flint < 0.7)."""
-    ctx_type = getattr(flint, "fmpq_mpoly_ctx", None)
-    if ctx_type is None:
-        return None
-    try:
-        return ctx_type.get(("x", n), "lex")
-    except (AttributeError, TypeError):  # older spelling of the same constructor
-        try:
-            return ctx_type.get_context(n, "lex", "x")
-        except Exception:
-            return None
-
-
-def _expr_to_mpoly(expr: sp.Expr, ctx: Any, gens: dict[sp.Symbol, Any], memo: dict) -> Any:
-    """Expand a sympy expression into a flint ``fmpq_mpoly`` (C arithmetic), or raise _NotPolynomial.
-
-    Walking the expression tree with flint arithmetic is about 2000x faster than ``sympy.Poly``
-    on nested expressions (the su(6) oracle's Laplace-expanded determinant: 0.02 s against 42 s,
-    measured); shared subexpressions are converted once (``memo``).
-    """
-    hit = memo.get(expr)
-    if hit is not None:
-        return hit
-    if expr.is_Symbol:
-        if expr not in gens:
-            raise _NotPolynomial(f"unknown symbol {expr}")
-        out = gens[expr]
-    elif expr.is_Rational:
-        out = ctx.constant(flint.fmpq(int(expr.p), int(expr.q)))
-    elif expr.is_Add:
-        out = ctx.constant(0)
-        for arg in expr.args:
-            out = out + _expr_to_mpoly(arg, ctx, gens, memo)
-    elif expr.is_Mul:
-        out = ctx.constant(1)
-        for arg in expr.args:
-            out = out * _expr_to_mpoly(arg, ctx, gens, memo)
-    elif expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
-        out = _expr_to_mpoly(expr.base, ctx, gens, memo) ** int(expr.exp)
-    else:
-        raise _NotPolynomial(f"{expr} is not a polynomial with rational coefficients")
-    memo[expr] = out
-    return out
-
-
-def oracle_mpolys(oracle: "Oracle") -> tuple[Any, tuple[Any, ...], list[Any]] | None:
-    """The real components as python-flint ``fmpq_mpoly`` polynomials.
+def oracle_mpolys(oracle: Oracle) -> MpolyForm | None:
+    """The real components of a formula oracle as python-flint ``fmpq_mpoly`` polynomials.
 
     Returns ``(context, generators, polynomials)`` (generators in ``oracle.real_variables``
-    order), or None when the oracle is a callable, some component is not a polynomial with
-    rational coefficients, or python-flint has no multivariate polynomials (< 0.7).
+    order), or None when the oracle is a callable or some component is not a polynomial with
+    rational coefficients.
     """
     if not oracle.is_symbolic:
         return None
-    variables = tuple(oracle.real_variables)
-    ctx = _mpoly_context(len(variables))
-    if ctx is None:
-        return None
-    gens = tuple(ctx.gens())
-    lookup = dict(zip(variables, gens))
-    memo: dict = {}
-    try:
-        polys = [_expr_to_mpoly(sp.sympify(e), ctx, lookup, memo) for e in oracle.real_exprs]
-    except _NotPolynomial:
-        return None
-    return ctx, gens, polys
+    return polynomials_over_q(oracle.real_exprs, tuple(oracle.real_variables))
 
 
-def _polynomial_terms(oracle: "Oracle") -> list[tuple[list[tuple[Any, int]], int]] | None:
-    """Every real component as integer terms ``[(exponents, coefficient)]`` and its scale.
+def _polynomial_terms(
+    exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
+) -> list[tuple[list[tuple[tuple[int, ...], int]], int]] | None:
+    """Every expression as integer terms ``[(exponents, coefficient)]`` and its scale.
 
-    None when some component is not a polynomial with rational coefficients. Each component is
+    None when some expression is not a polynomial with rational coefficients. Each one is
     multiplied by the common denominator of its coefficients (``scale``), so the terms are
-    integers; the symmetries are the same. Exponents come as tuples of ints (or anything that
-    ``tuple()`` turns into them).
+    integers; the symmetries are the same.
     """
-    if not oracle.is_symbolic:
+    converted = polynomials_over_q(exprs, variables)
+    if converted is None:
         return None
-    converted = oracle_mpolys(oracle)
-    if converted is not None:
-        out = []
-        for P in converted[2]:
-            coeffs = P.coeffs()
-            den = lcm(*[int(c.q) for c in coeffs]) if coeffs else 1
-            out.append(([(tuple(map(int, m)), int(c * den)) for m, c in zip(P.monoms(), coeffs)], den))
-        return out
-    if _mpoly_context(1) is not None:
-        return None  # flint could not expand it: not a polynomial with rational coefficients
-    variables = tuple(oracle.real_variables)
     out = []
-    for expr in oracle.real_exprs:  # no flint mpoly: sympy's (slower) polynomial conversion
-        try:
-            poly = sp.Poly(expr, *variables, domain=sp.QQ)
-        except (sp.PolynomialError, sp.CoercionFailed, sp.GeneratorsNeeded, ValueError):
-            return None
-        terms = [(m, sp.Rational(c)) for m, c in poly.terms() if c != 0]
-        den = lcm(*[int(c.q) for _, c in terms]) if terms else 1
-        out.append(([(tuple(m), int(c * den)) for m, c in terms], den))
+    for P in converted[2]:
+        coeffs = P.coeffs()
+        den = lcm(*[int(c.q) for c in coeffs]) if coeffs else 1
+        out.append(([(tuple(map(int, m)), int(c * den)) for m, c in zip(P.monoms(), coeffs)], den))
     return out
 
 
-def is_polynomial_oracle(oracle: "Oracle") -> bool:
+def is_polynomial_oracle(oracle: Oracle) -> bool:
     """True when every real component is a polynomial with rational coefficients.
 
     Same meaning as ``Oracle.is_polynomial``, decided by expanding with python-flint (fast even
     for nested expressions with tens of thousands of terms once expanded).
     """
-    if not oracle.is_symbolic:
-        return False
-    if _mpoly_context(1) is not None:
-        return oracle_mpolys(oracle) is not None
-    return _polynomial_terms(oracle) is not None
+    return oracle_mpolys(oracle) is not None
 
 
-def _not_polynomial_error(oracle: "Oracle", what: str) -> OracleError:
+def _not_polynomial_error(oracle: Oracle, what: str, reason: str = "") -> OracleError:
     if not oracle.is_symbolic:
         return OracleError(
             f"{what} needs a formula, but this oracle is a callable; the exact solver (method='exact') "
-            "works only for polynomials with rational coefficients: use method='train'"
+            "works only for polynomials with rational (or algebraic) coefficients: use method='train'"
         )
-    return OracleError(f"{what}: " + _NOT_POLYNOMIAL.format(vars=oracle.real_variables_text,
-                                                          formula=oracle.formula_text()))
+    variables = " ".join(s.name for s in oracle.real_variables)
+    return OracleError(f"{what}: " + _NOT_POLYNOMIAL.format(vars=variables, formula=oracle.formula_text(),
+                                                          reason=f" ({reason})" if reason else ""))
 
 
-def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
+def symmetry_conditions(oracle: Oracle) -> SymmetryConditions:
     """The exact linear system whose null space is the oracle's linear symmetry algebra.
 
     Parameters
@@ -451,37 +440,108 @@ def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
     >>> symmetry_conditions(Oracle(x1 * x2)).row_labels()
     ['phi_0: x1*x2', 'phi_0: x2**2', 'phi_0: x1**2']
     """
-    components = _polynomial_terms(oracle)
+    return _oracle_conditions(oracle, "symmetry_conditions")
+
+
+def _oracle_conditions(oracle: Oracle, what: str) -> SymmetryConditions:
+    if not oracle.is_symbolic:
+        raise _not_polynomial_error(oracle, what)
+    try:
+        return polynomial_conditions(oracle.real_exprs, oracle.real_vectors, is_complex=oracle.is_complex)
+    except OracleError as err:
+        reason = str(err).split(": ", 1)[-1]
+        raise _not_polynomial_error(oracle, what, reason) from None
+
+
+def polynomial_conditions(
+    exprs: Sequence[sp.Expr],
+    vectors: Sequence[Sequence[sp.Symbol]],
+    *,
+    is_complex: bool = False,
+    field: NumberField | None = None,
+) -> SymmetryConditions:
+    """The exact invariance system of explicit polynomials (the core of :func:`symmetry_conditions`).
+
+    Parameters
+    ----------
+    exprs : sequence of sympy.Expr
+        Real polynomials in the symbols of ``vectors``, with rational or real algebraic
+        coefficients (``sqrt(2)``, ``2**(1/3)``).
+    vectors : sequence of sequences of sympy.Symbol, each of length D
+        The argument vectors; one generator acts on each. For ``is_complex=True`` each lists
+        real coordinates ``(Re z_1 .. Re z_d, Im z_1 .. Im z_d)`` (``D = 2d``).
+    is_complex : bool
+        Look for complex ``d x d`` generators ``W = A + iB`` acting as ``[[A, -B], [B, A]]``.
+    field : NumberField, optional
+        Build the system over this field (it must contain every coefficient). Default: Q when
+        the coefficients are rational (the fast python-flint path), else the field they
+        generate (:func:`liealg.exact.fields.coefficient_field`).
+
+    Returns
+    -------
+    SymmetryConditions
+        Over Q its columns hold integers; over a number field K, power-basis coordinates.
+
+    Raises
+    ------
+    OracleError
+        If an expression is not a polynomial with algebraic coefficients in those symbols
+        (transcendental or floating-point coefficients, other symbols), its coefficients do not
+        generate a real field, or the vectors have different lengths (or an odd length when
+        complex).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> polynomial_conditions([x**2 + y**2], [(x, y)]).shape
+    (3, 4)
+    """
+    vectors = [tuple(v) for v in vectors]
+    if not vectors or any(len(v) != len(vectors[0]) for v in vectors):
+        raise OracleError("all argument vectors must have the same (nonzero) length")
+    D = len(vectors[0])
+    if is_complex and D % 2:
+        raise OracleError("complex argument vectors need an even number of real coordinates (Re, then Im)")
+    variables = tuple(s for v in vectors for s in v)
+    # [(terms, scale)] per component; a term is (exponents, coefficient): an int over Q, a
+    # polynomial in θ over a number field (both support + and * int, which is all the loop needs)
+    components: list[tuple[list[tuple[tuple[int, ...], int | flint.fmpq_poly]], int]] | None = None
+    if field is None or field.is_rational:
+        components = _polynomial_terms(exprs, variables)  # type: ignore[assignment]  # python-flint: the fast path for Q
     if components is None:
-        raise _not_polynomial_error(oracle, "symmetry_conditions")
-    variables = tuple(oracle.real_variables)
+        components, field = _field_terms(exprs, variables, field)  # type: ignore[assignment]
+    else:
+        field = QQ_FIELD
+    assert components is not None
     nvar = len(variables)
-    d = oracle.matrix_size
-    D = 2 * d if oracle.is_complex else d
-    n_vec = oracle.n_vectors
-    actions = parameter_actions(d, oracle.is_complex)
+    d = D // 2 if is_complex else D
+    n_vec = len(vectors)
+    actions = parameter_actions(d, is_complex)
 
     # Monomials as bytes when every exponent fits (shifts stay below 256): slicing and hashing
     # bytes is cheap, and a row key costs ~nvar bytes instead of a tuple of nvar ints (8x).
     max_exp = max((max(m) for terms, _ in components for m, _ in terms if m), default=0)
-    encode: Callable[[tuple[int, ...]], Any] = bytes if max_exp < 254 else tuple
+    encode: Callable[[tuple[int, ...]], EncodedMonomial] = bytes if max_exp < 254 else tuple
     # ONE[e] is the encoded single exponent e (a table: no call in the inner loop).
     ONE = [bytes((e,)) for e in range(256)] if encode is bytes else [(e,) for e in range(max_exp + 2)]
 
     row_components: list[int] = []
-    row_monomials: list[Any] = []
-    columns: list[dict[int, int]] = [dict() for _ in actions]
+    row_monomials: list[EncodedMonomial] = []
+    # integer coefficients over Q; over K, polynomials in θ (reduced mod its minimal polynomial)
+    columns: list[dict[int, int | flint.fmpq_poly]] = [{} for _ in actions]
     scales = []
     for comp, (terms, den) in enumerate(components):
         scales.append(den)
-        row_index: dict[Any, int] = {}  # per component: keys are bare monomials
+        row_index: dict[EncodedMonomial, int] = {}  # per component: keys are bare monomials
         # d phi / d x_k once per real variable, as [(monomial, integer coefficient)].
-        derivs: list[list[tuple[Any, int]]] = [[] for _ in range(nvar)]
+        derivs: list[list[tuple[EncodedMonomial, int | flint.fmpq_poly]]] = [[] for _ in range(nvar)]
         for mono, c in terms:
             m = encode(mono)
             for k, e in enumerate(mono):
                 if e:
-                    derivs[k].append((m[:k] + ONE[e - 1] + m[k + 1:], c * e))
+                    # bytes + bytes or tuple + tuple: encode and ONE use one representation
+                    derivs[k].append((m[:k] + ONE[e - 1] + m[k + 1:], c * e))  # type: ignore[operator]
         for a, action in enumerate(actions):
             col = columns[a]
             for v in range(n_vec):
@@ -490,8 +550,8 @@ def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
                     # (d phi / d x_{v,r}) * x_{v,c_}: shift every monomial by x_{v,c_}.
                     k = base + c_
                     k1 = k + 1
-                    for mono, coef in derivs[base + r]:
-                        shifted = mono[:k] + ONE[mono[k] + 1] + mono[k1:]
+                    for dmono, coef in derivs[base + r]:
+                        shifted = dmono[:k] + ONE[dmono[k] + 1] + dmono[k1:]  # type: ignore[operator]  # as above
                         ri = row_index.get(shifted)
                         if ri is None:
                             ri = row_index[shifted] = len(row_components)
@@ -502,15 +562,61 @@ def symmetry_conditions(oracle: "Oracle") -> SymmetryConditions:
                             col[ri] = val
                         else:
                             del col[ri]
+    frozen_columns: tuple[Mapping[int, int | tuple[flint.fmpq, ...]], ...]
+    if field.is_rational:
+        frozen_columns = tuple(MappingProxyType(col) for col in columns)  # type: ignore[arg-type]  # ints here
+    else:
+        degree = field.degree
+        frozen_columns = tuple(
+            MappingProxyType({r: _poly_to_coordinates(v, degree) for r, v in col.items()})  # type: ignore[arg-type]
+            for col in columns)
     return SymmetryConditions(
-        columns=tuple(columns),
+        columns=frozen_columns,
         row_components=tuple(row_components),
         row_monomials=tuple(row_monomials),
         variables=variables,
         matrix_size=d,
-        is_complex=oracle.is_complex,
+        is_complex=is_complex,
         scales=tuple(scales),
+        field=field,
     )
+
+
+def _poly_to_coordinates(p: flint.fmpq_poly, m: int) -> tuple[flint.fmpq, ...]:
+    c = [flint.fmpq(x) for x in p.coeffs()]
+    return tuple(c + [flint.fmpq(0)] * (m - len(c)))
+
+
+def _field_terms(
+    exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol], field: NumberField | None
+) -> tuple[list[tuple[list[tuple[tuple[int, ...], flint.fmpq_poly]], int]], NumberField]:
+    """Every expression as terms ``[(exponents, coefficient in K as a polynomial in θ)]`` (scale 1).
+
+    Raises OracleError when an expression is not a polynomial over a real number field.
+    """
+    found = coefficient_field(exprs, variables)
+    if not found.is_exact:
+        raise OracleError(
+            f"not a polynomial with exact algebraic coefficients in {' '.join(map(str, variables))}: "
+            f"{found.reason}"
+        )
+    K = found.field if field is None else field
+    assert K is not None
+    if not K.is_real:
+        raise OracleError(
+            f"the coefficients generate {K}, which is not a real field; real components must have real "
+            "coefficients"
+        )
+    out = []
+    for e in exprs:
+        coeffs = polynomial_coefficients(e, variables)
+        assert coeffs is not None  # coefficient_field accepted it
+        try:
+            terms = [(mono, flint.fmpq_poly(list(K.coordinates(c)))) for mono, c in coeffs.items()]
+        except OptionError as err:
+            raise OracleError(f"a coefficient is not in {K}: {err}") from None
+        out.append((terms, 1))
+    return out, K
 
 
 # --------------------------------------------------------------------------- the null space
@@ -567,7 +673,9 @@ def _block_rref_rows(
     system as one block (for benchmarks).
     """
     if backend not in NULLSPACE_BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(NULLSPACE_BACKENDS)}")
+        raise OptionError(f"unknown backend {backend!r}; choose one of {', '.join(NULLSPACE_BACKENDS)}")
+    if not cond.field.is_rational:
+        raise OptionError(f"the system is over {cond.field}: use _field_block_rref_rows")
     if split:
         blocks = _blocks(cond)
     else:
@@ -579,10 +687,10 @@ def _block_rref_rows(
             continue
         rpos = {r: i for i, r in enumerate(rows)}
         nr, nc = len(rows), len(cols)
-        flat = [0] * (nr * nc)
+        flat: list[int] = [0] * (nr * nc)
         for j, a in enumerate(cols):
             for r, v in cond.columns[a].items():
-                flat[rpos[r] * nc + j] = v
+                flat[rpos[r] * nc + j] = v  # type: ignore[assignment]  # ints: the system is over Q
         if backend == "fmpz_nullspace":
             X, nullity = flint.fmpz_mat(nr, nc, flat).nullspace()
             if nullity == 0:
@@ -602,7 +710,48 @@ def _block_rref_rows(
     return out
 
 
-def solve_symmetries(oracle: "Oracle") -> tuple[sp.Matrix, ...]:
+def _field_block_rref_rows(cond: SymmetryConditions) -> list[tuple[int, dict[int, tuple[flint.fmpq, ...]]]]:
+    """:func:`_block_rref_rows` over the system's number field: the K-RREF of the null space.
+
+    The same block splitting; each block's null space over K is computed on flint through the
+    regular representation (:meth:`liealg.exact.linalg.FieldMatrix.nullspace`). For a matrix with
+    entries in a real field K, the real null space is (null space over K) tensor R, so this basis
+    is the exact basis of every real symmetry.
+    """
+    K = cond.field
+    m = K.degree
+    zero = tuple(flint.fmpq(0) for _ in range(m))
+    one = (flint.fmpq(1),) + zero[1:]
+    out: list[tuple[int, dict[int, tuple[flint.fmpq, ...]]]] = []
+    for cols, rows in _blocks(cond):
+        if not rows:
+            out.extend((a, {a: one}) for a in cols)
+            continue
+        rpos = {r: i for i, r in enumerate(rows)}
+        entries = {(rpos[r], j): v for j, a in enumerate(cols) for r, v in cond.columns[a].items()}
+        N = linalg.FieldMatrix.from_entries(len(rows), len(cols), entries, K.minpoly).nullspace()  # type: ignore[arg-type]
+        if N.shape[0] == 0:
+            continue
+        for coords in N.rows_as_coordinates():
+            pivot = next(j for j, x in enumerate(coords) if any(x))
+            out.append((cols[pivot], {cols[j]: x for j, x in enumerate(coords) if any(x)}))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def _field_theta_to_matrix(theta: Mapping[int, tuple[flint.fmpq, ...]], d: int, is_complex: bool,
+                           K: NumberField) -> sp.Matrix:
+    """A sparse ``theta`` with entries in K (coordinates) as a sympy ``d x d`` generator."""
+    n = d * d
+    W = sp.zeros(d, d)
+    for a, coords in theta.items():
+        value = K.element(coords)
+        i, j = divmod(a % n, d)
+        W[i, j] += sp.I * value if a >= n else value
+    return W
+
+
+def solve_symmetries(oracle: Oracle) -> tuple[sp.Matrix, ...]:
     """All linear infinitesimal symmetries of a polynomial oracle, exactly, in canonical form.
 
     Parameters
@@ -635,11 +784,38 @@ def solve_symmetries(oracle: "Oracle") -> tuple[sp.Matrix, ...]:
     >>> [list(W) for W in solve_symmetries(Oracle(x1**2 + x2**2 + x3**2))]
     [[0, 1, 0, -1, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, -1, 0, 0], [0, 0, 0, 0, 0, 1, 0, -1, 0]]
     """
-    if not is_polynomial_oracle(oracle):
-        raise _not_polynomial_error(oracle, "solve_symmetries")
-    cond = symmetry_conditions(oracle)
-    rows = _block_rref_rows(cond)
-    return tuple(sparse_theta_to_matrix(row, oracle.matrix_size, oracle.is_complex) for _, row in rows)
+    return _solve(_oracle_conditions(oracle, "solve_symmetries"))
+
+
+def _solve(cond: SymmetryConditions) -> tuple[sp.Matrix, ...]:
+    d, is_complex = cond.matrix_size, cond.is_complex
+    if cond.field.is_rational:
+        return tuple(sparse_theta_to_matrix(row, d, is_complex) for _, row in _block_rref_rows(cond))
+    return tuple(_field_theta_to_matrix(row, d, is_complex, cond.field) for _, row in _field_block_rref_rows(cond))
+
+
+def solve_polynomial_symmetries(
+    exprs: Sequence[sp.Expr], vectors: Sequence[Sequence[sp.Symbol]], *, is_complex: bool = False
+) -> tuple[sp.Matrix, ...]:
+    """:func:`solve_symmetries` for explicit polynomials (no :class:`~liealg.oracle.Oracle` needed).
+
+    Parameters and layout as in :func:`polynomial_conditions`.
+
+    Returns
+    -------
+    tuple of sympy.Matrix, each ``d x d``
+        The canonical (RREF) basis of every linear symmetry.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> solve_polynomial_symmetries([x**2 + y**2], [(x, y)])
+    (Matrix([
+    [ 0, 1],
+    [-1, 0]]),)
+    """
+    return _solve(polynomial_conditions(exprs, vectors, is_complex=is_complex))
 
 
 def solve_conditions(
