@@ -23,6 +23,7 @@ from liealg.config import ExactConfig, Sampling, TrainConfig, check_choice
 from liealg.errors import (
     IdentificationError,
     InputFileError,
+    NotALieAlgebraError,
     LieAlgError,
     OptionError,
     OracleError,
@@ -33,7 +34,7 @@ from liealg.oracle import Oracle
 
 if TYPE_CHECKING:
     from liealg.algebra import LieAlgebra
-    from liealg.exact import Certificate, Rationalization
+    from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
     from liealg.training import TrainingResult
 
@@ -432,8 +433,17 @@ class _Run:
         self.algebra: LieAlgebra | None = None
         self.identification: Identification | None = None
         self.out_of_time = False
+        self._field: CoefficientField | None = None
 
     # ------------------------------------------------------------------ helpers
+    def coefficient_field(self) -> CoefficientField:
+        """Where the (balanced) oracle's coefficients live: Q, a number field, or nowhere exact."""
+        if self._field is None:
+            from liealg.exact import oracle_coefficient_field
+
+            self._field = oracle_coefficient_field(self.work)
+        return self._field
+
     def stage(self, text: str) -> None:
         if self.on_stage is not None:
             self.on_stage(text)
@@ -485,10 +495,11 @@ class _Run:
             raise OptionError(
                 "method='exact' finds the whole symmetry algebra; --generators/n_generators applies to training "
                 "(use method='train' to learn k generators, a subalgebra when k is below the dimension)")
-        if not self.oracle.is_polynomial:
+        field = self.coefficient_field()
+        if not field.is_exact:
             raise OracleError(
-                f"method='exact' needs a polynomial oracle with rational coefficients; "
-                f"{self.oracle.formula_text()} is not one. Use method='train' (the default)."
+                f"method='exact' needs a polynomial oracle with rational or algebraic coefficients; "
+                f"{self.oracle.formula_text()} is not one ({field.reason}). Use method='train' (the default)."
             )
         self.stage("solving the exact invariance conditions")
         t0 = time.perf_counter()
@@ -545,7 +556,10 @@ class _Run:
         t0 = time.perf_counter()
         self.polished = trained.polished()
         self.timed("polish", t0)
-        if self.exact.compare and self.work.is_polynomial:
+        field = self.coefficient_field()
+        if not field.is_exact and field.kind != "callable":
+            self.notes.append(f"a numeric result, not exact: {field.reason}")
+        if self.exact.compare and field.is_exact:
             self.stage("solving the exact invariance conditions (to compare)")
             t0 = time.perf_counter()
             self.exact_basis = tuple(solve_symmetries(self.work))
@@ -554,7 +568,8 @@ class _Run:
         t0 = time.perf_counter()
         try:
             self.rationalization = rationalize(self.polished, max_denominator=self.exact.max_denominator,
-                                               basis=self.exact.basis if self.scales is None else "rref")
+                                               basis=self.exact.basis if self.scales is None else "rref",
+                                               field=field.field if field.kind == "algebraic" else None)
             self.generators = tuple(self.rationalization.matrices)
         except RationalizationError as exc:
             reason = str(exc)
@@ -610,8 +625,10 @@ class _Run:
         t0 = time.perf_counter()
         try:
             self.algebra = LieAlgebra.from_matrices(list(generators))
-        except LieAlgError as exc:
+        except NotALieAlgebraError as exc:
             self.notes.append(f"the generators do not form a Lie algebra: {exc}")
+        except LieAlgError as exc:  # e.g. irrational structure constants in a span with no rational basis
+            self.notes.append(f"the exact algebra could not be built: {exc}")
         self.timed("algebra", t0)
         if self.algebra is not None and self.exact.identify and self.time_left("naming the algebra"):
             from liealg.identification import identify
