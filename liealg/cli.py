@@ -582,7 +582,6 @@ def _add_sweep_parser(sub: Any) -> None:
     w.add_argument("--method", choices=("train", "exact"), default="train",
                    help="train by gradient descent (default) or solve exactly (polynomial oracles)")
     w.add_argument("--basis", choices=("rref", "orthonormal"), default="rref")
-    w.add_argument("--max-seconds", type=float, metavar="S", help="time budget of each point")
     _add_executor_options(w)
     w.add_argument("--json", metavar="PATH", help="the sweep as JSON, rewritten after each point")
     w.add_argument("--out", metavar="PATH", help="one row per point: CSV (.csv) or Parquet (.parquet)")
@@ -641,7 +640,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         from liealg.errors import InputFileError
 
         raise InputFileError(f"{args.plot!r} is a file; --plot needs a folder for the figures")
-    training = _training(args, max_seconds=args.max_seconds)
+    training = _training(args)  # --max-seconds: the budget of each point
     total = len(sweeps.grid_points(params, points))
     bar, update = _points_progress(args, total, 0, "sweep", lambda row: row.name or row.status)
     try:
