@@ -193,7 +193,7 @@ def _make_oracle(args: argparse.Namespace) -> Oracle:
     if args.vars and args.vectors:
         raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
     return Oracle(formulas if len(formulas) > 1 else formulas[0], variables=args.vars,
-                  vectors=args.vectors, complex=args.complex)
+                  vectors=args.vectors, is_complex=args.complex)
 
 
 def _read_formulas(path: str) -> list[str]:
