@@ -140,9 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--latent", type=_positive_int, default=16)
     f.add_argument("--classes", type=int, choices=(2, 10), default=None)
     f.add_argument("--seed", type=int, default=0)
-    f.add_argument("--epochs", type=_positive_int, default=150, help="L-BFGS steps for the fields (default 150)")
+    f.add_argument("--epochs", type=_positive_int, default=150,
+                   help="at most this many L-BFGS steps for the fields (default 150)")
     f.add_argument("--fit-epochs", type=_positive_int, default=100,
                    help="passes over the images for the autoencoder and the classifier (default 100)")
+    f.add_argument("--fields", type=_positive_int, default=None, metavar="K",
+                   help="number of flows (default: 3, or fewer where fewer directions are free)")
+    f.add_argument("--distance", type=float, default=None, metavar="F",
+                   help="how far each code travels, both ways, in units of the codes' RMS spread (default 1.5)")
+    f.add_argument("--prior", choices=("auto", "gaussian", "none"), default="auto",
+                   help="latent density the flows also keep, so that they stay where the data lives (default auto: "
+                        "a Gaussian fitted to the codes where a direction stays free)")
     f.add_argument("--plot", metavar="DIR")
     f.add_argument("--json", metavar="PATH")
     f.add_argument("--quiet", action="store_true")
@@ -457,15 +465,20 @@ def _cmd_flows(args: argparse.Namespace) -> int:
     classes = args.classes or (10 if args.latent > 10 else 2)
     from liealg.config import TrainConfig
 
+    _check_outputs(args)
     report = flows.digits_flows(latent=args.latent, classes=classes, seed=args.seed, fit_epochs=args.fit_epochs,
-                                training=TrainConfig(epochs=args.epochs, num_threads=1), plot_dir=args.plot)
+                                n_fields=args.fields, distance=args.distance, prior=args.prior,
+                                training=TrainConfig(epochs=args.epochs, tol=1e-4, num_threads=1),
+                                plot_dir=args.plot)
     print(flows.report_flows(report))
     if args.json:
         from liealg import io
 
         io.write_json_atomic(args.json, flows.flows_to_json(report))
         print(f"Saved: {args.json}")
-    return EXIT_OK
+    if report.discovery.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if report.converged else EXIT_NOT_CONVERGED
 
 
 _COMMANDS = {

@@ -64,7 +64,14 @@ from liealg import losses as L
 from liealg.config import Sampling, TrainConfig, check_choice, check_positive_int
 from liealg.engine import resolve_device, threads_for, torch_dtype, torch_threads, train
 from liealg.errors import OptionError, OracleError, ResourceError
-from liealg.generators.fields import ACTIVATIONS, NeuralVectorFields, SingleField
+from liealg.generators.fields import (
+    ACTIVATIONS,
+    NeuralVectorFields,
+    SingleField,
+    TangentFields,
+    normal_basis,
+    project_tangent,
+)
 from liealg.oracle import Oracle, oracle_gradients, points_for
 
 if TYPE_CHECKING:  # matplotlib is imported lazily, only by the plotting function
@@ -113,10 +120,17 @@ class FieldNetwork:
         each epoch cheaper (48 s against 72 s on a busy 2-core machine).
     activation : {"tanh", "silu", "gelu", "softplus", "relu"}
         Smooth activations suit the Jacobian-vector products of closure and curvature.
+    tangent : bool
+        Project each field onto the level sets of the oracle at every point
+        (:class:`~liealg.generators.fields.TangentFields`): invariant by construction, and
+        training chooses smooth, independent directions within the level sets. Off by default
+        (the fields learn the invariance, as in the method); on for the latent flows, where the
+        oracle is a network with ten outputs. Not with closure.
     """
 
     hidden: tuple[int, ...] = (32, 32)
     activation: str = "tanh"
+    tangent: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -127,6 +141,8 @@ class FieldNetwork:
             raise OptionError(f"hidden layer widths must be positive, got {hidden}")
         object.__setattr__(self, "hidden", hidden)
         check_choice("activation", self.activation, tuple(ACTIVATIONS))
+        if not isinstance(self.tangent, bool):
+            raise OptionError(f"tangent must be True or False, got {self.tangent!r}")
 
 
 @dataclass(frozen=True)
@@ -285,7 +301,7 @@ class NonlinearDiscovery:
     Attributes
     ----------
     oracle : Oracle
-    fields : NeuralVectorFields
+    fields : NeuralVectorFields or TangentFields
         The best fields found (not the last): ``fields(x)`` has shape ``(m, k, n)``;
         ``fields.field(a)`` is field ``a`` alone. Frozen (no gradients), in eval mode.
     structure_constants : numpy.ndarray, shape (k, k, k), or None
@@ -324,7 +340,7 @@ class NonlinearDiscovery:
     """
 
     oracle: Oracle
-    fields: NeuralVectorFields
+    fields: NeuralVectorFields | TangentFields
     structure_constants: np.ndarray | None
     losses: Mapping[str, float]
     history: Mapping[str, tuple[float, ...]] = field(repr=False)
@@ -498,6 +514,10 @@ def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, l
         raise OptionError(_too_many_fields(oracle, n_fields, bound))
     x, y, grads = x.to(dtype), y.to(dtype), grads.to(dtype)
     floor = L.speed_floor(grads, losses.min_speed)
+    if network.tangent and w["closure"] > 0:
+        raise OptionError("closure is not available for tangent fields (FieldNetwork(tangent=True)); "
+                          "use one or the other")
+    basis = normal_basis(grads) if network.tangent else None
 
     # --- the model, seeded; learned structure constants as one tensor
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
@@ -513,12 +533,15 @@ def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, l
         directions = u / u.norm(dim=1, keepdim=True).clamp_min(1e-12)
         h = 0.05 * float(spread.mean())  # a step small against the samples' spread
     fields = model.fields
+    projected = None if basis is None else _tangent_fields(fields, oracle)
 
     def loss(active: frozenset[str], batch: torch.Tensor | None) -> dict[str, torch.Tensor]:
         out: dict[str, torch.Tensor] = {}
         if model.f is not None and "closure" in active:
             v, br = L.field_brackets(fields, x)
             out["closure"] = w["closure"] * L.field_closure(v, br, model.structure_constants())
+        elif basis is not None:
+            v = project_tangent(fields(x), basis)  # the basis at the samples is computed once
         else:
             v = fields(x)
         out["invariance"] = w["invariance"] * L.field_invariance(v, grads, gscale)
@@ -530,7 +553,7 @@ def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, l
             out["flow"] = w["flow"] * L.flow_invariance(oracle, x, y, v, losses.eps, gscale)
         if w["curvature"] > 0:
             assert directions is not None
-            out["curvature"] = w["curvature"] * L.field_curvature(fields, x, directions, h, v)
+            out["curvature"] = w["curvature"] * L.field_curvature(projected or fields, x, directions, h, v)
         return out
 
     epochs = training.epochs or (300 if training.optimizer == "lbfgs" else 5000)
@@ -540,8 +563,10 @@ def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, l
                 progress=progress)
     fields.eval()
     fields.requires_grad_(False)
+    kept: NeuralVectorFields | TangentFields = fields if projected is None else projected
     with torch.no_grad():
-        figures = _figures(fields(x), grads, check.speed)
+        v_final = fields(x) if basis is None else project_tangent(fields(x), basis)
+        figures = _figures(v_final, grads, check.speed)
     converged = run.converged and not figures.failures(check)
     f_np = None
     if model.f is not None:
@@ -551,7 +576,7 @@ def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, l
              run.losses["total"])
     return NonlinearDiscovery(
         oracle=oracle,
-        fields=fields,
+        fields=kept,
         structure_constants=f_np,
         losses=run.losses,
         history=run.history.terms,
@@ -573,6 +598,13 @@ def _discover(oracle: Oracle, n_fields: int, seed: int, network: FieldNetwork, l
     )
 
 
+def _tangent_fields(fields: NeuralVectorFields, oracle: Oracle) -> TangentFields:
+    def gradients(z: torch.Tensor) -> torch.Tensor:
+        return oracle_gradients(oracle, z)[1]
+
+    return TangentFields(fields, gradients)
+
+
 # =========================================================================== figures, field count
 def _gradient_rank(grads: torch.Tensor) -> int:
     """The largest numerical rank of the ``(o, n)`` gradient matrix over the samples."""
@@ -586,14 +618,16 @@ def _gradient_rank(grads: torch.Tensor) -> int:
 
 def _too_many_fields(oracle: Oracle, k: int, bound: int) -> str:
     n, o = oracle.n_inputs, oracle.n_outputs
-    what = "one oracle" if o == 1 else f"{o} oracle components"
-    return (f"{k} fields cannot be pointwise independent symmetries of {oracle.formula_text()}: {what} in {n} "
-            f"dimensions leave level sets of dimension {bound} (n - rank(grad phi) = {n} - {n - bound} on the "
-            f"samples), so at most {bound} field(s) can point in different directions"
-            + (" and no field can move without changing the oracle" if bound == 0 else "")
-            + f"; ask for n_fields <= {bound} (CLI: --fields {max(bound, 1)} or --fields auto). Fields that are "
-            "independent only over the reals, like the 3 rotations of the sphere in its 2-D level sets, need "
-            "FieldLosses(orthogonality_mode='global') with closure")
+    if bound == 0:
+        return (f"no field can move without changing {oracle.formula_text()}: its gradients have rank {n} on the "
+                f"samples, as many as its {n} variable(s), so its level sets are points")
+    what = "one oracle leaves" if o == 1 else f"{o} oracle components leave"
+    return (f"{k} fields cannot be pointwise independent symmetries of {oracle.formula_text()}: in {n} dimensions "
+            f"{what} level sets of dimension {bound} (n - rank(grad phi) = {n} - {n - bound} on the samples), so "
+            f"at most {bound} field(s) can point in different directions; ask for n_fields <= {bound} (CLI: "
+            f"--fields {bound} or --fields auto). Fields that are independent only over the reals, like the 3 "
+            "rotations of the sphere in its 2-D level sets, need FieldLosses(orthogonality_mode='global') with "
+            "closure")
 
 
 def _tangency(v: torch.Tensor, grads: torch.Tensor) -> torch.Tensor:
@@ -602,14 +636,13 @@ def _tangency(v: torch.Tensor, grads: torch.Tensor) -> torch.Tensor:
     The part of ``v`` along the span of the oracle's gradients, over ``|v|``; for one oracle
     ``|cos(v, grad phi)|``. NaN where ``v`` or every gradient is zero (no direction to judge).
     """
-    g = grads.double()
+    basis = normal_basis(grads.double())  # (m, r, n)
     v = v.double()
-    _, s, vh = torch.linalg.svd(g, full_matrices=False)  # vh: (m, r, n), orthonormal rows
-    keep = (s > 1e-6 * s[:, :1]) & (s[:, :1] > 0)
-    normal = (torch.einsum("mrn,mkn->mkr", vh, v) * keep[:, None, :]).norm(dim=-1)
+    normal = torch.einsum("mrn,mkn->mkr", basis, v).norm(dim=-1)
     speed = v.norm(dim=-1)
     out = normal / speed
-    out[(speed == 0) | ~keep.any(1, keepdim=True).expand_as(speed)] = math.nan
+    flat = (basis.abs().sum((1, 2)) == 0)[:, None].expand_as(speed)
+    out[(speed == 0) | flat] = math.nan
     return out
 
 
@@ -913,7 +946,7 @@ INTEGRATORS: Mapping[str, Callable] = MappingProxyType({"euler": _euler, "midpoi
 def _as_field(field: Any, n: int | None = None) -> Callable[[torch.Tensor], torch.Tensor]:
     if isinstance(field, NonlinearDiscovery):
         field = field.fields
-    if isinstance(field, NeuralVectorFields):
+    if isinstance(field, (NeuralVectorFields, TangentFields)):
         if field.k != 1:
             raise OptionError(f"these are {field.k} fields; pick one, e.g. result.field(0)")
         return field.field(0)
@@ -1281,7 +1314,9 @@ def report_nonlinear(result: NonlinearDiscovery, *, fit_degree: int | None = 3) 
     x = result.samples.double()
     lines = [
         f"oracle: {oracle.formula_text()}  ({oracle.n_inputs} variables: {oracle.real_variables_text})",
-        f"non-linear fields: {result.n_fields}  (MLP {result.fields.hidden}, {result.fields.activation_name})",
+        f"non-linear fields: {result.n_fields}  (MLP {result.fields.hidden}, {result.fields.activation_name}"
+        + (", projected onto the level sets: tangent by construction)" if isinstance(result.fields, TangentFields)
+           else ")"),
         f"training: {'converged' if result.converged else 'NOT converged'} "
         f"(loss {result.losses['total']:.3e} <= tol {result.tol:.1e}: {result.loss_converged}; every field "
         f"moves on >= {result.check.coverage:.0%} of the samples and is tangent: "

@@ -383,3 +383,41 @@ def test_cli_nonlinear_exit_codes_and_files(run_cli, tmp_path):
     assert r.returncode == 2 and "--sparsity applies to linear generators" in r.stderr
     r = run_cli("discover", "x1*x2", "--field-grid", grid)
     assert r.returncode == 2 and "add --nonlinear" in r.stderr
+
+
+# --------------------------------------------------------------------------- non-smooth formulas in torch
+POINTS = torch.tensor([[1.0, 2.0], [-1.0, 3.0], [0.5, -0.2], [-2.0, -0.5]], dtype=torch.float64)
+
+
+def _values_and_grads(expr):
+    y, g = oracle_gradients(Oracle(expr, variables="x1 x2", allow_unused=True), POINTS)
+    return y[:, 0].tolist(), g[:, 0].tolist()
+
+
+def test_piecewise_evaluates_and_differentiates_in_torch():
+    # The reference code's piecewise oracle: x1 if x1 >= 0 else -x2 (by hand at each point).
+    y, g = _values_and_grads(sp.Piecewise((x1, x1 >= 0), (-x2, True)))
+    assert y == [1.0, -3.0, 0.5, 0.5]
+    assert g == [[1.0, 0.0], [0.0, -1.0], [1.0, 0.0], [0.0, -1.0]]
+    # Conditions joined with and / or; the first true branch wins.
+    expr = sp.Piecewise((x1 * x2, (x1 >= 0) & (x2 < 1)), (x2**2, (x1 < -1.5) | (x2 > 2.5)), (x1 + x2, True))
+    y, g = _values_and_grads(expr)
+    assert y == [3.0, 9.0, -0.1, 0.25]
+    assert g == [[1.0, 1.0], [0.0, 6.0], [-0.2, 0.5], [0.0, -1.0]]
+
+
+def test_max_min_sign_with_numbers_evaluate_and_differentiate_in_torch():
+    y, g = _values_and_grads(sp.Max(x1, 0) + x2)
+    assert y == [3.0, 3.0, 0.3, -0.5] and g == [[1.0, 1.0], [0.0, 1.0], [1.0, 1.0], [0.0, 1.0]]
+    y, g = _values_and_grads(sp.Min(sp.Abs(x1), sp.Rational(3, 2)) * x2)
+    assert y == [2.0, 3.0, -0.1, -0.75] and g == [[2.0, 1.0], [-3.0, 1.0], [-0.2, 0.5], [0.0, 1.5]]
+    y, g = _values_and_grads(sp.sign(x1) * x2)
+    assert y == [2.0, -3.0, -0.2, 0.5] and g == [[0.0, 1.0], [0.0, -1.0], [0.0, 1.0], [0.0, -1.0]]
+
+
+@pytest.mark.xfail(strict=True, raises=RuntimeError,
+                   reason="oracle.py: torch.heaviside has no derivative; the lead's torch_function needs a "
+                          "differentiable Heaviside (torch.where)")
+def test_heaviside_evaluates_and_differentiates_in_torch():
+    y, g = _values_and_grads(sp.Heaviside(x1) * x2)
+    assert y == [2.0, 0.0, -0.2, 0.0] and g == [[0.0, 1.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
