@@ -44,17 +44,17 @@ def field_case(name: str, oracle: Oracle, goal_s: float, *, expect: bool = True,
     else:  # a row that shows what the check catches
         goal = "reported NOT converged"
         ok = not result.converged
-    return dict(case=name, seconds=seconds, epochs=str(result.epochs), converged=result.converged, value=value,
-                goal=goal, ok=ok, reference=f"{REFERENCE_EPOCHS} epochs")
+    return {"case": name, "seconds": seconds, "epochs": str(result.epochs), "converged": result.converged,
+            "value": value, "goal": goal, "ok": ok, "reference": f"{REFERENCE_EPOCHS} epochs"}
 
 
 def exact_case(name: str, oracle: Oracle, degree: int) -> dict:
     t0 = time.perf_counter()
     sol = polynomial_symmetries(oracle, degree=degree)
     seconds = time.perf_counter() - t0
-    return dict(case=name, seconds=seconds, epochs="-", converged=True,
-                value=f"dim {sol.dimension}, {len(sol.nonlinear)} truly non-linear", goal="< 1 s",
-                ok=seconds < 1.0, reference="-")
+    return {"case": name, "seconds": seconds, "epochs": "-", "converged": True,
+                "value": f"dim {sol.dimension}, {len(sol.nonlinear)} truly non-linear", "goal": "< 1 s",
+                "ok": seconds < 1.0, "reference": "-"}
 
 
 def flows_case(latent: int, classes: int, goal_s: float, plot_dir: str | None) -> dict:
@@ -69,9 +69,9 @@ def flows_case(latent: int, classes: int, goal_s: float, plot_dir: str | None) -
     else:
         goal = f"flows > control, < {goal_s:.0f} s"
         ok = report.flow_kept > report.control_kept and seconds < goal_s
-    return dict(case=f"digits latent {latent}, {classes} classes", seconds=seconds,
-                epochs=str(report.discovery.epochs), converged=report.converged, value=value, goal=goal,
-                ok=ok and report.converged, reference="-")
+    return {"case": f"digits latent {latent}, {classes} classes", "seconds": seconds,
+                "epochs": str(report.discovery.epochs), "converged": report.converged, "value": value, "goal": goal,
+                "ok": ok and report.converged, "reference": "-"}
 
 
 def main() -> None:

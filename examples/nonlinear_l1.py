@@ -25,13 +25,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import sympy as sp  # noqa: E402
+import matplotlib.pyplot as plt
+import sympy as sp
 
-from liealg.config import Sampling, TrainConfig  # noqa: E402
-from liealg.exact.polyfields import certify_field  # noqa: E402
-from liealg.nonlinear import FieldLosses, discover_nonlinear, plot_vector_field, report_nonlinear  # noqa: E402
-from liealg.oracle import Oracle  # noqa: E402
+from liealg.config import Sampling, TrainConfig
+from liealg.exact.polyfields import certify_field
+from liealg.nonlinear import FieldLosses, discover_nonlinear, plot_vector_field, report_nonlinear
+from liealg.oracle import Oracle
 
 
 def main() -> None:

@@ -19,14 +19,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import sympy as sp  # noqa: E402
+import matplotlib.pyplot as plt
+import sympy as sp
 
-from liealg.exact.polyfields import fit_polynomial_field, polynomial_symmetries, report_polynomial  # noqa: E402
-from liealg.config import Sampling  # noqa: E402
-from liealg.nonlinear import (FieldLosses, FieldNetwork, discover_nonlinear, plot_vector_field,  # noqa: E402
-                              report_nonlinear)
-from liealg.oracle import Oracle  # noqa: E402
+from liealg.config import Sampling
+from liealg.exact.polyfields import fit_polynomial_field, polynomial_symmetries, report_polynomial
+from liealg.nonlinear import FieldLosses, FieldNetwork, discover_nonlinear, plot_vector_field, report_nonlinear
+from liealg.oracle import Oracle
 
 
 def main() -> None:
