@@ -101,7 +101,7 @@ __all__ = [
 
 # Union, not |: a recursive alias needs string forward references, which | cannot join.
 #: A decoded JSON document (what :func:`parse_json` returns and ``json`` can write).
-JSONValue: TypeAlias = Union[None, bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"]]  # noqa: UP007
+JSONValue: TypeAlias = Union[bool, int, float, str, list["JSONValue"], dict[str, "JSONValue"], None]  # noqa: UP007
 
 # ------------------------------------------------------------------------------------------------
 # Whitelists
@@ -924,7 +924,7 @@ class _Builder:
             raise
         except RecursionError:
             raise self.refuse(node, "the formula is nested too deeply", "Simplify it.") from None
-        except Exception as exc:  # noqa: BLE001  (sympy's own refusals, of any type: e.g. Max of complex numbers)
+        except Exception as exc:
             detail = _printable(str(exc))[:200]
             raise self.refuse(
                 node, f"could not build this part of the formula ({type(exc).__name__}: {detail})",
@@ -1280,7 +1280,7 @@ class _Builder:
                 if relation is None:
                     raise self.refuse(node, "only < <= > >= compare in a condition",
                                       "An equality holds on a set of measure zero; write the branch as an inequality.")
-                parts.append(self.checked_condition(node, lambda r=relation, a=a, b=b: r(a, b)))
+                parts.append(self.checked_condition(node, functools.partial(relation, a, b)))
             return parts[0] if len(parts) == 1 else self.checked_condition(node, lambda: sympy.And(*parts))
         if isinstance(node, ast.BoolOp):
             joined = [self.condition(v, depth + 1) for v in node.values]
@@ -1299,7 +1299,7 @@ class _Builder:
     def checked_condition(self, node: ast.AST, make: Callable[[], sympy.Basic]) -> sympy.Basic:
         try:
             value = make()
-        except Exception as exc:  # noqa: BLE001  (sympy refuses e.g. comparisons of complex numbers)
+        except Exception as exc:
             detail = _printable(str(exc))[:200]
             raise self.refuse(node, f"could not build this condition ({type(exc).__name__}: {detail})",
                               "Compare real expressions.") from None

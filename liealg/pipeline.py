@@ -23,8 +23,8 @@ from liealg.config import ExactConfig, Sampling, TrainConfig, check_choice
 from liealg.errors import (
     IdentificationError,
     InputFileError,
-    NotALieAlgebraError,
     LieAlgError,
+    NotALieAlgebraError,
     OptionError,
     OracleError,
     RationalizationError,

@@ -584,7 +584,7 @@ def coefficient_field(exprs: sp.Expr | Sequence[sp.Expr], variables: Sequence[sp
         found = [c for c, k in kinds.items() if k == bad]
         if found:
             what = "floating-point" if bad == "float" else "transcendental (not algebraic)"
-            return CoefficientField(bad, None, f"the coefficient {found[0]} is {what}")  # type: ignore[arg-type]
+            return CoefficientField(bad, None, f"the coefficient {found[0]} is {what}")
     K = NumberField.of(numbers)
     return CoefficientField("rational" if K.is_rational else "algebraic", K)
 
