@@ -418,3 +418,12 @@ def test_max_min_sign_with_numbers_evaluate_and_differentiate_in_torch():
 def test_heaviside_evaluates_and_differentiates_in_torch():
     y, g = _values_and_grads(sp.Heaviside(x1) * x2)
     assert y == [2.0, 0.0, -0.2, 0.0] and g == [[0.0, 1.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+
+
+@pytest.mark.parametrize("text", ["x1 if x1 >= 0 else -x2", "Piecewise((x1, x1 >= 0), (-x2, True))",
+                                  "Heaviside(x1)*x1 - Heaviside(-x1)*x2"])
+def test_typed_branches_evaluate_like_the_reference_piecewise_oracle(text):
+    # Typed as text (as on the CLI), through the safe parser: values and gradients by hand.
+    y, g = _values_and_grads(text)
+    assert y == [1.0, -3.0, 0.5, 0.5]
+    assert g == [[1.0, 0.0], [0.0, -1.0], [1.0, 0.0], [0.0, -1.0]]
