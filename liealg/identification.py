@@ -1642,6 +1642,48 @@ def _field_cartan_subalgebra(A: FieldLieAlgebra, rng: random.Random, tries: int 
     return H
 
 
+def _field_exact_frame(
+    A: FieldLieAlgebra, H: FieldMatrix
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_exact_frame` over K: a Killing-orthogonal basis by symmetric Gram–Schmidt over K
+    (exact signs of the squares), the ad matrices transformed exactly, then rounded."""
+    K, n, r = A.field, A.dim, H.shape[0]
+    mp = K.minpoly
+    Kill = A.killing_matrix()
+    V = FieldMatrix.from_rational(xl.identity(n), mp)
+    rows: list[FieldMatrix] = []
+    squares: list[tuple[flint.fmpq, ...]] = []
+    while V.shape[0]:
+        m = V.shape[0]
+        G = V * Kill * V.transpose()
+        diag = [G.entry(i, i) for i in range(m)]
+        nonzero = [i for i in range(m) if any(diag[i])]
+        if nonzero:
+            best = max(nonzero, key=lambda i: abs(K.to_float(diag[i])))
+            f = V.rows([best])
+        else:  # all isotropic: v_i + v_j with K(v_i, v_j) != 0 is not
+            i, j = next((i, j) for i in range(m) for j in range(m) if any(G.entry(i, j)))
+            f = V.rows([i]) + V.rows([j])
+        Kf = Kill * f.transpose()  # (n, 1)
+        d = f * Kf  # (1, 1), not zero
+        rows.append(f)
+        squares.append(d.entry(0, 0))
+        V = V - (V * Kf) * d.inverse() * f
+        V = V.rref()[0] if V.shape[0] else V  # drops the dependent row
+    F = FieldMatrix([xl.stack([R.parts[s] for R in rows], n) for s in range(K.degree)], mp)
+    FT = F.transpose()
+    FTinv = FT.inverse()
+    sc = np.sqrt(np.abs(np.array([K.to_float(d) for d in squares])))
+    adH = []
+    for a in range(r):
+        Af = K.float_matrix(FTinv * A.ad_matrix(H.rows([a])) * FT)  # exact, then rounded
+        adH.append(Af * sc[:, None] / sc[None, :])
+    Hn = K.float_matrix(FTinv * H.transpose()) * sc[:, None]
+    Bm = K.float_matrix(FT) / sc[None, :]
+    signs = np.array([float(K.sign(d)) for d in squares])
+    return Bm, signs, np.array(adH), Hn
+
+
 def _name_semisimple_over_field(
     A: FieldLieAlgebra, sig: tuple[int, int, int], seed: int
 ) -> tuple[list[SimpleIdeal], dict[str, Evidence]]:
@@ -1656,7 +1698,13 @@ def _name_semisimple_over_field(
     try:
         data = _root_data_in(Hf, nrng, _float_frame_of(Kf, Af, Hf))
     except _Retry as err:
-        raise IdentificationError(f"could not certify the root system numerically: {err}") from None
+        first = str(err)
+        try:
+            data = _root_data_in(Hf, nrng, _field_exact_frame(A, H))
+        except _Retry as err2:
+            raise IdentificationError(
+                f"could not certify the root system numerically (float frame: {first}; exact frame: {err2})"
+            ) from None
     groups = data.groups
     if sum(g.dimension for g in groups) != n:
         raise IdentificationError(

@@ -80,6 +80,8 @@ def test_sign_is_exact_where_floats_cannot_tell():
     assert K.sign(K.coordinates(S2 - p)) == 1
     assert K.sign(K.coordinates(p - S2)) == -1
     assert K.sign(K.coordinates(sp.S.Zero)) == 0
+    # floats of elements that cancel: evaluated again in ball arithmetic
+    assert K.float_matrix(K.matrix(sp.Matrix([[S2 - p]])))[0, 0] == pytest.approx(float(sp.N(S2 - p, 40)), rel=1e-12)
     C = NumberField.of([sp.cbrt(2), S3])  # degree 6: the sign of 2^(1/3) + sqrt(3) - 3 (< 0: 2.992...)
     assert C.sign(C.coordinates(sp.cbrt(2) + S3 - 3)) == -1
     assert abs(C.to_float(C.coordinates(sp.cbrt(2) + S3)) - (2 ** (1 / 3) + 3**0.5)) < 1e-14
@@ -199,6 +201,21 @@ def test_structure_constant_table_over_q_sqrt2_in_a_random_basis(seed):
         FieldLieAlgebra.from_structure_constants(K, 6, bad)
 
 
+@pytest.mark.parametrize("sign", [1, -1], ids=["so(3)", "so(2,1)"])
+def test_a_badly_scaled_basis_is_named_through_the_exact_frame(sign):
+    # [e0, e1] = e2, [e1, e2] = sign e0, [e2, e0] = e1 (so(3) for +1, so(2,1) for -1), in the basis
+    # e0, e1, f2 = t e2 with t = sqrt2 / 10^12: the float Killing form is singular to float64
+    # precision, so the roots are found in a Killing-orthogonal basis computed exactly over K
+    t = S2 / 10**12
+    K = NumberField.of([S2])
+    A = FieldLieAlgebra.from_structure_constants(K, 3, {(0, 1): {2: 1 / t}, (1, 2): {0: sign * t}, (0, 2): {1: -t}})
+    rational = LieAlgebra.from_structure_constants(3, [[0, 1, 2, 1], [1, 2, 0, sign], [0, 2, 1, -1]])
+    expected = identify(rational)
+    r = identify(A)
+    assert r.name == expected.name == ("su(2)" if sign == 1 else "sl(2,R)")
+    assert r.killing_signature == expected.killing_signature and r.exact is False
+
+
 # ---- non-semisimple algebras over a number field -----------------------------------------------
 
 
@@ -225,7 +242,7 @@ def test_other_non_semisimple_algebras_over_a_field_are_refused_with_their_invar
         euclid.append(T)
     A = FieldLieAlgebra.from_matrices(euclid)
     assert str(A.field) == "QQ<sqrt(2)>" and A.radical_basis().shape[0] == 3
-    with pytest.raises(IdentificationError, match="neither solvable nor reductive.*radical dim 3"):
+    with pytest.raises(IdentificationError, match=r"neither solvable nor reductive.*radical dim 3"):
         identify(A)
 
 
