@@ -22,6 +22,7 @@ from liealg.errors import IdentificationError, NotALieAlgebraError, OptionError
 from liealg.exact import orthonormal_basis, solve_symmetries
 from liealg.exact.fields import NumberField
 from liealg.identification import identify, identify_over_field
+from liealg.io import read_json, save_matrices
 from liealg.oracle import Oracle
 
 S2, S3, S5 = sp.sqrt(2), sp.sqrt(3), sp.sqrt(5)
@@ -271,3 +272,20 @@ def test_discover_names_a_weighted_form_numerically():
     data = result.to_json()
     assert data["algebra"]["name"] == "su(2)" and data["algebra"]["exact"] is False
     assert "numerically (certified)" in result.summary()
+
+
+def test_cli_identify_names_matrices_and_results_over_a_field(run_cli, tmp_path):
+    # x1^2 + x2^2 - sqrt(3) x3^2: so(2,1) = sl(2,R), by hand (signs +, +, -)
+    path = tmp_path / "m.json"
+    save_matrices(so_of_form([1, 1, -S3]), path)
+    run = run_cli("identify", "--matrices", path, "--json", tmp_path / "id.json")
+    assert run.returncode == 0, run.stderr
+    assert "Lie algebra: sl(2,R)" in run.stdout and "numerically (certified)" in run.stdout
+    saved = read_json(tmp_path / "id.json")
+    assert saved["algebra"]["name"] == "sl(2,R)" and saved["algebra"]["exact"] is False
+    # a saved result of the chain (no rational structure constants stored): named again
+    run = run_cli("discover", "x1**2 + sqrt(2)*x2**2 + x3**2", "--json", tmp_path / "r.json")
+    assert run.returncode == 0, run.stderr
+    run = run_cli("identify", tmp_path / "r.json")
+    assert run.returncode == 0, run.stderr
+    assert "Lie algebra: su(2)" in run.stdout and "numerically (certified)" in run.stdout
