@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import TypeAlias
 
@@ -1906,11 +1907,17 @@ class FieldLieAlgebra:
     field: NumberField
     constants: FieldMatrix
     matrices: tuple[sp.ImmutableMatrix, ...] | None = None
+    _cache: dict[str, FieldMatrix] = dataclass_field(default_factory=dict, init=False, repr=False)
 
     @property
     def dim(self) -> int:
         """Dimension ``n``."""
         return self.constants.shape[0]
+
+    def _cached(self, key: str, compute: Callable[[], FieldMatrix]) -> FieldMatrix:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     @classmethod
     def from_matrices(cls, matrices: Sequence[MatrixLike], *, check: bool = True) -> FieldLieAlgebra:
@@ -2011,18 +2018,33 @@ class FieldLieAlgebra:
 
     def killing_matrix(self) -> FieldMatrix:
         """The Killing form ``K_ij = tr(ad e_i ad e_j)`` over K (``n x n``)."""
-        n = self.dim
-        swapped = self.constants.columns([l * n + k for k in range(n) for l in range(n)])  # [b, (k, l)] = c_bl^k
-        return self.constants * swapped.transpose()
+        def build() -> FieldMatrix:
+            n = self.dim
+            swapped = self.constants.columns([l * n + k for k in range(n) for l in range(n)])  # [b, (k, l)] = c_bl^k
+            return self.constants * swapped.transpose()
+
+        return self._cached("killing", build)
 
     def derived_basis(self) -> FieldMatrix:
         """``[L, L]`` over K as a reduced row echelon basis."""
         n = self.dim
-        return _reshape(self.constants, n * n, n).rref()[0]
+
+        def build() -> FieldMatrix:
+            if self.killing_matrix().rank() == n:  # semisimple (Cartan's criterion): [L, L] = L
+                return FieldMatrix.from_rational(xl.identity(n), self.field.minpoly)
+            return _reshape(self.constants, n * n, n).rref()[0]
+
+        return self._cached("derived", build)
 
     def center_basis(self) -> FieldMatrix:
         """The centre ``{x : [x, L] = 0}`` over K as a reduced row echelon basis."""
-        return self.constants.transpose().nullspace()
+
+        def build() -> FieldMatrix:
+            if self.killing_matrix().rank() == self.dim:  # semisimple: no centre
+                return FieldMatrix.zeros(0, self.dim, self.field.minpoly)
+            return self.constants.transpose().nullspace()
+
+        return self._cached("center", build)
 
     def killing_orthogonal(self, V: FieldMatrix) -> FieldMatrix:
         """``{x : K(x, v) = 0 for all rows v of V}`` over K as a reduced row echelon basis."""
