@@ -1534,7 +1534,7 @@ def identify_over_field(algebra: FieldLieAlgebra, *, seed: int = 0) -> Identific
         raise OptionError(f"identify_over_field expects a FieldLieAlgebra, got {type(algebra).__name__}")
     try:
         return _identify_over_field(algebra, seed)
-    except IdentificationError as err:
+    except (IdentificationError, OptionError) as err:  # OptionError: the field's embedding or signs
         raise IdentificationError(f"{err} [structure constants over {algebra.field}, dim {algebra.dim}]") from None
 
 
