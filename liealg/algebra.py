@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import TypeAlias
 
@@ -58,6 +59,7 @@ from liealg.parsing import JSONValue, parse_json
 __all__ = [
     "MAX_TENSOR_ENTRIES",
     "CoefficientVector",
+    "FieldLieAlgebra",
     "LeviDecomposition",
     "LieAlgebra",
     "MatrixLike",
@@ -511,8 +513,9 @@ class LieAlgebra:
             (naming the pair), floats, symbols, text that is not a number, or entries that are
             not algebraic numbers.
         OptionError
-            Irrational structure constants for a span without a rational basis (liealg names
-            algebras over Q).
+            Irrational structure constants for a span without a rational basis: use
+            :meth:`FieldLieAlgebra.from_matrices`, which :func:`~liealg.identification.identify`
+            names (numerically certified).
         ResourceError
             More matrix entries or a larger structure-constant tensor than liealg builds.
 
@@ -578,8 +581,8 @@ class LieAlgebra:
         if not R.is_rational():
             raise OptionError(
                 f"the structure constants lie in {K} and the real span of the matrices has no rational basis "
-                "(its reduced row echelon form has irrational entries); liealg names algebras through a "
-                "rational basis, which this one lacks"
+                "(its reduced row echelon form has irrational entries), which LieAlgebra needs; "
+                "FieldLieAlgebra.from_matrices holds it over the field, and identify names it (numerically certified)"
             )
         core_rows = R.parts[0]
         num, den = _structure_from_rational_rows(
@@ -1862,3 +1865,243 @@ def _all_commutators(X3: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarr
         Cm = mats[a] * mats[b] - mats[b] * mats[a]
         vals.extend(int(x) for x in Cm.entries())
     return xl.int_array(vals, (npairs, d * d))
+
+
+# --------------------------------------------------------------------------------------------
+# Structure constants over a real number field, with no rational basis
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class FieldLieAlgebra:
+    """A real Lie algebra given by exact structure constants over a real number field ``K``.
+
+    For algebras that :class:`LieAlgebra` cannot hold: the structure constants lie in ``K``
+    (``QQ<sqrt(2)>``, ``QQ<2**(1/3)>``) and the real span has no rational basis, as for the
+    symmetries of ``x1**2 + sqrt(2)*x2**2 + x3**2`` (such an algebra need not have any basis with
+    rational constants reachable over ``K``). Everything here is exact over ``K`` (python-flint,
+    :class:`~liealg.exact.linalg.FieldMatrix`); :func:`liealg.identification.identify` names it,
+    numerically certified.
+
+    Attributes
+    ----------
+    field : NumberField
+        ``K``, real; its real embedding gives every generator its principal real value.
+    constants : FieldMatrix, shape (n, n*n)
+        ``constants[a, b*n + m] = c_ab^m`` with ``[e_a, e_b] = sum_m c_ab^m e_m``.
+    matrices : tuple of sympy.ImmutableMatrix or None
+        The basis as matrices, when built from matrices.
+
+    Examples
+    --------
+    >>> A = FieldLieAlgebra.from_matrices([      # the symmetries of x1^2 + sqrt(2) x2^2 + x3^2
+    ...     [[0, "sqrt(2)", 0], [-1, 0, 0], [0, 0, 0]],
+    ...     [[0, 0, 1], [0, 0, 0], [-1, 0, 0]],
+    ...     [[0, 0, 0], [0, 0, 1], [0, "-sqrt(2)", 0]]])
+    >>> A.dim, str(A.field)
+    (3, 'QQ<sqrt(2)>')
+    >>> A.field.inertia(A.killing_matrix())
+    (0, 3, 0)
+    """
+
+    field: NumberField
+    constants: FieldMatrix
+    matrices: tuple[sp.ImmutableMatrix, ...] | None = None
+    _cache: dict[str, FieldMatrix] = dataclass_field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def dim(self) -> int:
+        """Dimension ``n``."""
+        return self.constants.shape[0]
+
+    def _cached(self, key: str, compute: Callable[[], FieldMatrix]) -> FieldMatrix:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @classmethod
+    def from_matrices(cls, matrices: Sequence[MatrixLike], *, check: bool = True) -> FieldLieAlgebra:
+        """The real span of matrices with entries in a real number field, with them as its basis.
+
+        Entries as in :meth:`LieAlgebra.from_matrices` (complex ones go to real ``2d x 2d``
+        blocks); the field ``K`` is the one the real entries generate.
+
+        Raises
+        ------
+        NotALieAlgebraError
+            Dependent matrices, a bracket outside the span, entries that are not algebraic.
+        OptionError
+            When ``K`` is not real.
+        """
+        if isinstance(matrices, (str, bytes, sp.MatrixBase)) or not isinstance(matrices, (Sequence, np.ndarray)):
+            raise NotALieAlgebraError("from_matrices needs a sequence of matrices")
+        n = len(matrices)
+        if not n:
+            raise NotALieAlgebraError("from_matrices needs at least one matrix")
+        _check_tensor_size(n, "from_matrices")
+        mats = tuple(sp.ImmutableMatrix(exact_matrix(m, where=f"matrix {i}", error=NotALieAlgebraError))
+                     for i, m in enumerate(matrices))
+        re_rows, im_rows, d, _ = _real_flat_matrices(mats)
+        if any(x != 0 for row in im_rows for x in row):
+            rows, size = _block_real(re_rows, im_rows, d), 2 * d
+        else:
+            rows, size = [list(r) for r in re_rows], d
+        K, X = _field_rows(rows, n)  # type: ignore[arg-type]
+        if not K.is_real:
+            raise OptionError(f"the real span of the matrices has entries in {K}, which is not a real field")
+        _, piv = X.rref()
+        if len(piv) < n:
+            raise NotALieAlgebraError("the given matrices are linearly dependent (pass a basis of the span)")
+        coords = _field_structure(X, piv, size, check=check)
+        return cls(K, _pair_rows_to_tensor(coords, n), mats)
+
+    @classmethod
+    def from_structure_constants(
+        cls, field: NumberField, dim: int, brackets: Mapping[tuple[int, int], Mapping[int, object]], *,
+        check: bool = True,
+    ) -> FieldLieAlgebra:
+        """From ``{(i, j): {k: c}}`` (``i < j``, 0-based) with ``c`` exact numbers of ``field``.
+
+        Raises
+        ------
+        NotALieAlgebraError
+            A bad index, a value not in ``field``, or (``check``) a failing Jacobi identity.
+
+        >>> K = NumberField.of([sp.sqrt(2)])
+        >>> A = FieldLieAlgebra.from_structure_constants(
+        ...     K, 3, {(0, 1): {2: sp.sqrt(2)}, (1, 2): {0: sp.sqrt(2)}, (0, 2): {1: -sp.sqrt(2)}})
+        >>> K.inertia(A.killing_matrix())
+        (0, 3, 0)
+        """
+        if not field.is_real:
+            raise OptionError(f"{field} is not a real field")
+        n = int(dim)
+        if n < 1:
+            raise NotALieAlgebraError(f"dim must be a positive integer, got {dim!r}")
+        _check_tensor_size(n, "from_structure_constants")
+        entries: dict[tuple[int, int], tuple[flint.fmpq, ...]] = {}
+        for (i, j), comps in brackets.items():
+            for k, c in comps.items():
+                if not (0 <= i < j < n and 0 <= k < n):
+                    raise NotALieAlgebraError(f"bracket ({i}, {j}) -> {k}: indices must satisfy 0 <= i < j < {n}")
+                try:
+                    value = exact_matrix([[c]], where="structure constant", error=NotALieAlgebraError)[0, 0]
+                    x = field.coordinates(value)
+                except OptionError as err:
+                    raise NotALieAlgebraError(f"structure constant c_{i}{j}^{k}: {err}") from None
+                entries[(i, j * n + k)] = x
+                entries[(j, i * n + k)] = tuple(-v for v in x)
+        out = cls(field, FieldMatrix.from_entries(n, n * n, entries, field.minpoly))
+        if check:
+            out._check_jacobi()
+        return out
+
+    def ad_matrix(self, x: FieldMatrix) -> FieldMatrix:
+        """``ad(x)`` over K (``n x n``, acting on coefficient columns) for a ``1 x n`` row ``x``."""
+        n = self.dim
+        return _reshape(x * self.constants, n, n).transpose()
+
+    def ad_matrices(self) -> tuple[FieldMatrix, ...]:
+        """``ad(e_a)`` for every basis vector (exact over K)."""
+        n = self.dim
+        eye = FieldMatrix.from_rational(xl.identity(n), self.field.minpoly)
+        return tuple(self.ad_matrix(eye.rows([a])) for a in range(n))
+
+    def brackets(self, U: FieldMatrix, V: FieldMatrix) -> FieldMatrix:
+        """All ``[u, v]`` for rows u of ``U`` and v of ``V``, as rows (``U`` outer), over K."""
+        n = self.dim
+        rows = [(V * self.ad_matrix(U.rows([a])).transpose()) for a in range(U.shape[0])]
+        if not rows:
+            return FieldMatrix.zeros(0, n, self.field.minpoly)
+        return FieldMatrix([xl.stack([R.parts[s] for R in rows], n) for s in range(self.field.degree)],
+                           self.field.minpoly)
+
+    def killing_matrix(self) -> FieldMatrix:
+        """The Killing form ``K_ij = tr(ad e_i ad e_j)`` over K (``n x n``)."""
+        def build() -> FieldMatrix:
+            n = self.dim
+            swapped = self.constants.columns([l * n + k for k in range(n) for l in range(n)])  # [b, (k, l)] = c_bl^k
+            return self.constants * swapped.transpose()
+
+        return self._cached("killing", build)
+
+    def derived_basis(self) -> FieldMatrix:
+        """``[L, L]`` over K as a reduced row echelon basis."""
+        n = self.dim
+
+        def build() -> FieldMatrix:
+            if self.killing_matrix().rank() == n:  # semisimple (Cartan's criterion): [L, L] = L
+                return FieldMatrix.from_rational(xl.identity(n), self.field.minpoly)
+            return _reshape(self.constants, n * n, n).rref()[0]
+
+        return self._cached("derived", build)
+
+    def center_basis(self) -> FieldMatrix:
+        """The centre ``{x : [x, L] = 0}`` over K as a reduced row echelon basis."""
+
+        def build() -> FieldMatrix:
+            if self.killing_matrix().rank() == self.dim:  # semisimple: no centre
+                return FieldMatrix.zeros(0, self.dim, self.field.minpoly)
+            return self.constants.transpose().nullspace()
+
+        return self._cached("center", build)
+
+    def killing_orthogonal(self, V: FieldMatrix) -> FieldMatrix:
+        """``{x : K(x, v) = 0 for all rows v of V}`` over K as a reduced row echelon basis."""
+        if V.shape[0] == 0:
+            return FieldMatrix.from_rational(xl.identity(self.dim), self.field.minpoly)
+        return (V * self.killing_matrix()).nullspace()
+
+    def radical_basis(self) -> FieldMatrix:
+        """The solvable radical, the Killing-orthogonal complement of ``[L, L]`` (characteristic 0)."""
+        return self.killing_orthogonal(self.derived_basis())
+
+    def derived_series_bases(self) -> tuple[FieldMatrix, ...]:
+        """``(L, [L, L], ...)`` over K, ending at the first repeated term (as for :class:`LieAlgebra`)."""
+        return self._series(lambda C: self.brackets(C, C))
+
+    def lower_central_series_bases(self) -> tuple[FieldMatrix, ...]:
+        """``(L, [L, L], [L, [L, L]], ...)`` over K, ending at the first repeated term."""
+        eye = FieldMatrix.from_rational(xl.identity(self.dim), self.field.minpoly)
+        return self._series(lambda C: self.brackets(eye, C))
+
+    def _series(self, step: Callable[[FieldMatrix], FieldMatrix]) -> tuple[FieldMatrix, ...]:
+        series = [FieldMatrix.from_rational(xl.identity(self.dim), self.field.minpoly)]
+        current = self.derived_basis()
+        while True:
+            series.append(current)
+            if current.shape[0] == 0 or current.shape[0] == series[-2].shape[0]:
+                return tuple(series)
+            current = step(current).rref()[0]
+
+    def subalgebra(self, basis: FieldMatrix) -> FieldLieAlgebra:
+        """The subalgebra spanned by the rows of ``basis`` (over K, independent), in that basis.
+
+        Raises
+        ------
+        NotALieAlgebraError
+            When the rows are dependent or their span is not closed.
+        """
+        _, piv = basis.rref()
+        d = basis.shape[0]
+        if len(piv) != d:
+            raise NotALieAlgebraError("subalgebra: the rows are linearly dependent")
+        B = self.brackets(basis, basis)  # row a*d + b: [u_a, u_b]
+        coords = B.columns(list(piv)) * basis.columns(list(piv)).inverse()
+        if not (coords * basis - B).is_zero():
+            raise NotALieAlgebraError("subalgebra: the span of the rows is not closed under the bracket")
+        return FieldLieAlgebra(self.field, _reshape(coords, d, d * d))
+
+    def _check_jacobi(self) -> None:
+        ads = self.ad_matrices()
+        n = self.dim
+        for i in range(n):
+            for j in range(i + 1, n):
+                row = FieldMatrix([P.transpose() for P in _reshape(self.constants.rows([i]), n, n).parts],
+                                  self.field.minpoly).columns([j]).transpose()  # [e_i, e_j] as a row
+                if not (self.ad_matrix(row) - (ads[i] * ads[j] - ads[j] * ads[i])).is_zero():
+                    raise NotALieAlgebraError(
+                        f"the Jacobi identity fails for e_{i}, e_{j} (ad [e_i, e_j] != [ad e_i, ad e_j])")
+
+    def __repr__(self) -> str:
+        return f"FieldLieAlgebra(dim={self.dim}, over {self.field})"

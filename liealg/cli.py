@@ -551,7 +551,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg import io
-    from liealg.algebra import LieAlgebra
+    from liealg.algebra import FieldLieAlgebra, LieAlgebra
     from liealg.errors import InputFileError, OptionError
     from liealg.identification import identify
     from liealg.io import load_matrices, load_structure_constants
@@ -564,14 +564,23 @@ def _cmd_identify(args: argparse.Namespace) -> int:
         # Read through io, not Discovery.load: identify never imports torch (a fast start).
         data = io.check_result_schema(io.read_json(args.result), where=args.result)
         saved_algebra = io.result_algebra(data, where=args.result)
-        if saved_algebra is None:
+        generators = io.result_generators(data, where=args.result)
+        algebra: LieAlgebra | FieldLieAlgebra
+        if saved_algebra is not None:
+            algebra = saved_algebra
+        elif generators:  # exact over a number field, no rational basis: named numerically
+            algebra = FieldLieAlgebra.from_matrices(list(generators))
+        else:
             raise InputFileError(f"{args.result} holds no exact generators to identify "
                                  f"(dimension {data.get('dimension')})")
-        algebra = saved_algebra
     elif args.structure_constants:
         algebra = load_structure_constants(args.structure_constants)
     else:
-        algebra = LieAlgebra.from_matrices(list(load_matrices(args.matrices)))
+        matrices = list(load_matrices(args.matrices))
+        try:
+            algebra = LieAlgebra.from_matrices(matrices)
+        except OptionError:  # structure constants over a real number field, no rational basis
+            algebra = FieldLieAlgebra.from_matrices(matrices)
     ident = identify(algebra)
     print(f"Dimension: {algebra.dim}")
     print("\n".join(identification_report(ident)))
