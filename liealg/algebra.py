@@ -468,6 +468,14 @@ class LieAlgebra:
         return self._cache[key]
 
     @property
+    def _sparse_constants(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The nonzero structure constants as index arrays ``(i, j, k)`` and numerators ``c``."""
+        if "nonzero_constants" not in self._cache:
+            i, j, k = np.nonzero(self._num)
+            self._cache["nonzero_constants"] = (i, j, k, self._num[i, j, k])  # type: ignore[assignment]
+        return self._cache["nonzero_constants"]  # type: ignore[return-value]
+
+    @property
     def _T(self) -> QMatrix:
         """Structure constants as ``fmpq_mat`` (n x n^2), built on first use."""
 
@@ -970,6 +978,18 @@ class LieAlgebra:
             return flint.fmpq_mat(0, n)
         Un, ud = xl.numerators(U)
         Vn, vd = xl.numerators(V)
+        I, J, K, C = self._sparse_constants
+        if xl.max_abs(Un) * xl.max_abs(Vn) * xl.max_abs(C) * n >= xl.EXACT_FLOAT_LIMIT and len(C) * q < n**3:
+            # Big entries (a generic Cartan subalgebra's RREF has numbers of hundreds of digits):
+            # the dense product would go through flint on all n^3 constants; sum over the nonzero
+            # constants only, [u, v]_k = sum u_i v_j c_ij^k, in Python integers.
+            out = np.zeros((p, q, n), dtype=object)
+            Ui, Vj, Co = Un[:, I].astype(object), Vn[:, J].astype(object), C.astype(object)
+            for a in range(p):
+                weighted = Ui[a] * Co
+                for b in range(q):
+                    np.add.at(out[a, b], K, weighted * Vj[b])
+            return xl.from_numerators(out.reshape(p * q, n), ud * vd * self._den)
         X = xl.int_matmul(Un, self._num.reshape(n, n * n)).reshape(p, n, n)  # [a, j, k]
         Y = _contiguous(X.transpose(1, 0, 2)).reshape(n, p * n)  # [j, (a, k)]
         Z = xl.int_matmul(Vn, Y).reshape(q, p, n)  # [b, a, k]
