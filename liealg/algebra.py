@@ -224,7 +224,7 @@ def _block_real(re_rows: Sequence[Sequence[object]], im_rows: Sequence[Sequence[
                 rr, cc = r % d, c % d
                 a = re_row[rr * d + cc]
                 b = im_row[rr * d + cc]
-                if r < d and c < d or r >= d and c >= d:
+                if (r < d and c < d) or (r >= d and c >= d):
                     flat.append(a)
                 elif r < d:  # top right: -B
                     flat.append(-b)  # type: ignore[operator]  # fmpq or sympy: both negate
@@ -271,12 +271,13 @@ def _field_rows(rows: Sequence[Sequence[flint.fmpq | sp.Expr]], n: int) -> tuple
             )
     try:
         K = NumberField.of(values)
-        entries = {(a, t): (x,) if K.is_rational else K.coordinates(xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x)
+        entries = {(a, t): (x,) if K.is_rational
+                   else K.coordinates(xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x)
                    for a, row in enumerate(rows) for t, x in enumerate(row) if x != 0}
     except OptionError as err:
         raise NotALieAlgebraError(f"cannot put the matrix entries in a number field: {err}") from None
     ncols = len(rows[0])
-    return K, FieldMatrix.from_entries(n, ncols, entries, K.minpoly)  # type: ignore[arg-type]
+    return K, FieldMatrix.from_entries(n, ncols, entries, K.minpoly)
 
 
 def _field_structure(X: FieldMatrix, pivots: Sequence[int], size: int, *, check: bool) -> FieldMatrix:
@@ -472,7 +473,7 @@ class LieAlgebra:
         """The nonzero structure constants as index arrays ``(i, j, k)`` and numerators ``c``."""
         if "nonzero_constants" not in self._cache:
             i, j, k = np.nonzero(self._num)
-            self._cache["nonzero_constants"] = (i, j, k, self._num[i, j, k])  # type: ignore[assignment]
+            self._cache["nonzero_constants"] = (i, j, k, self._num[i, j, k])
         return self._cache["nonzero_constants"]  # type: ignore[return-value]
 
     @property
@@ -554,8 +555,8 @@ class LieAlgebra:
         if irrational:
             return cls._from_field_rows(tuple(mats), real_rows, size, check=check)
         num, den = _structure_from_rational_rows(real_rows, size, check=check)  # type: ignore[arg-type]
-        mat_re = xl.qmatrix(re_rows)  # type: ignore[arg-type]  # rational here: all fmpq
-        mat_im = xl.qmatrix(im_rows) if is_complex else None  # type: ignore[arg-type]
+        mat_re = xl.qmatrix(re_rows)  # rational here: all fmpq
+        mat_im = xl.qmatrix(im_rows) if is_complex else None
         return cls._make(n, num, den, mat_re, mat_im, d, note)
 
     @classmethod
@@ -572,7 +573,7 @@ class LieAlgebra:
         in that RREF basis, on which the invariants and identify run. Else it is refused.
         """
         n = len(given)
-        K, X = _field_rows(rows, n)  # type: ignore[arg-type]
+        K, X = _field_rows(rows, n)
         R, piv = X.rref()
         if len(piv) < n:
             _, pivT = X.transpose().rref()
@@ -744,7 +745,7 @@ class LieAlgebra:
         rows = data.get("basis")
         if not isinstance(rows, list) or len(rows) != core.dim:
             raise NotALieAlgebraError(f"structure-constant JSON: 'basis' must be {core.dim} rows of numbers")
-        L = core.change_basis([list(r) for r in rows])  # type: ignore[arg-type]  # entries checked inside
+        L = core.change_basis([list(r) for r in rows])  # entries checked inside
         written: dict[tuple[int, int, int], sp.Expr] = {}
         for item in data["brackets"]:  # type: ignore[attr-defined]  # a list: checked by from_json
             if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, int) for v in item[:3])):
@@ -1446,7 +1447,7 @@ class LieAlgebra:
         mappingproxy({2: -sqrt(2)})
         """
         try:
-            Pm = _coefficient_rows(P, None, "change_basis: P")  # type: ignore[arg-type]
+            Pm = _coefficient_rows(P, None, "change_basis: P")
         except OptionError:
             Pm = None  # not rational: algebraic entries, or not numbers at all (decided below)
         if Pm is None or self._over_field() is not None:
@@ -1456,12 +1457,12 @@ class LieAlgebra:
     def _change_basis_over_field(self, P: CoefficientRows | MatrixLike) -> LieAlgebra:
         n = self._n
         M = P if isinstance(P, sp.MatrixBase) else exact_matrix(
-            P.tolist() if isinstance(P, flint.fmpq_mat) else P, where="change_basis: P")  # type: ignore[arg-type]
+            P.tolist() if isinstance(P, flint.fmpq_mat) else P, where="change_basis: P")
         if M.shape != (n, n):
             raise OptionError(f"change_basis: P must be {n}x{n}, got {M.rows}x{M.cols}")
         fb = self._over_field()
         old_generators = fb.field.generators if fb is not None else ()
-        K = NumberField.of(list(old_generators) + [v for v in M.todok().values()])
+        K = NumberField.of(list(old_generators) + list(M.todok().values()))
         P2 = K.matrix(M)
         P_old = K.matrix(fb.field.sympy_matrix(fb.to_core)) if fb is not None and fb.to_core is not None else None
         P_new = P2 * P_old if P_old is not None else P2
@@ -1505,7 +1506,8 @@ class LieAlgebra:
             given = self._fb.matrices
             P_sym = xl.to_sympy(Pm)
             fb = _FieldBasis(self._fb.field, tuple(
-                sp.ImmutableMatrix(sp.expand(sum((P_sym[a, b] * given[b] for b in range(n)), sp.zeros(*given[0].shape))))
+                sp.ImmutableMatrix(sp.expand(
+                    sum((P_sym[a, b] * given[b] for b in range(n)), sp.zeros(*given[0].shape))))
                 for a in range(n)))
         return LieAlgebra._make(n, T3, den, mat_re, mat_im, self._mat_size, self._note, fb)
 
@@ -1655,7 +1657,7 @@ class LieAlgebra:
                         acc = out.setdefault(row, {})
                         for m, b in cols.items():
                             acc[m] = acc.get(m, 0) - c * b
-                for row, cols in out.items():
+                for cols in out.values():
                     for m, v in cols.items():
                         if v:
                             _jacobi_error(i, j, m)
@@ -1705,7 +1707,7 @@ def _structure_constant(c: object, where: str) -> flint.fmpq:
             "a string like '-1/2')"
         )
     try:
-        return xl.to_fmpq(c)  # type: ignore[arg-type]  # anything else is refused inside
+        return xl.to_fmpq(c)  # anything else is refused inside
     except OptionError as err:
         raise NotALieAlgebraError(f"{where}: cannot read {c!r:.60} as an exact number: {err}") from None
 
@@ -1790,12 +1792,15 @@ def _reduce_tensor(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
         g = int(np.gcd.reduce(np.abs(num).ravel()))
     g = math.gcd(g, den)
     if g > 1:
-        num = num // g if num.dtype != object else np.array([int(v) // g for v in num.flat], dtype=object).reshape(num.shape)
+        num = (num // g if num.dtype != object
+               else np.array([int(v) // g for v in num.flat], dtype=object).reshape(num.shape))
         den //= g
     return xl.int_array(num, num.shape), den
 
 
-def _structure_from_rational_rows(rows: Sequence[Sequence[flint.fmpq]], d: int, *, check: bool) -> tuple[np.ndarray, int]:
+def _structure_from_rational_rows(
+    rows: Sequence[Sequence[flint.fmpq]], d: int, *, check: bool
+) -> tuple[np.ndarray, int]:
     """Exact structure constants of the real span of rational ``d x d`` matrices (flattened rows).
 
     1. Clear denominators once: ``X = X_num / den``.
@@ -1966,7 +1971,7 @@ class FieldLieAlgebra:
             rows, size = _block_real(re_rows, im_rows, d), 2 * d
         else:
             rows, size = [list(r) for r in re_rows], d
-        K, X = _field_rows(rows, n)  # type: ignore[arg-type]
+        K, X = _field_rows(rows, n)
         if not K.is_real:
             raise OptionError(f"the real span of the matrices has entries in {K}, which is not a real field")
         _, piv = X.rref()

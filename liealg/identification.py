@@ -200,7 +200,8 @@ class Identification:
         lines.append(f"  Cartan type: {self.cartan_type or '-'}; rank {self.rank}")
         lines.append(f"  Killing signature (+, -, 0): {self.killing_signature}")
         lines.append(
-            f"  radical {self.radical_dimension}, nilradical {self.nilradical_dimension}, centre {self.center_dimension}"
+            f"  radical {self.radical_dimension}, nilradical {self.nilradical_dimension}, "
+            f"centre {self.center_dimension}"
         )
         for I in self.ideals:
             lines.append(
@@ -718,7 +719,7 @@ def _root_data_in(Hf: np.ndarray, nrng: np.random.Generator, frame: tuple) -> _R
     KH = Qh.T @ (signs[:, None] * Qh)
     KH_inv = np.linalg.inv(KH)
     last_err = "no attempt"
-    for attempt in range(8):
+    for _ in range(8):
         coef = nrng.standard_normal(r)
         Ah = np.tensordot(coef, adH, axes=1)
         lam, V = np.linalg.eig(Ah)
@@ -902,7 +903,7 @@ def _exact_blocks(
         for i in grp.roots:
             root_group[i] = g
     r = H.nrows()
-    for attempt in range(6):
+    for _ in range(6):
         w = [rng.randint(-20, 20) for _ in range(r)]
         eig = data.values @ (data.h_exact @ np.array(w, dtype=float))
         if eig.size > 1:
@@ -1235,7 +1236,7 @@ def _facts(L: LieAlgebra) -> str:
             f"dim {L.dim}, Killing signature {L.killing_signature()}, radical dim {L.radical_basis().nrows()}, "
             f"centre dim {L.center_basis().nrows()}, derived series {[S.nrows() for S in L.derived_series_bases()]}"
         )
-    except Exception:  # noqa: BLE001  (these facts only decorate an error message: never mask the error)
+    except Exception:
         return f"dim {L.dim}"
 
 
@@ -1322,7 +1323,8 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
         S = L if S_rows.nrows() == n else L.subalgebra(S_rows)
         ideals, ss_ev = _name_semisimple(S, seed)
         evidence.update(ss_ev)
-        evidence["levi"] = "whole algebra" if S_rows.nrows() == n else "Levi subalgebra (GAP's correction along the derived series of the radical)"
+        evidence["levi"] = ("whole algebra" if S_rows.nrows() == n
+                            else "Levi subalgebra (GAP's correction along the derived series of the radical)")
     name, aliases = _compose_name(L, ideals, Z, R, seed)
     cartan_type = "+".join(
         sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
@@ -1431,7 +1433,8 @@ def _compose_name(
     blocks = []
     ae = acts.entries()
     for j in range(rr):
-        blocks.append(flint.fmpq_mat(s, n_g, [ae[(si * rr + j) * n_g + c] for si in range(s) for c in range(n_g)]).transpose())
+        entries = [ae[(si * rr + j) * n_g + c] for si in range(s) for c in range(n_g)]
+        blocks.append(flint.fmpq_mat(s, n_g, entries).transpose())
     Mtriv = xl.stack(blocks, s)
     triv_coef = xl.nullspace(Mtriv) if Mtriv.nrows() else xl.identity(s)
     parts: list[str] = []
