@@ -1,0 +1,1087 @@
+"""Subalgebras, stabilizers, symmetry breaking, and the map to a standard basis.
+
+The method's first paper learns *subalgebras*: with fewer generators than the symmetry algebra
+has, and the closure term on, a converged run spans a closed subalgebra. This module says
+which one, and answers the physicist's next questions:
+
+* :func:`analyze_subalgebra` takes learned generators inside an exact symmetry algebra ``g``
+  and returns a :class:`SubalgebraAnalysis`: closed or not (to what accuracy), its name (exact
+  when the learned span is exact; otherwise numeric, with the tolerance it took), its
+  conjugacy invariants, and an exact :class:`Representative` of its conjugacy class under the
+  connected symmetry group when one is found: a rational subalgebra of ``g`` that an explicit
+  group element ``exp(ad X)`` carries onto the learned span.
+* :func:`nonexistence` proves, where it can, that ``g`` has no subalgebra of dimension ``k``
+  (for ``k = dim g - 1``: Lie's classification of transitive actions on a line).
+* :func:`subalgebras` trains ``k`` generators over many seeds and sorts what it finds into
+  classes (a :class:`SubalgebraSurvey`).
+* :func:`stabilizer` is exact linear algebra: the generators of ``g`` that fix given points
+  (the unbroken algebra of a vacuum), and a complement of them (the broken generators, one per
+  Goldstone direction).
+* :func:`breaking` compares an algebra with the residual algebra of a perturbed oracle and
+  gives the branching of the original generators under the residual algebra.
+* :func:`standard_basis` maps an algebra of a classical family, given in its defining
+  representation, onto the textbook basis (so(n): ``E_ij - E_ji``; the Lorentz algebra:
+  ``J_i, K_i``; su(n): ``i`` times the (generalized) Gell-Mann matrices), exactly, and checks
+  that the map preserves brackets.
+
+Everything numeric works in the coordinates of ``g``'s exact basis, where the adjoint action
+``Ad(exp X) = exp(ad X)`` is an ``n x n`` matrix: conjugating a subalgebra is a matrix product.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import flint
+import numpy as np
+import sympy as sp
+
+from liealg.algebra import LieAlgebra
+from liealg.errors import IdentificationError, LieAlgError, OptionError, OracleError
+from liealg.exact import linalg as xl
+from liealg.identification import Identification, identify
+from liealg.numeric_identification import NumericIdentification, identify_numeric
+
+if TYPE_CHECKING:
+    from liealg.config import Sampling, TrainConfig
+    from liealg.losses import LinearLosses
+    from liealg.oracle import Oracle
+
+__all__ = [
+    "Invariants",
+    "Representative",
+    "SubalgebraAnalysis",
+    "analyze_subalgebra",
+    "nonexistence",
+    "SubalgebraClass",
+    "SubalgebraSurvey",
+    "subalgebras",
+    "Stabilizer",
+    "parse_point",
+    "stabilizer",
+    "Branch",
+    "Breaking",
+    "breaking",
+    "branching",
+    "StandardBasis",
+    "standard_basis",
+]
+
+log = logging.getLogger(__name__)
+
+#: A learned span counts as closed when its brackets leave it by less than this (relative to
+#: the size of ad on it), after refinement.
+CLOSED_TOL = 1e-8
+#: A representative counts as conjugate to the learned span when a group element carries it to
+#: within this largest principal angle (radians).
+CONJUGATE_TOL = 1e-8
+#: Relative threshold below which a numeric eigenvalue or singular value counts as zero.
+_ZERO = 1e-7
+
+
+# =============================================================================================
+# Numeric core, in the coordinates of the ambient algebra's basis
+# =============================================================================================
+def _flat(mats: np.ndarray) -> np.ndarray:
+    """(k, d, d) real or complex -> (k, d*d) real, or (k, 2*d*d) with the imaginary parts."""
+    m = np.asarray(mats)
+    k = m.shape[0]
+    if np.iscomplexobj(m):
+        return np.concatenate([m.real.reshape(k, -1), m.imag.reshape(k, -1)], axis=1)
+    return m.reshape(k, -1).astype(np.float64)
+
+
+def _to_float(mats: Sequence[Any]) -> np.ndarray:
+    """Exact (sympy) or float matrices as one float array, complex where any entry is."""
+    out = []
+    for m in mats:
+        if isinstance(m, sp.MatrixBase):
+            out.append(np.array(sp.Matrix(m).evalf(), dtype=complex))
+        else:
+            out.append(np.asarray(m, dtype=complex))
+    arr = np.array(out)
+    if np.abs(arr.imag).max(initial=0.0) == 0.0:
+        return arr.real.copy()
+    return arr
+
+
+def _orth_rows(C: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
+    """An orthonormal basis (rows) of the row space of ``C``."""
+    if C.size == 0:
+        return np.zeros((0, C.shape[1] if C.ndim == 2 else 0))
+    _, s, vt = np.linalg.svd(C, full_matrices=False)
+    r = int((s > rtol * max(s[0], 1e-300)).sum()) if s.size else 0
+    return vt[:r]
+
+
+def _rank(M: np.ndarray, rtol: float, scale: float | None = None) -> int:
+    if M.size == 0:
+        return 0
+    s = np.linalg.svd(M, compute_uv=False)
+    top = s[0] if scale is None else scale
+    return int((s > rtol * max(top, 1e-300)).sum())
+
+
+def _signature(S: np.ndarray, rtol: float = _ZERO, scale: float | None = None) -> tuple[int, int, int]:
+    """Inertia of a symmetric float matrix: eigenvalues below ``rtol`` of the scale count as 0."""
+    if S.size == 0:
+        return (0, 0, 0)
+    ev = np.linalg.eigvalsh(0.5 * (S + S.T))
+    top = float(np.abs(ev).max()) if scale is None else scale
+    cut = rtol * max(top, 1e-300)
+    return int((ev > cut).sum()), int((ev < -cut).sum()), int((np.abs(ev) <= cut).sum())
+
+
+@dataclass(frozen=True, eq=False)
+class _Ambient:
+    """The ambient symmetry algebra ``g``: its basis, exact where possible, and its float ad."""
+
+    matrices: np.ndarray  # (n, d, d), float or complex
+    ad: np.ndarray  # (n, n, n): ad[i] @ y = [e_i, y] in coordinates
+    killing: np.ndarray  # (n, n)
+    exact: LieAlgebra | None  # rational structure constants in this basis, or None
+    generators: tuple[sp.ImmutableMatrix, ...] | None  # the exact basis, or None
+
+    @property
+    def n(self) -> int:
+        return int(self.ad.shape[0])
+
+    @property
+    def scale(self) -> float:
+        """The size of ad on a unit coefficient vector: brackets are measured against it."""
+        return float(max(np.linalg.norm(self.ad.reshape(self.n, -1), axis=1).max(initial=0.0), 1e-300))
+
+    def bracket(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """Row-wise brackets ``[x_a, y_a]`` of coefficient rows (both (m, n))."""
+        return np.einsum("ai,ikj,aj->ak", X, self.ad, Y)
+
+    def ad_of(self, x: np.ndarray) -> np.ndarray:
+        return np.einsum("i,ikj->kj", x, self.ad)
+
+    def to_matrices(self, C: np.ndarray) -> np.ndarray:
+        return np.einsum("ai,ijk->ajk", C, self.matrices)
+
+    def coefficients(self, mats: np.ndarray) -> tuple[np.ndarray, float]:
+        """Least-squares coordinates of float matrices in the ambient basis, and the relative
+        distance of the worst one from the ambient span."""
+        E = _flat(self.matrices.astype(complex) if np.iscomplexobj(mats) else self.matrices)
+        W = _flat(mats if not np.iscomplexobj(self.matrices) else np.asarray(mats, dtype=complex))
+        if E.shape[1] != W.shape[1]:
+            raise OptionError(f"the learned matrices ({mats.shape[1]}x{mats.shape[2]}) and the ambient algebra's "
+                              f"({self.matrices.shape[1]}x{self.matrices.shape[2]}) differ in size")
+        C, *_ = np.linalg.lstsq(E.T, W.T, rcond=None)
+        C = C.T
+        resid = W - C @ E
+        norms = np.linalg.norm(W, axis=1)
+        err = float((np.linalg.norm(resid, axis=1) / np.maximum(norms, 1e-300)).max(initial=0.0))
+        return C, err
+
+
+def _ambient(ambient: Any) -> _Ambient:
+    """Build the ambient algebra from exact generators, a LieAlgebra with matrices, or floats."""
+    if isinstance(ambient, _Ambient):
+        return ambient
+    if isinstance(ambient, LieAlgebra):
+        if ambient.matrices is None:
+            raise OptionError("the ambient algebra must be given by matrices (its generators)")
+        gens: Sequence[Any] = ambient.matrices
+    else:
+        gens = list(ambient)
+    if not len(gens):
+        raise OptionError("the ambient algebra has no generators")
+    exact_input = all(isinstance(m, sp.MatrixBase) for m in gens)
+    if exact_input:
+        try:
+            algebra = LieAlgebra.from_matrices(list(gens))
+        except LieAlgError as exc:
+            raise OptionError(f"the ambient generators do not form a Lie algebra: {exc}") from None
+        if str(algebra.field) != "QQ":
+            algebra = algebra.rational_form()
+        assert algebra.matrices is not None
+        exact_gens = tuple(sp.ImmutableMatrix(m) for m in algebra.matrices)
+        mats = _to_float(exact_gens)
+        ad = np.array(algebra.ad_matrices_float())
+        killing = np.array(algebra.killing_matrix_float())
+        return _Ambient(mats, ad, killing, algebra, exact_gens)
+    mats = np.asarray(gens)
+    if mats.ndim != 3 or mats.shape[1] != mats.shape[2]:
+        raise OptionError(f"the ambient generators must have shape (n, d, d), got {mats.shape}")
+    E = _orth_rows(_flat(mats))
+    if E.shape[0] < mats.shape[0]:
+        raise OptionError("the ambient generators are linearly dependent")
+    # Structure constants by projecting every bracket onto the span (floats only).
+    n = mats.shape[0]
+    br = np.einsum("aij,bjk->abik", mats, mats) - np.einsum("bij,ajk->abik", mats, mats)
+    Ef = _flat(mats)
+    B = _flat(br.reshape(n * n, *mats.shape[1:]))
+    C, *_ = np.linalg.lstsq(Ef.T, B.T, rcond=None)
+    c = C.T.reshape(n, n, n)  # c[i, j, k] = c_ij^k
+    ad = np.ascontiguousarray(c.transpose(0, 2, 1))
+    killing = np.einsum("ikj,ljk->il", ad, ad)
+    return _Ambient(np.array(mats), ad, killing, None, None)
+
+
+def _closure_error(Q: np.ndarray, amb: _Ambient) -> float:
+    """How far the span of orthonormal rows ``Q`` is from closed: the largest bracket component
+    outside the span, relative to the size of ad."""
+    k = Q.shape[0]
+    if k < 2:
+        return 0.0
+    ia, ib = np.triu_indices(k, 1)
+    B = amb.bracket(Q[ia], Q[ib])
+    R = B - (B @ Q.T) @ Q
+    return float(np.linalg.norm(R, axis=1).max() / amb.scale)
+
+
+def _refine_closed(C: np.ndarray, amb: _Ambient, iterations: int = 30) -> np.ndarray:
+    """Gauss-Newton onto the nearest closed subalgebra: unknowns the basis ``C`` (k x n) and the
+    structure constants ``f``; residuals ``[C_a, C_b] - sum_c f_ab^c C_c``. Minimum-norm steps keep
+    it close to the learned span. Returns an orthonormal basis (rows)."""
+    Q = _orth_rows(C)
+    k, n = Q.shape
+    if k < 2:
+        return Q
+    ia, ib = np.triu_indices(k, 1)
+    P = len(ia)
+    X = Q.copy()
+    best, best_err = Q, _closure_error(Q, amb)
+    for _ in range(iterations):
+        if best_err < 1e-15:
+            break
+        B = amb.bracket(X[ia], X[ib])  # (P, n)
+        f, *_ = np.linalg.lstsq(X.T, B.T, rcond=None)  # (k, P): B_p ~ X^T f[:, p]
+        f = f.T  # (P, k)
+        R = B - f @ X
+        # Jacobian of R (P*n) with respect to X (k*n) and f (P*k).
+        J = np.zeros((P, n, k, n))
+        for p, (a, b) in enumerate(zip(ia, ib)):
+            J[p, :, a, :] += np.einsum("ikj,j->ki", amb.ad, X[b])  # d[e_i, X_b]/dX_ai
+            J[p, :, b, :] -= np.einsum("ikj,j->ki", amb.ad, X[a])
+            for c in range(k):
+                J[p, :, c, :] -= f[p, c] * np.eye(n)
+        Jf = np.zeros((P, n, P, k))
+        for p in range(P):
+            Jf[p, :, p, :] = -X.T
+        Jall = np.concatenate([J.reshape(P * n, k * n), Jf.reshape(P * n, P * k)], axis=1)
+        step, *_ = np.linalg.lstsq(Jall, -R.reshape(-1), rcond=None)
+        X = X + step[: k * n].reshape(k, n)
+        X = _orth_rows(X)
+        if X.shape[0] < k:
+            break
+        err = _closure_error(X, amb)
+        if err < best_err:
+            best, best_err = X, err
+        else:
+            break
+    return best
+
+
+# --------------------------------------------------------------------------- invariants
+@dataclass(frozen=True)
+class Invariants:
+    """Numbers that conjugation by the symmetry group does not change (computed numerically).
+
+    Two subalgebras with different invariants are not conjugate; equal invariants are a
+    necessary condition only (conjugacy is then checked by finding the group element).
+
+    Attributes
+    ----------
+    dimension : int
+    derived_series : tuple of int
+        Dimensions of ``h, [h, h], ...`` ending at the first repeat.
+    killing_signature : (pos, neg, zero)
+        Of the subalgebra's own Killing form.
+    ambient_killing_signature : (pos, neg, zero)
+        Of the ambient algebra's Killing form restricted to the subalgebra (``(1, 1, 0)`` for a
+        rotation and a boost about one axis in so(3,1), ``(0, 0, 2)`` for two null rotations).
+    centralizer_dimension, normalizer_dimension : int
+        In the ambient algebra.
+    fixed_dimension : int or None
+        Dimension of the vectors every generator annihilates (the representation space).
+    spectrum : tuple of (float, float) or None
+        One generator only: its eigenvalues ``(re, |im|)`` divided by the largest modulus,
+        sorted: the class of a one-dimensional subalgebra up to scale.
+    """
+
+    dimension: int
+    derived_series: tuple[int, ...]
+    killing_signature: tuple[int, int, int]
+    ambient_killing_signature: tuple[int, int, int]
+    centralizer_dimension: int
+    normalizer_dimension: int
+    fixed_dimension: int | None = None
+    spectrum: tuple[tuple[float, float], ...] | None = None
+
+    def matches(self, other: Invariants, tol: float = 1e-5) -> bool:
+        """Equal integer invariants and spectra within ``tol``."""
+        if (self.dimension, self.derived_series, self.killing_signature, self.ambient_killing_signature,
+                self.centralizer_dimension, self.normalizer_dimension, self.fixed_dimension) != (
+                other.dimension, other.derived_series, other.killing_signature, other.ambient_killing_signature,
+                other.centralizer_dimension, other.normalizer_dimension, other.fixed_dimension):
+            return False
+        if (self.spectrum is None) != (other.spectrum is None):
+            return False
+        if self.spectrum is not None and other.spectrum is not None:
+            a, b = np.array(self.spectrum), np.array(other.spectrum)
+            if a.shape != b.shape or float(np.abs(a - b).max(initial=0.0)) > tol:
+                return False
+        return True
+
+    def key(self) -> tuple:
+        """A hashable summary of the integer invariants (spectra rounded to 4 digits)."""
+        spec = None if self.spectrum is None else tuple((round(r, 4), round(i, 4)) for r, i in self.spectrum)
+        return (self.dimension, self.derived_series, self.killing_signature, self.ambient_killing_signature,
+                self.centralizer_dimension, self.normalizer_dimension, self.fixed_dimension, spec)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "derived_series": list(self.derived_series),
+            "killing_signature": list(self.killing_signature),
+            "ambient_killing_signature": list(self.ambient_killing_signature),
+            "centralizer_dimension": self.centralizer_dimension,
+            "normalizer_dimension": self.normalizer_dimension,
+            "fixed_dimension": self.fixed_dimension,
+            "spectrum": None if self.spectrum is None else [list(p) for p in self.spectrum],
+        }
+
+
+def _structure_in(Q: np.ndarray, amb: _Ambient) -> np.ndarray:
+    """Float structure constants ``f[a, b, c]`` of the span of orthonormal rows ``Q``."""
+    k = Q.shape[0]
+    B = np.einsum("ai,ikj,bj->abk", Q, amb.ad, Q)  # [q_a, q_b]
+    return np.einsum("abk,ck->abc", B, Q)
+
+
+def _invariants(Q: np.ndarray, amb: _Ambient, rtol: float = _ZERO) -> Invariants:
+    k, n = Q.shape
+    f = _structure_in(Q, amb)
+    scale = amb.scale
+    # Derived series of h.
+    series = [k]
+    S = Q
+    while S.shape[0] > 0:
+        m = S.shape[0]
+        ia, ib = np.triu_indices(m, 1)
+        if len(ia) == 0:
+            series.append(0)
+            break
+        B = amb.bracket(S[ia], S[ib])
+        r = _rank(B, rtol, scale=scale)
+        if r == S.shape[0]:
+            break
+        S = _orth_rows(B)[:r]
+        series.append(r)
+        if r == 0:
+            break
+    ad_h = np.einsum("abc->acb", f)  # ad_h[a][c, b] = f[a, b, c]: ad q_a on h's coordinates
+    K_h = np.einsum("aij,bji->ab", ad_h, ad_h)
+    K_g = Q @ amb.killing @ Q.T
+    kscale = float(np.abs(amb.killing).max(initial=0.0))
+    own = _signature(K_h, rtol, scale=max(kscale, 1e-300)) if k else (0, 0, 0)
+    amb_sig = _signature(K_g, rtol, scale=max(kscale, 1e-300)) if k else (0, 0, 0)
+    # Centralizer: y with [q_a, y] = 0 for all a; normalizer: [q_a, y] in h.
+    ads = np.einsum("ai,ikj->akj", Q, amb.ad)  # (k, n, n)
+    cen = n - _rank(ads.reshape(k * n, n), rtol, scale=scale)
+    proj = np.eye(n) - Q.T @ Q
+    nor = n - _rank(np.einsum("kl,alj->akj", proj, ads).reshape(k * n, n), rtol, scale=scale)
+    W = amb.to_matrices(Q)
+    d = W.shape[1]
+    wscale = float(np.abs(W).max(initial=0.0))
+    fixed = d - _rank(W.reshape(k * d, d), rtol, scale=max(wscale, 1e-300) * math.sqrt(d))
+    spectrum = None
+    if k == 1:
+        ev = np.linalg.eigvals(W[0])
+        top = float(np.abs(ev).max(initial=0.0))
+        if top > 1e-9 * max(wscale, 1e-300):
+            plus = sorted((round(float(v.real / top), 6) + 0.0, round(abs(float(v.imag / top)), 6) + 0.0) for v in ev)
+            minus = sorted((0.0 - r, i) for r, i in plus)  # -W spans the same subalgebra
+            pairs = min(plus, minus)
+        else:  # nilpotent
+            pairs = [(0.0, 0.0)] * d
+        spectrum = tuple(pairs)
+    return Invariants(k, tuple(series), own, amb_sig, cen, nor, fixed, spectrum)
+
+
+# --------------------------------------------------------------------------- candidates
+_PAIRS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(k, 1)``, cached (it dominated the enumeration of candidates)."""
+    if k not in _PAIRS:
+        _PAIRS[k] = np.triu_indices(k, 1)
+    return _PAIRS[k]
+
+
+def _float_closure(vectors: np.ndarray, amb: _Ambient, max_dim: int) -> np.ndarray | None:
+    """The subalgebra generated by coefficient rows, as orthonormal rows (None past ``max_dim``)."""
+    Q = _orth_rows(vectors)
+    while True:
+        k = Q.shape[0]
+        if k > max_dim:
+            return None
+        if k < 2:
+            return Q
+        ia, ib = _pairs(k)
+        B = amb.bracket(Q[ia], Q[ib])
+        R = B - (B @ Q.T) @ Q
+        if float(np.abs(R).max(initial=0.0)) <= 1e-10 * amb.scale:
+            return Q
+        Q = _orth_rows(np.concatenate([Q, R]))
+
+
+def _span_key(Q: np.ndarray) -> bytes:
+    P = Q.T @ Q
+    return (np.round(P, 6) + 0.0).tobytes()  # + 0.0: -0.0 and 0.0 must give the same bytes
+
+
+@dataclass(frozen=True, eq=False)
+class _Candidate:
+    seed_vectors: tuple[tuple[int, ...], ...]  # integer coefficient vectors that generate it
+    Q: np.ndarray  # orthonormal rows
+    invariants: Invariants
+
+
+class _CandidatePool:
+    """Rational subalgebras of ``g`` of one dimension, generated lazily from sparse integer
+    vectors (basis elements, and their sums and differences for small algebras), nicest first."""
+
+    def __init__(self, amb: _Ambient, k: int, budget: int) -> None:
+        self.amb, self.k, self.budget = amb, k, budget
+        self.found: list[_Candidate] = []
+        self.seen: set[bytes] = set()
+        self.tried = 0
+        self.exhausted = False
+        self.truncated = False
+        self._gen = self._generate()
+
+    def _vectors(self) -> list[np.ndarray]:
+        n = self.amb.n
+        eye = np.eye(n, dtype=np.int64)
+        out = [eye[i] for i in range(n)]
+        if n <= 15:
+            for i, j in itertools.combinations(range(n), 2):
+                out.append(eye[i] + eye[j])
+                out.append(eye[i] - eye[j])
+        return out
+
+    def _generate(self) -> Iterator[_Candidate]:
+        vecs = self._vectors()
+        # The closure of a set contains the closures of its subsets: a triple is worth trying only
+        # when each of its pairs generates less than k dimensions (else it gives nothing new).
+        pair_dim: dict[tuple[int, int], int] = {}
+        for size in range(1, min(self.k, 3) + 1):
+            for combo in itertools.combinations(range(len(vecs)), size):
+                if size == 3 and any(pair_dim.get(p, self.k + 1) >= self.k
+                                     for p in itertools.combinations(combo, 2)):
+                    continue
+                if self.tried >= self.budget:
+                    self.truncated = True
+                    return
+                self.tried += 1
+                V = np.array([vecs[c] for c in combo], dtype=np.float64)
+                Q = _float_closure(V, self.amb, self.k)
+                if size == 2:
+                    pair_dim[combo] = self.k + 1 if Q is None else Q.shape[0]
+                if Q is None or Q.shape[0] != self.k:
+                    continue
+                key = _span_key(Q)
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
+                cand = _Candidate(tuple(tuple(int(x) for x in vecs[c]) for c in combo), Q,
+                                  _invariants(Q, self.amb))
+                self.found.append(cand)
+                yield cand
+
+    def __iter__(self) -> Iterator[_Candidate]:
+        i = 0
+        while True:
+            if i < len(self.found):
+                yield self.found[i]
+                i += 1
+                continue
+            if self.exhausted:
+                return
+            try:
+                next(self._gen)
+            except StopIteration:
+                self.exhausted = True
+
+
+def _expm(A: np.ndarray) -> np.ndarray:
+    """Matrix exponential (scaling and squaring with a Taylor series; small matrices)."""
+    norm = float(np.abs(A).sum(axis=1).max(initial=0.0))
+    s = max(0, int(math.ceil(math.log2(norm))) + 1) if norm > 0.5 else 0
+    X = A / (2**s)
+    out = np.eye(A.shape[0])
+    term = np.eye(A.shape[0])
+    for j in range(1, 20):
+        term = term @ X / j
+        out = out + term
+        if float(np.abs(term).max(initial=0.0)) < 1e-18:
+            break
+    for _ in range(s):
+        out = out @ out
+    return out
+
+
+def _largest_angle(Q: np.ndarray, target: np.ndarray) -> float:
+    """Largest principal angle between the spans of two sets of orthonormal rows of equal size."""
+    R = Q - (Q @ target.T) @ target
+    s = np.linalg.svd(R, compute_uv=False)
+    return float(math.asin(min(1.0, float(s[0])))) if s.size else 0.0
+
+
+def _conjugate(source: np.ndarray, target: np.ndarray, amb: _Ambient, *, starts: int = 12, seed: int = 0,
+               iterations: int = 40) -> tuple[float, np.ndarray]:
+    """A group element ``A = Ad(exp X)`` (n x n) carrying span(source) onto span(target).
+
+    Levenberg-Marquardt on the group: at ``A``, the residual is the part of ``A source`` outside
+    the target span; a left perturbation ``exp(ad d) A`` changes it by ``(1 - P) ad(d) A source``,
+    linear in ``d``. Several starts (the identity, then random group elements).
+
+    Returns
+    -------
+    angle : float
+        Largest principal angle left (radians).
+    A : numpy.ndarray, shape (n, n)
+    """
+    n = amb.n
+    rng = np.random.default_rng(seed)
+    perp = np.eye(n) - target.T @ target
+    best_angle, best_A = math.inf, np.eye(n)
+    for start in range(starts):
+        if start == 0:
+            A = np.eye(n)
+        else:
+            sigma = (0.5, 1.0, 2.0)[start % 3]
+            A = _expm(amb.ad_of(sigma * rng.normal(size=n)))
+        lam = 1e-3
+        M = _orth_rows(source @ A.T)
+        r = (M @ perp).ravel()
+        cost = float(r @ r)
+        for _ in range(iterations):
+            if cost < 1e-30:
+                break
+            J = np.stack([(M @ amb.ad[a].T @ perp).ravel() for a in range(n)], axis=1)
+            g = J.T @ r
+            H = J.T @ J
+            improved = False
+            for _ in range(8):
+                d = np.linalg.solve(H + lam * (np.eye(n) * max(float(np.trace(H)) / n, 1e-12)), -g)
+                A_new = _expm(amb.ad_of(d)) @ A
+                M_new = _orth_rows(source @ A_new.T)
+                if M_new.shape[0] < M.shape[0]:
+                    lam *= 10
+                    continue
+                r_new = (M_new @ perp).ravel()
+                cost_new = float(r_new @ r_new)
+                if cost_new < cost:
+                    A, M, r, cost = A_new, M_new, r_new, cost_new
+                    lam = max(lam / 10, 1e-12)
+                    improved = True
+                    break
+                lam *= 10
+            if not improved:
+                break
+        angle = _largest_angle(M, target)
+        if angle < best_angle:
+            best_angle, best_A = angle, A
+        if best_angle < 1e-12:
+            break
+    return best_angle, best_A
+
+
+# =============================================================================================
+# The analysis of one learned subalgebra
+# =============================================================================================
+def _exact_closure(amb: _Ambient, rows: Sequence[Sequence[int]]) -> flint.fmpq_mat:
+    """The subalgebra generated by exact coefficient rows, as an RREF basis."""
+    assert amb.exact is not None
+    n = amb.n
+    S = xl.span(xl.qmatrix([list(r) for r in rows], n))
+    while True:
+        bigger = xl.span(xl.stack([S, amb.exact.brackets(S, S)], n))
+        if bigger.nrows() == S.nrows():
+            return S
+        S = bigger
+
+
+def _matrices_of(amb: _Ambient, rows: flint.fmpq_mat) -> tuple[sp.ImmutableMatrix, ...]:
+    assert amb.generators is not None
+    Y = xl.to_sympy(rows)
+    out = []
+    for a in range(Y.rows):
+        m = sp.zeros(*amb.generators[0].shape)
+        for i in range(Y.cols):
+            if Y[a, i] != 0:
+                m += Y[a, i] * amb.generators[i]
+        out.append(sp.ImmutableMatrix(m))
+    return tuple(out)
+
+
+def _name_exact(algebra: LieAlgebra, seed: int, notes: list[str]) -> Identification | None:
+    try:
+        return identify(algebra, seed=seed)
+    except IdentificationError as exc:
+        notes.append(f"the exact subalgebra could not be named: {exc}")
+        return None
+
+
+@dataclass(frozen=True)
+class Representative:
+    """An exact subalgebra conjugate to the learned one.
+
+    Attributes
+    ----------
+    generators : tuple of sympy.ImmutableMatrix
+        Its exact basis (the canonical RREF basis in the ambient algebra's coordinates).
+    coefficients : sympy.ImmutableMatrix, shape (k, n)
+        The same in the ambient algebra's exact basis.
+    algebra : LieAlgebra
+    identification : Identification or None
+    angle : float
+        Largest principal angle (radians) between the learned span and the image of this one
+        under ``conjugator``: how exactly they are conjugate (0 when the learned span is this one).
+    conjugator : numpy.ndarray, shape (n, n), or None
+        ``Ad(g)`` on the ambient coordinates, for the group element ``g`` found; None when the
+        learned span is itself exact.
+    kind : {"learned", "conjugate"}
+        ``"learned"``: the learned span is exact and this is it; ``"conjugate"``: found among the
+        sparse rational subalgebras of the ambient algebra, and carried onto the learned span.
+    """
+
+    generators: tuple[sp.ImmutableMatrix, ...]
+    coefficients: sp.ImmutableMatrix
+    algebra: LieAlgebra = field(repr=False)
+    identification: Identification | None
+    angle: float
+    conjugator: np.ndarray | None = field(default=None, repr=False)
+    kind: str = "conjugate"
+
+    @property
+    def name(self) -> str | None:
+        return None if self.identification is None else self.identification.name
+
+    def to_json(self) -> dict[str, Any]:
+        from liealg import io
+
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "generators": [io.matrix_to_json(m) for m in self.generators],
+            "coefficients": [[str(v) for v in self.coefficients.row(a)] for a in range(self.coefficients.rows)],
+            "angle": float(self.angle),
+            "algebra": None if self.identification is None else self.identification.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class SubalgebraAnalysis:
+    """What a learned set of ``k`` generators inside a symmetry algebra ``g`` spans.
+
+    Attributes
+    ----------
+    dimension : int
+        ``k``, the dimension of the learned span.
+    ambient_dimension : int
+        ``dim g``.
+    learned : numpy.ndarray, shape (k, d, d)
+        The learned span after refinement onto the nearest closed subalgebra (an orthonormal
+        basis in ``g``'s coordinates, as matrices). Read-only.
+    coefficients : numpy.ndarray, shape (k, n)
+        The same in ``g``'s exact basis. Read-only.
+    closed : bool
+        Brackets leave the span by less than :data:`CLOSED_TOL` (relative).
+    closure_error : float
+        That relative amount, before refinement (training's accuracy) ...
+    refined_closure_error : float
+        ... and after.
+    inside_error : float
+        Relative distance of the learned matrices from ``g`` (0 to round-off when training
+        found symmetries).
+    exact : bool
+        The learned span is itself exact (rational): its identification is exact.
+    name : str or None
+        Exact when ``exact``; otherwise numeric: the name of the exact representative it is
+        conjugate to (within ``tolerance`` radians), or of its structure constants read numerically.
+    numeric : bool
+        The name is a numeric statement (within ``tolerance``).
+    tolerance : float or None
+    identification : Identification or None
+        Exact facts: of the learned span when exact, else of the representative.
+    numeric_identification : NumericIdentification or None
+        The name read from the learned structure constants (in a canonical basis) when no
+        representative was found.
+    invariants : Invariants
+    representative : Representative or None
+    notes : tuple of str
+    """
+
+    dimension: int
+    ambient_dimension: int
+    learned: np.ndarray = field(repr=False)
+    coefficients: np.ndarray = field(repr=False)
+    closed: bool
+    closure_error: float
+    refined_closure_error: float
+    inside_error: float
+    exact: bool
+    name: str | None
+    numeric: bool
+    tolerance: float | None
+    identification: Identification | None = field(repr=False)
+    numeric_identification: NumericIdentification | None = field(repr=False)
+    invariants: Invariants
+    representative: Representative | None
+    notes: tuple[str, ...] = ()
+    ambient_name: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("learned", "coefficients"):
+            arr = np.array(getattr(self, name))
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "notes", tuple(self.notes))
+
+    @property
+    def abelian(self) -> bool:
+        return self.invariants.derived_series[-1] == 0 and len(self.invariants.derived_series) <= 2
+
+    @property
+    def killing_signature(self) -> tuple[int, int, int]:
+        if self.identification is not None and self.representative is not None or self.exact:
+            assert self.identification is not None
+            return tuple(self.identification.killing_signature)  # type: ignore[return-value]
+        return self.invariants.killing_signature
+
+    def to_json(self) -> dict[str, Any]:
+        from liealg import io
+
+        return {
+            "dimension": self.dimension,
+            "ambient_dimension": self.ambient_dimension,
+            "ambient_name": self.ambient_name,
+            "closed": self.closed,
+            "closure_error": float(self.closure_error),
+            "refined_closure_error": float(self.refined_closure_error),
+            "inside_error": float(self.inside_error),
+            "exact": self.exact,
+            "name": self.name,
+            "numeric": self.numeric,
+            "tolerance": None if self.tolerance is None else float(self.tolerance),
+            "abelian": self.abelian,
+            "killing_signature": list(self.killing_signature),
+            "invariants": self.invariants.to_json(),
+            "learned": io.floats_to_json(self.learned.tolist()),
+            "representative": None if self.representative is None else self.representative.to_json(),
+            "algebra": None if self.identification is None else self.identification.to_json(),
+            "notes": list(self.notes),
+        }
+
+
+def _canonical_table(f: np.ndarray, inv: Invariants) -> tuple[np.ndarray | None, str | None]:
+    """Float structure constants in a basis where the common small algebras have simple ones,
+    and a description of the parameter when the algebra lies in a continuous family.
+
+    Abelian; two-dimensional non-abelian (``[x, y] = y``); three-dimensional semisimple (a basis
+    orthonormal for the Killing form, up to sign); three-dimensional ``R ⋉ R^2`` (``ad x`` on the
+    derived algebra in real Jordan form, scaled): otherwise ``(None, None)``.
+    """
+    k = f.shape[0]
+    if inv.derived_series[-1] == 0 and len(inv.derived_series) == 2:
+        return np.zeros((k, k, k)), None
+    if k == 2:
+        # [e0, e1] spans the derived algebra: y; then x with [x, y] = y.
+        v = f[0, 1]
+        y = v / np.linalg.norm(v)
+        x0 = np.array([-y[1], y[0]])
+        lam = float(np.einsum("a,b,abc,c->", x0, y, f, y))  # [x0, y] = lam y
+        if abs(lam) < 1e-12:
+            return None, None
+        return _transform_table(f, np.array([x0 / lam, y])), None
+    if k == 3 and inv.killing_signature[2] == 0:
+        ad = np.einsum("abc->acb", f)
+        K = np.einsum("aij,bji->ab", ad, ad)
+        ev, vec = np.linalg.eigh(K)
+        B = (vec / np.sqrt(np.abs(ev) / 2.0)).T  # K(b_i, b_j) = +-2 delta_ij
+        if np.linalg.det(B) < 0:
+            B[0] = -B[0]
+        return _transform_table(f, B), None
+    if k == 3 and inv.derived_series == (3, 2, 0):
+        # R ⋉ R^2: D = [h, h] (2-dim, abelian), x orthogonal to it, M = ad x on D.
+        ia, ib = _pairs(3)
+        Bk = np.array([f[a, b] for a, b in zip(ia, ib)])
+        D = _orth_rows(Bk)[:2]
+        x = _orth_rows(np.eye(3) - D.T @ D)[:1][0]
+        M = D @ np.einsum("a,abc->cb", x, f) @ D.T  # M[i, j]: component on d_i of [x, d_j]
+        ev = np.linalg.eigvals(M)
+        if abs(ev[0].imag) > 1e-9 * max(abs(ev).max(), 1e-300):
+            a, b = float(ev[0].real), abs(float(ev[0].imag))
+            # A basis (u, v) of D with M u = a u + b v, M v = -b u + a v.
+            w = np.linalg.eig(M)[1][:, 0]
+            if ev[0].imag < 0:
+                w = w.conj()
+            u, v = w.real, -w.imag
+            # M (u + i v) = (a - i b)... choose the sign that gives M u = a u + b v
+            T = np.array([u, v]).T
+            Mc = np.linalg.solve(T, M @ T)
+            if Mc[1, 0] < 0:
+                T[:, 1] = -T[:, 1]
+            basis = np.array([x / b, D.T @ T[:, 0], D.T @ T[:, 1]])
+            return _transform_table(f, basis), f"ad x on [h, h] has eigenvalues {a / b:.6g} ± i (times a scale)"
+        lam = ev.real[np.argmax(np.abs(ev.real))]
+        if abs(lam) < 1e-12:
+            return None, None
+        w, V = np.linalg.eig(M / lam)
+        if np.linalg.matrix_rank(V, tol=1e-6) == 2:
+            order = np.argsort(-np.abs(w.real))
+            V = V[:, order].real
+            basis = np.array([x / lam, D.T @ V[:, 0], D.T @ V[:, 1]])
+            r = float(w.real[order][1])
+            return _transform_table(f, basis), f"ad x on [h, h] has eigenvalues 1 and {r:.6g} (times a scale)"
+        return None, "ad x on [h, h] is a Jordan block"
+    return None, None
+
+
+def _transform_table(f: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Structure constants in the basis ``b_i = sum_a B[i, a] e_a``."""
+    Binv = np.linalg.inv(B)
+    return np.einsum("ia,jb,abc,ck->ijk", B, B, f, Binv)
+
+
+def analyze_subalgebra(
+    learned: Any,
+    ambient: Any,
+    *,
+    refine: bool = True,
+    representative: bool = True,
+    seed: int = 0,
+    budget: int = 20000,
+    _pools: dict[int, _CandidatePool] | None = None,
+) -> SubalgebraAnalysis:
+    """Name a learned subalgebra, check that it closes, and find an exact conjugate of it.
+
+    Parameters
+    ----------
+    learned : array_like, shape (k, d, d)
+        Learned generators (floats, any basis of their span), inside the ambient algebra.
+    ambient : sequence of exact matrices, LieAlgebra with matrices, or float array (n, d, d)
+        The whole symmetry algebra ``g``. Exact generators allow an exact representative and
+        exact names; floats give numeric facts only.
+    refine : bool
+        Refine the learned span onto the nearest closed subalgebra first (Gauss-Newton on its
+        basis and structure constants): training leaves closure at about 1e-7.
+    representative : bool
+        Look for an exact representative of the conjugacy class.
+    seed : int
+        For the random starts of the conjugation search and for :func:`identify`.
+    budget : int
+        Most generating sets tried when enumerating rational subalgebras of ``g``.
+
+    Returns
+    -------
+    SubalgebraAnalysis
+
+    Examples
+    --------
+    A rotation about a random axis is no exact matrix, but it is conjugate to the rotation about
+    the third axis:
+
+    >>> import numpy as np
+    >>> from liealg.catalog import so
+    >>> axis = np.array([1.0, np.sqrt(2), np.pi]) / np.linalg.norm([1.0, np.sqrt(2), np.pi])
+    >>> W = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    >>> a = analyze_subalgebra(W[None], so(3))
+    >>> a.exact, a.name, a.numeric, a.representative.generators[0].tolist()
+    (False, 'u(1)', True, [[0, 1, 0], [-1, 0, 0], [0, 0, 0]])
+    """
+    amb = _ambient(ambient)
+    W = np.asarray(learned)
+    if W.ndim == 2:
+        W = W[None]
+    if W.ndim != 3 or W.shape[1] != W.shape[2]:
+        raise OptionError(f"learned generators must have shape (k, d, d), got {W.shape}")
+    notes: list[str] = []
+    C, inside = amb.coefficients(W)
+    Q0 = _orth_rows(C)
+    k = Q0.shape[0]
+    if k < W.shape[0]:
+        notes.append(f"the {W.shape[0]} learned generators span only {k} dimensions")
+    if inside > 1e-6:
+        notes.append(f"the learned generators lie {inside:.1e} (relative) outside the symmetry algebra: "
+                     "they are not all symmetries")
+    err0 = _closure_error(Q0, amb)
+    Q = _refine_closed(Q0, amb) if refine else Q0
+    err = _closure_error(Q, amb)
+    closed = err <= CLOSED_TOL
+    if refine and err < err0 and err0 > 1e-14:
+        angle = _largest_angle(Q, Q0) if Q.shape == Q0.shape else math.nan
+        notes.append(f"refined onto the nearest closed subalgebra: closure error {err0:.1e} -> {err:.1e} "
+                     f"(moved {angle:.1e} rad)")
+    if not closed:
+        notes.append(f"the learned span is not closed: its brackets leave it by {err:.1e} (relative); it is "
+                     "not a subalgebra")
+    inv = _invariants(Q, amb)
+    mats = amb.to_matrices(Q)
+    ambient_name = None
+    rep: Representative | None = None
+    ident: Identification | None = None
+    exact = False
+    # 1. The learned span itself may be exact (a sparse or lucky run).
+    if closed and amb.exact is not None:
+        rep = _learned_exact(Q, amb, seed, notes)
+        if rep is not None:
+            exact = True
+            ident = rep.identification
+    # 2. Else an exact conjugate among the sparse rational subalgebras of g.
+    if closed and rep is None and representative and amb.exact is not None and 0 < k < amb.n:
+        pools = _pools if _pools is not None else {}
+        pool = pools.get(k)
+        if pool is None:
+            pool = pools[k] = _CandidatePool(amb, k, budget)
+        rep = _find_conjugate(Q, inv, pool, amb, seed, notes)
+        if rep is not None:
+            ident = rep.identification
+    if closed and rep is None and amb.exact is not None and 0 < k < amb.n:
+        notes.append(_no_representative_reason(inv, k))
+    if k == amb.n and amb.exact is not None:
+        rep = Representative(tuple(amb.generators or ()), sp.ImmutableMatrix(sp.eye(k)), amb.exact,
+                             _name_exact(amb.exact, seed, notes), 0.0, None, "learned")
+        ident, exact = rep.identification, True
+    # 3. A name read from the learned structure constants.
+    numeric_ident = None
+    name, numeric, tol = None, False, None
+    if ident is not None:
+        name = ident.name
+        numeric = not exact
+        tol = None if exact else max(rep.angle if rep is not None else 0.0, err)
+    elif closed and k:
+        table, family = _canonical_table(_structure_in(Q, amb), inv)
+        if table is not None:
+            numeric_ident = identify_numeric(structure_constants=table, seed=seed)
+            if numeric_ident.name is not None:
+                name, numeric, tol = numeric_ident.name, True, max(numeric_ident.tolerance or 0.0, err)
+        if name is None and family is not None:
+            notes.append(f"not named: a member of a family with a continuous parameter ({family}), not a simple "
+                         "number here")
+    return SubalgebraAnalysis(
+        dimension=k, ambient_dimension=amb.n, learned=mats, coefficients=Q, closed=closed, closure_error=err0,
+        refined_closure_error=err, inside_error=inside, exact=exact, name=name, numeric=numeric, tolerance=tol,
+        identification=ident, numeric_identification=numeric_ident, invariants=inv, representative=rep,
+        notes=tuple(notes), ambient_name=ambient_name)
+
+
+def _learned_exact(Q: np.ndarray, amb: _Ambient, seed: int, notes: list[str]) -> Representative | None:
+    """The learned span's own exact basis, when its coordinates in g rationalize."""
+    from liealg.errors import RationalizationError
+    from liealg.exact import rationalize
+
+    try:
+        # Coefficient rows as diagonal matrices: rationalize reads matrices.
+        rat = rationalize(np.einsum("ai,ij->aij", Q, np.eye(Q.shape[1])), constants=())
+    except RationalizationError:
+        return None
+    rows = [[sp.Rational(m[i, i]) for i in range(m.rows)] for m in rat.matrices]
+    if len(rows) != Q.shape[0]:
+        return None
+    R = xl.qmatrix(rows, amb.n)
+    assert amb.exact is not None
+    S = xl.span(R)
+    if xl.coordinates(S, amb.exact.brackets(S, S)) is None:
+        return None
+    return _representative(amb, S, seed, 0.0, None, "learned", notes)
+
+
+def _representative(amb: _Ambient, S: flint.fmpq_mat, seed: int, angle: float, A: np.ndarray | None, kind: str,
+                    notes: list[str]) -> Representative:
+    mats = _matrices_of(amb, S)
+    algebra = LieAlgebra.from_matrices(list(mats))
+    return Representative(mats, xl.to_sympy(S), algebra, _name_exact(algebra, seed, notes), float(angle), A, kind)
+
+
+def _find_conjugate(Q: np.ndarray, inv: Invariants, pool: _CandidatePool, amb: _Ambient, seed: int,
+                    notes: list[str]) -> Representative | None:
+    for cand in pool:
+        if not cand.invariants.matches(inv):
+            continue
+        angle, A = _conjugate(cand.Q, Q, amb, seed=seed)
+        if angle <= CONJUGATE_TOL:
+            S = _exact_closure(amb, cand.seed_vectors)
+            return _representative(amb, S, seed, angle, A, "conjugate", notes)
+    if pool.truncated:
+        notes.append(f"the search for an exact representative stopped after {pool.tried} generating sets")
+    return None
+
+
+def _no_representative_reason(inv: Invariants, k: int) -> str:
+    if k == 1 and inv.spectrum is not None:
+        vals = ", ".join(f"{r:g}{'' if i == 0 else f'±{i:g}i'}" for r, i in inv.spectrum)
+        return ("no exact representative: the class of one generator is fixed by its eigenvalues up to scale "
+                f"({vals}); they are not those of a sparse rational generator (the class has a continuous invariant)")
+    return ("no exact representative among the sparse rational subalgebras of the symmetry algebra: the class may "
+            "have a continuous invariant (irrational here), or need a less sparse representative")
+
+
+# =============================================================================================
+# Which dimensions have no subalgebra
+# =============================================================================================
+def nonexistence(ambient: LieAlgebra | Sequence[Any], k: int, *,
+                 identification: Identification | None = None) -> str | None:
+    """A proof that ``g`` has no ``k``-dimensional subalgebra, or None when none is known.
+
+    Proved here: ``k > dim g``, and ``k = dim g - 1``. For the second, a subalgebra ``h`` of
+    codimension 1 makes ``g`` act transitively and locally effectively (modulo the largest ideal
+    ``I`` inside ``h``) on the line ``G/H``; by Lie's classification of such actions ``g/I`` is
+    ``R``, ``aff(1)`` or ``sl(2,R)``. So one exists exactly when ``[g, g] != g`` (then any
+    hyperplane containing ``[g, g]`` is an ideal) or a simple ideal of the Levi factor is
+    ``sl(2,R)``. so(3), so(4) and so(3,1) have none of dimension 2, 5 and 5.
+
+    Parameters
+    ----------
+    ambient : LieAlgebra, or its exact generators
+    k : int
+    identification : Identification, optional
+        ``identify(ambient)``, when already computed.
+
+    Returns
+    -------
+    str or None
+        The reason, in words.
+
+    Examples
+    --------
+    >>> from liealg.catalog import so
+    >>> print(nonexistence(so(4), 5)[:47])
+    su(2) ⊕ su(2) has no subalgebra of dimension 5
+    >>> nonexistence(so(2, 1), 2) is None  # the Borel subalgebra of sl(2,R)
+    True
+    """
+    g = ambient if isinstance(ambient, LieAlgebra) else LieAlgebra.from_matrices(list(ambient))
+    if str(g.field) != "QQ":
+        g = g.rational_form()
+    n = g.dim
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise OptionError(f"k must be a positive integer, got {k!r}")
+    if k > n:
+        return f"the symmetry algebra has dimension {n}: there is no subalgebra of dimension {k}"
+    if k != n - 1 or n < 2:
+        return None
+    if xl.rank(g.derived_basis()) < n:
+        return None  # a hyperplane containing [g, g] is an ideal
+    ident = identification if identification is not None else identify(g)
+    for ideal in ident.ideals:
+        if "sl(2,R)" in (ideal.real_form, *ideal.aliases):
+            return None
+    return (f"{ident.name} has no subalgebra of dimension {k} (= dim - 1): it is perfect and has no sl(2,R) "
+            "ideal, and a subalgebra of codimension one exists only when [g, g] != g or g maps onto sl(2,R) "
+            "(Lie's classification of transitive actions on a line)")
