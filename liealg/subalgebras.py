@@ -1085,3 +1085,330 @@ def nonexistence(ambient: LieAlgebra | Sequence[Any], k: int, *,
     return (f"{ident.name} has no subalgebra of dimension {k} (= dim - 1): it is perfect and has no sl(2,R) "
             "ideal, and a subalgebra of codimension one exists only when [g, g] != g or g maps onto sl(2,R) "
             "(Lie's classification of transitive actions on a line)")
+
+
+# =============================================================================================
+# The survey over seeds
+# =============================================================================================
+def ambient_generators(oracle: Oracle, *, seed: int = 0, sampling: Sampling | None = None,
+                       training: TrainConfig | None = None) -> tuple[tuple[sp.ImmutableMatrix, ...] | np.ndarray, str]:
+    """The whole symmetry algebra of an oracle, exact where possible.
+
+    A polynomial oracle over a number field: the exact solver. Otherwise the null space of the
+    invariance form (floats), made exact by :func:`liealg.exact.rationalize` when it can be.
+
+    Returns
+    -------
+    generators : tuple of sympy.ImmutableMatrix, or numpy.ndarray (n, d, d)
+    how : str
+        ``"exact solver"``, ``"rationalized"`` or ``"numeric"``.
+    """
+    from liealg.exact import oracle_coefficient_field, rationalize, solve_symmetries
+
+    if oracle_coefficient_field(oracle).is_exact:
+        return tuple(sp.ImmutableMatrix(m) for m in solve_symmetries(oracle)), "exact solver"
+    from liealg.config import Sampling as _Sampling
+    from liealg.errors import RationalizationError
+    from liealg.training import fit_auto
+
+    result, dim, _ = fit_auto(oracle, seed=seed, sampling=sampling or _Sampling(), training=training)
+    if result is None or dim == 0:
+        return np.zeros((0, oracle.matrix_size, oracle.matrix_size)), "numeric"
+    floats = result.polished()
+    try:
+        return tuple(sp.ImmutableMatrix(m) for m in rationalize(floats).matrices), "rationalized"
+    except RationalizationError:
+        return floats, "numeric"
+
+
+@dataclass(frozen=True)
+class SubalgebraClass:
+    """One class of subalgebras found over seeds.
+
+    Attributes
+    ----------
+    dimension : int
+    name : str or None
+    numeric : bool
+        The name was read numerically (the learned spans are not exact).
+    abelian : bool
+    killing_signature : (pos, neg, zero)
+        Of the subalgebra's own Killing form.
+    count : int
+        How many seeds found it.
+    seeds : tuple of int
+    up_to : {"conjugacy", "isomorphism", "family"}
+        ``"conjugacy"``: every member was carried onto one exact representative by a group element;
+        ``"isomorphism"``: the same name, no exact representative; ``"family"``: not named (members
+        of a family with a continuous parameter), grouped by their numeric invariants.
+    representative : Representative or None
+    learned : numpy.ndarray, shape (k, d, d)
+        The first seed's learned (refined) span.
+    invariants : Invariants
+        The first member's.
+    notes : tuple of str
+    """
+
+    dimension: int
+    name: str | None
+    numeric: bool
+    abelian: bool
+    killing_signature: tuple[int, int, int]
+    count: int
+    seeds: tuple[int, ...]
+    up_to: str
+    representative: Representative | None
+    learned: np.ndarray = field(repr=False)
+    invariants: Invariants = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        return self.representative is not None
+
+    @property
+    def generators(self) -> tuple[sp.ImmutableMatrix, ...] | np.ndarray:
+        """The representative's exact generators, else the first learned span (floats)."""
+        return self.representative.generators if self.representative is not None else self.learned
+
+    def to_json(self) -> dict[str, Any]:
+        from liealg import io
+
+        if self.representative is not None:
+            generators: list = [io.matrix_to_json(m) for m in self.representative.generators]
+        else:
+            generators = io.floats_to_json(np.asarray(self.learned).tolist())
+        return {
+            "name": self.name,
+            "dimension": self.dimension,
+            "abelian": self.abelian,
+            "killing_signature": list(self.killing_signature),
+            "count": self.count,
+            "generators": generators,
+            "exact": self.exact,
+            "numeric": self.numeric,
+            "up_to": self.up_to,
+            "seeds": list(self.seeds),
+            "invariants": self.invariants.to_json(),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class SubalgebraSurvey:
+    """The subalgebras that training finds, per dimension, over seeds (:func:`subalgebras`).
+
+    Attributes
+    ----------
+    formula : str
+    ambient_dimension : int
+    ambient_name : str or None
+    ambient_source : str
+        How the whole algebra was found (``"exact solver"``, ``"rationalized"``, ``"numeric"``).
+    dims : tuple of int
+    seeds : tuple of int
+    classes : tuple of SubalgebraClass
+        All dimensions, sorted by dimension then by count (most found first).
+    failed : mapping of int to int
+        Per dimension, the seeds whose run did not reach a closed subalgebra.
+    impossible : mapping of int to str
+        Per dimension, a proof that no subalgebra of it exists (not trained).
+    seconds : float
+    """
+
+    formula: str
+    ambient_dimension: int
+    ambient_name: str | None
+    ambient_source: str
+    dims: tuple[int, ...]
+    seeds: tuple[int, ...]
+    classes: tuple[SubalgebraClass, ...]
+    failed: Mapping[int, int]
+    impossible: Mapping[int, str]
+    seconds: float
+    failure_notes: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        for name in ("failed", "impossible", "failure_notes"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
+
+    def by_dimension(self, k: int) -> tuple[SubalgebraClass, ...]:
+        return tuple(c for c in self.classes if c.dimension == k)
+
+    @property
+    def found_dimensions(self) -> tuple[int, ...]:
+        """The dimensions at which some seed found a closed subalgebra."""
+        return tuple(sorted({c.dimension for c in self.classes}))
+
+    def table(self) -> str:
+        """A plain-text table, one row per class (what the CLI prints)."""
+        lines = [f"Oracle: {self.formula}",
+                 f"Symmetry algebra: {self.ambient_name or '?'} (dimension {self.ambient_dimension}, "
+                 f"{self.ambient_source}); {len(self.seeds)} seed(s) per dimension",
+                 "  k  class                                count  abelian  Killing (+,-,0)  up to       exact"]
+        for k in self.dims:
+            if k in self.impossible:
+                lines.append(f"{k:3d}  none exists: {self.impossible[k]}")
+                continue
+            rows = self.by_dimension(k)
+            for c in rows:
+                name = c.name or "(unnamed)"
+                if c.numeric and c.name:
+                    name += " (numeric)"
+                lines.append(f"{k:3d}  {name:36s} {c.count:5d}  {'yes' if c.abelian else 'no':7s}  "
+                             f"{str(tuple(c.killing_signature)):15s}  {c.up_to:10s}  {'yes' if c.exact else 'no'}")
+            failed = self.failed.get(k, 0)
+            if failed:
+                why = self.failure_notes.get(k, "")
+                lines.append(f"{k:3d}  no closed subalgebra in {failed} of {len(self.seeds)} run(s)" +
+                             (f": {why}" if why else ""))
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": "liealg.subalgebras",
+            "schema_version": 1,
+            "oracle": self.formula,
+            "ambient_dimension": self.ambient_dimension,
+            "ambient_name": self.ambient_name,
+            "ambient_source": self.ambient_source,
+            "dims": list(self.dims),
+            "seeds": list(self.seeds),
+            "classes": [c.to_json() for c in self.classes],
+            "failed": {str(k): v for k, v in self.failed.items()},
+            "impossible": {str(k): v for k, v in self.impossible.items()},
+            "found_dimensions": list(self.found_dimensions),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _class_key(a: SubalgebraAnalysis) -> tuple:
+    if a.representative is not None:
+        return ("conjugacy", a.dimension, str(a.representative.coefficients.tolist()))
+    inv = a.invariants
+    # Unnamed: a member of a continuous family; grouped with the others of the same invariants.
+    return ("isomorphism" if a.name else "family", a.dimension, a.name, inv.killing_signature, inv.derived_series)
+
+
+def classify(analyses: Sequence[tuple[int, SubalgebraAnalysis]]) -> tuple[SubalgebraClass, ...]:
+    """Sort analysed subalgebras ``(seed, analysis)`` into classes: by their exact representative
+    (conjugacy) where they have one, else by name and invariants (isomorphism)."""
+    groups: dict[tuple, list[tuple[int, SubalgebraAnalysis]]] = {}
+    for seed, a in analyses:
+        groups.setdefault(_class_key(a), []).append((seed, a))
+    out = []
+    for key, members in groups.items():
+        first = members[0][1]
+        notes = tuple(dict.fromkeys(n for _, a in members for n in a.notes
+                                    if n.startswith(("not named", "no exact representative"))))
+        out.append(SubalgebraClass(
+            dimension=first.dimension, name=first.name, numeric=first.numeric, abelian=first.abelian,
+            killing_signature=first.killing_signature, count=len(members), seeds=tuple(s for s, _ in members),
+            up_to=key[0], representative=first.representative, learned=first.learned, invariants=first.invariants,
+            notes=notes[:1] if key[0] != "conjugacy" else ()))
+    out.sort(key=lambda c: (c.dimension, -c.count, c.name or "~"))
+    return tuple(out)
+
+
+def subalgebras(
+    oracle: Oracle | str | Sequence[str],
+    *,
+    dims: int | Sequence[int] | None = None,
+    seeds: int = 8,
+    seed: int = 0,
+    sampling: Sampling | None = None,
+    training: TrainConfig | None = None,
+    losses: LinearLosses | None = None,
+    variables: str | Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SubalgebraSurvey:
+    """Train ``k`` generators with closure over many seeds and sort the subalgebras found.
+
+    For each dimension ``k`` (default: every one from 1 to the whole algebra's), where no proof
+    rules it out (:func:`nonexistence`), ``seeds`` runs of :func:`liealg.training.fit` with the
+    closure term on, one shared invariance form; each converged run is analysed
+    (:func:`analyze_subalgebra`) and the results grouped into classes (:func:`classify`).
+
+    Parameters
+    ----------
+    oracle : Oracle, or formula(s)
+    dims : int or sequence of int, optional
+    seeds : int
+        Runs per dimension, with seeds ``seed .. seed + seeds - 1``.
+    progress : callable, optional
+        ``progress(k, seed)`` before each run.
+
+    Returns
+    -------
+    SubalgebraSurvey
+
+    Examples
+    --------
+    >>> survey = subalgebras("x1**2 + x2**2 + x3**2", seeds=2)
+    >>> [(c.dimension, c.name, c.count) for c in survey.classes]
+    [(1, 'u(1)', 2), (3, 'su(2)', 2)]
+    >>> survey.impossible[2][:30]
+    'su(2) has no subalgebra of dime'
+    """
+    from liealg import losses as L
+    from liealg.config import Sampling as _Sampling
+    from liealg.config import TrainConfig as _TrainConfig
+    from liealg.engine import resolve_device
+    from liealg.oracle import Oracle as _Oracle
+    from liealg.training import _form_for, fit  # noqa: PLC2701
+
+    start = time.perf_counter()
+    if not isinstance(oracle, _Oracle):
+        oracle = _Oracle(oracle, variables=variables)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise OptionError(f"seeds must be a positive integer, got {seeds!r}")
+    training = training or _TrainConfig()
+    losses = losses or L.LinearLosses()
+    if losses.closure <= 0:
+        raise OptionError("a subalgebra search needs the closure term (closure > 0)")
+    sampling = sampling or _Sampling()
+    gens, how = ambient_generators(oracle, seed=seed, sampling=sampling, training=training)
+    n = len(gens)
+    if n == 0:
+        raise OracleError(f"{oracle.formula_text()} has no continuous linear symmetry: no subalgebras to find")
+    amb = _ambient(gens)
+    ambient_ident = identify(amb.exact, seed=seed) if amb.exact is not None else None
+    if dims is None:
+        dim_list = list(range(1, n + 1))
+    else:
+        dim_list = [dims] if isinstance(dims, int) and not isinstance(dims, bool) else list(dims)
+        for k in dim_list:
+            if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+                raise OptionError(f"dimensions must be positive integers, got {k!r}")
+    impossible: dict[int, str] = {}
+    failed: dict[int, int] = {}
+    failure_notes: dict[int, str] = {}
+    found: list[tuple[int, SubalgebraAnalysis]] = []
+    pools: dict[int, _CandidatePool] = {}
+    form = None
+    for k in dim_list:
+        proof = nonexistence(amb.exact, k, identification=ambient_ident) if amb.exact is not None else (
+            f"the symmetry algebra has dimension {n}" if k > n else None)
+        if proof is not None:
+            impossible[k] = proof
+            continue
+        if form is None:
+            form = _form_for(oracle, sampling, seed, resolve_device(training.device))
+        for s in range(seed, seed + seeds):
+            if progress is not None:
+                progress(k, s)
+            result = fit(oracle, k, seed=s, sampling=sampling, training=training, losses=losses, form=form)
+            analysis = analyze_subalgebra(result.polished(), amb, seed=s, _pools=pools)
+            if analysis.closed and analysis.inside_error < 1e-6 and analysis.dimension == k:
+                found.append((s, analysis))
+            else:
+                failed[k] = failed.get(k, 0) + 1
+                failure_notes[k] = (f"training stopped at loss {result.loss['total']:.2g} (closure "
+                                    f"{result.loss.get('closure', 0.0):.2g}); none may exist, or try more seeds")
+    return SubalgebraSurvey(
+        formula=oracle.formula_text(), ambient_dimension=n,
+        ambient_name=None if ambient_ident is None else ambient_ident.name, ambient_source=how,
+        dims=tuple(dim_list), seeds=tuple(range(seed, seed + seeds)), classes=classify(found), failed=failed,
+        impossible=impossible, seconds=time.perf_counter() - start, failure_notes=failure_notes)
