@@ -193,7 +193,7 @@ def _make_oracle(args: argparse.Namespace) -> Oracle:
     if args.vars and args.vectors:
         raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
     return Oracle(formulas if len(formulas) > 1 else formulas[0], variables=args.vars,
-                  vectors=args.vectors, complex=args.complex)
+                  vectors=args.vectors, is_complex=args.complex)
 
 
 def _read_formulas(path: str) -> list[str]:
@@ -484,12 +484,13 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     if len(given) != 1:
         raise OptionError("give exactly one of RESULT.json, --structure-constants FILE, --matrices FILE")
     if args.result:
-        from liealg.pipeline import Discovery
-
-        saved = Discovery.load(args.result)
-        if saved.algebra is None:
-            raise InputFileError(f"{args.result} holds no exact generators to identify (dimension {saved.dimension})")
-        algebra = saved.algebra
+        # Read through io, not Discovery.load: identify never imports torch (a fast start).
+        data = io.check_result_schema(io.read_json(args.result), where=args.result)
+        saved_algebra = io.result_algebra(data, where=args.result)
+        if saved_algebra is None:
+            raise InputFileError(f"{args.result} holds no exact generators to identify "
+                                 f"(dimension {data.get('dimension')})")
+        algebra = saved_algebra
     elif args.structure_constants:
         algebra = load_structure_constants(args.structure_constants)
     else:

@@ -214,10 +214,10 @@ def floats_to_json(array: np.ndarray | Sequence[float]) -> JSONValue:
     return a.tolist()  # type: ignore[no-any-return]
 
 
-def floats_from_json(data: JSONValue, *, complex: bool = False) -> np.ndarray:
-    """Inverse of :func:`floats_to_json` (``complex=True`` for [re, im] pairs)."""
+def floats_from_json(data: JSONValue, *, is_complex: bool = False) -> np.ndarray:
+    """Inverse of :func:`floats_to_json` (``is_complex=True`` for [re, im] pairs)."""
     a = np.asarray(data, dtype=np.float64)
-    if complex:
+    if is_complex:
         return a[..., 0] + 1j * a[..., 1]
     return a
 
@@ -387,3 +387,43 @@ def load_matrices(path: PathLike) -> tuple[sp.ImmutableMatrix, ...]:
         raise ResourceError(f"{path}: {err}") from None
     except LieAlgError as err:
         raise InputFileError(f"{path}: {err}") from None
+
+
+# --------------------------------------------------------------------------- saved results
+def check_result_schema(data: JSONValue, *, where: str = "result") -> dict[str, JSONValue]:
+    """Refuse JSON that is not a liealg result of this schema version; return it as a dict."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputFileError(f"{where} is not a liealg result (missing 'schema': '{SCHEMA}')")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputFileError(f"{where} has schema version {version!r}; this liealg reads version {SCHEMA_VERSION}")
+    return data
+
+
+def result_generators(data: dict[str, JSONValue], *, where: str = "result") -> tuple[sp.ImmutableMatrix, ...] | None:
+    """The exact generators of a saved result (None when it holds only floats)."""
+    if not data.get("exact"):
+        return None
+    stored = data.get("generators")
+    if not isinstance(stored, list):
+        raise InputFileError(f"{where}: 'generators' must be a list of matrices")
+    generators = tuple(matrix_from_json(m, where=f"{where}: generators[{i}]") for i, m in enumerate(stored))
+    dimension = data.get("dimension")
+    if dimension != len(generators):
+        raise InputFileError(f"{where}: 'dimension' is {dimension!r} but {len(generators)} generators are stored")
+    return generators
+
+
+def result_algebra(data: dict[str, JSONValue], *, where: str = "result") -> LieAlgebra | None:
+    """The exact Lie algebra of a saved result, checked against its stored structure constants.
+
+    Reads the file without torch (``liealg identify RESULT.json`` starts fast). None when the
+    result holds no exact generators or no structure constants.
+    """
+    generators = result_generators(data, where=where)
+    if not generators or data.get("structure_constants") is None:
+        return None
+    algebra = LieAlgebra.from_matrices(list(generators))
+    if algebra.to_json()["brackets"] != data["structure_constants"]:
+        raise InputFileError(f"{where}: the stored structure constants do not match the stored generators")
+    return algebra

@@ -59,15 +59,11 @@ class Oracle:
     vectors : sequence of sequences, optional
         Several argument vectors of equal length ``d``, e.g. ``[["x1", "x2"], ["y1", "y2"]]``
         (or the string ``"x1 x2; y1 y2"``); one ``d x d`` generator acts on each of them.
-    complex : bool
+    is_complex : bool
         Variables are complex; generators are complex matrices acting by ``z' = (I + eps W) z``.
         Use ``conjugate(z1)`` in the formula.
     name : str, optional
         A label for reports.
-    allow_unused : bool
-        Kept for compatibility; listed variables that the formula does not use are always
-        accepted (the space you name is the space the generators act on), and reported in
-        :attr:`unused_variables`.
 
     Attributes
     ----------
@@ -113,13 +109,12 @@ class Oracle:
         *,
         variables: Any = None,
         vectors: Any = None,
-        complex: bool = False,
+        is_complex: bool = False,
         name: str | None = None,
-        allow_unused: bool = True,
     ) -> None:
         if variables is not None and vectors is not None:
             raise OracleError("give either variables or vectors, not both (vectors already list the variables)")
-        self.is_complex = bool(complex)
+        self.is_complex = bool(is_complex)
         self.name = name
         self._callable: Callable | None = None
 
@@ -310,12 +305,12 @@ class Oracle:
                 return f(y * per_real.to(device=y.device, dtype=y.dtype))
 
             return Oracle.from_callable(scaled_callable, self.n_inputs, n_vectors=self.n_vectors,
-                                        complex=self.is_complex, name=self.name)
+                                        is_complex=self.is_complex, name=self.name)
         subs = {sym: v * sym for vec in self.vectors for sym, v in zip(vec, s)}
         exprs = [sp.expand(e.xreplace(subs)) if e.is_polynomial() else e.xreplace(subs) for e in self.exprs]
         names = [[sym.name for sym in vec] for vec in self.vectors]
         return Oracle(exprs, vectors=names if self.n_vectors > 1 else None,
-                      variables=names[0] if self.n_vectors == 1 else None, complex=self.is_complex, name=self.name)
+                      variables=names[0] if self.n_vectors == 1 else None, is_complex=self.is_complex, name=self.name)
 
     @classmethod
     def from_data(cls, X: Any, y: Any = None, *, features: Any = None, vectors: Any = None, network: Any = None,
@@ -336,7 +331,7 @@ class Oracle:
         n: int,
         *,
         n_vectors: int = 1,
-        complex: bool = False,
+        is_complex: bool = False,
         name: str | None = None,
     ) -> Oracle:
         """An oracle given as a torch function or ``nn.Module`` (e.g. a learned classifier).
@@ -362,22 +357,22 @@ class Oracle:
             raise OracleError(f"from_callable needs a callable, got {type(f).__name__}")
         if not isinstance(n, int) or n < 1:
             raise OracleError(f"n (the number of input coordinates) must be a positive integer, got {n!r}")
-        per = 2 if complex else 1
+        per = 2 if is_complex else 1
         if n_vectors < 1 or n % (n_vectors * per):
             raise OracleError(
                 f"n = {n} coordinates cannot be split into {n_vectors} vector(s)"
-                + (" of complex numbers (2 real coordinates each)" if complex else "")
+                + (" of complex numbers (2 real coordinates each)" if is_complex else "")
             )
         self = cls.__new__(cls)
-        self.is_complex = bool(complex)
+        self.is_complex = bool(is_complex)
         self.name = name or getattr(f, "__name__", type(f).__name__)
         self._callable = f
         self.exprs = None
         d = n // (n_vectors * per)
-        prefix = "z" if complex else "x"
+        prefix = "z" if is_complex else "x"
         names = [[f"{prefix}{j + 1}" if n_vectors == 1 else f"{prefix}{i + 1}_{j + 1}" for j in range(d)]
                  for i in range(n_vectors)]
-        make = sp.Symbol if complex else (lambda s: sp.Symbol(s, real=True))
+        make = sp.Symbol if is_complex else (lambda s: sp.Symbol(s, real=True))
         self.vectors = tuple(tuple(make(s) for s in v) for v in names)
         self._build_real_form()
         self._real_exprs = ()
@@ -551,7 +546,7 @@ def _refuse_complex_constants(e: sp.Expr) -> None:
     if e.has(sp.I):
         raise OracleError(
             f"the formula {e} contains the imaginary unit I, but the variables are real; for complex "
-            "variables use complex=True (CLI: --complex), or remove I"
+            "variables use is_complex=True (CLI: --complex), or remove I"
         )
 
 

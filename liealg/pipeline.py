@@ -267,42 +267,20 @@ class Discovery:
 
     @classmethod
     def from_json(cls, data: Any, *, where: str = "result") -> Discovery:
-        if not isinstance(data, dict) or data.get("schema") != io.SCHEMA:
-            raise InputFileError(f"{where} is not a liealg result (missing 'schema': '{io.SCHEMA}')")
-        version = data.get("schema_version")
-        if version != io.SCHEMA_VERSION:
-            raise InputFileError(
-                f"{where} has schema version {version!r}; this liealg reads version {io.SCHEMA_VERSION}"
-            )
+        data = io.check_result_schema(data, where=where)
         try:
             oracle_json = data["oracle"]
             oracle = None
             if oracle_json.get("formulas"):
                 vectors = oracle_json["vectors"]
                 oracle = Oracle(oracle_json["formulas"], vectors=vectors,
-                                complex=bool(oracle_json.get("complex")), allow_unused=True)
+                                is_complex=bool(oracle_json.get("complex")))
             dimension = int(data["dimension"])
-            generators = None
-            if data.get("exact"):
-                generators = tuple(io.matrix_from_json(m, where=f"{where}: generators[{i}]")
-                                   for i, m in enumerate(data["generators"]))
-                if len(generators) != dimension:
-                    raise InputFileError(
-                        f"{where}: 'dimension' is {dimension} but {len(generators)} generators are stored"
-                    )
+            generators = io.result_generators(data, where=where)
             learned = None
             if data.get("learned") is not None:
-                learned = io.floats_from_json(data["learned"], complex=bool(oracle_json.get("complex")))
-            algebra = None
-            if data.get("structure_constants") is not None and generators:
-                from liealg.algebra import LieAlgebra
-
-                algebra = LieAlgebra.from_matrices(list(generators))
-                stored = data["structure_constants"]
-                if algebra.to_json()["brackets"] != stored:
-                    raise InputFileError(
-                        f"{where}: the stored structure constants do not match the stored generators"
-                    )
+                learned = io.floats_from_json(data["learned"], is_complex=bool(oracle_json.get("complex")))
+            algebra = io.result_algebra(data, where=where)
             return cls(
                 oracle=oracle,
                 method=str(data["method"]),
@@ -437,7 +415,7 @@ def discover(
     training = training or TrainConfig()
     sampling = sampling or Sampling()
     if not isinstance(oracle, Oracle):
-        oracle = Oracle(oracle, variables=variables, vectors=vectors, complex=is_complex)
+        oracle = Oracle(oracle, variables=variables, vectors=vectors, is_complex=is_complex)
     elif variables is not None or vectors is not None or is_complex:
         raise OptionError("variables, vectors and is_complex describe a formula; an Oracle already has them")
     if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):

@@ -148,3 +148,21 @@ def test_exact_half_does_not_import_torch(module):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "False", f"importing {module} imported torch"
+
+
+def test_help_and_identify_start_without_torch(tmp_path):
+    """`liealg --help` and `liealg identify` never import torch (issue: a fast start)."""
+    from liealg import io
+    from liealg.algebra import LieAlgebra
+
+    so3 = LieAlgebra.from_structure_constants(3, [[0, 1, 2, 1], [1, 2, 0, 1], [0, 2, 1, -1]])
+    io.save_structure_constants(so3, tmp_path / "so3.json")
+    code = ("import sys, contextlib, io as _io\n"
+            "from liealg import cli\n"
+            "with contextlib.redirect_stdout(_io.StringIO()):\n"
+            "    try:\n        cli.main(['--help'])\n    except SystemExit:\n        pass\n"
+            f"    assert cli.main(['identify', '--structure-constants', {str(tmp_path / 'so3.json')!r}]) == 0\n"
+            "print('torch' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "False"

@@ -151,7 +151,7 @@ def test_global_orthogonality_allows_function_multiples():
 
 
 def test_closure_run_records_structure_constants():
-    result = discover_nonlinear(Oracle(x3 + 0 * x1 + 0 * x2, variables="x1 x2 x3", allow_unused=True), 2,
+    result = discover_nonlinear(Oracle(x3 + 0 * x1 + 0 * x2, variables="x1 x2 x3"), 2,
                                 losses=FieldLosses(closure=1.0), training=TrainConfig(epochs=5),
                                 network=FieldNetwork(hidden=(16,)), sampling=Sampling(n=128))
     assert result.structure_constants.shape == (2, 2, 2)
