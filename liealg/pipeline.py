@@ -23,8 +23,8 @@ from liealg.config import ExactConfig, Sampling, TrainConfig, check_choice
 from liealg.errors import (
     IdentificationError,
     InputFileError,
-    NotALieAlgebraError,
     LieAlgError,
+    NotALieAlgebraError,
     OptionError,
     OracleError,
     RationalizationError,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from liealg.algebra import LieAlgebra
     from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
-    from liealg.subalgebras import Breaking, StandardBasis, Stabilizer, SubalgebraAnalysis
+    from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
     from liealg.training import TrainingResult
 
 __all__ = ["discover", "Discovery", "METHODS"]
@@ -103,6 +103,9 @@ class Discovery:
         With ``breaking=``: the residual algebra of the perturbed oracle and the branching.
     standard : StandardBasis or None
         With ``standard=True``: the exact map onto the textbook basis of the algebra's family.
+    no_subalgebra : str or None
+        ``n_generators=k`` where no ``k``-dimensional subalgebra exists: the proof, in words
+        (:func:`liealg.subalgebras.nonexistence`); nothing was trained.
     """
 
     oracle: Oracle | None
@@ -136,6 +139,7 @@ class Discovery:
     breaking: Breaking | None = field(default=None, repr=False)
     standard: StandardBasis | None = field(default=None, repr=False)
     saved_extras: Mapping[str, Any] | None = field(default=None, repr=False)
+    no_subalgebra: str | None = None
 
     def __post_init__(self) -> None:
         # Immutable all the way down: exact matrices, read-only arrays, read-only mappings.
@@ -225,6 +229,7 @@ class Discovery:
             "algebra": algebra_json,
             "subalgebra": self.subalgebra,
             "ambient_dimension": self.ambient_dimension,
+            "no_subalgebra": self.no_subalgebra,
             **self._extras_json(),
             "notes": list(self.notes),
             "timings": {k: round(float(v), 6) for k, v in self.timings.items()},
@@ -301,6 +306,7 @@ class Discovery:
                 certificate=SavedCertificate.from_json(data.get("certificate")),
                 subalgebra=data.get("subalgebra"),
                 ambient_dimension=data.get("ambient_dimension"),
+                no_subalgebra=data.get("no_subalgebra"),
                 saved_extras={key: data[key] for key in ("subalgebra_analysis", "stabilizer", "breaking",
                                                          "standard_basis") if data.get(key) is not None},
             )
@@ -484,6 +490,7 @@ class _Run:
         self.ambient_dimension: int | None = None
         self.subalgebra_analysis: SubalgebraAnalysis | None = None
         self.closed_subalgebra = False
+        self.unclosed_note: str | None = None
         self.stabilizer: Stabilizer | None = None
         self.breaking: Breaking | None = None
         self.standard: StandardBasis | None = None
@@ -639,10 +646,11 @@ class _Run:
             self.notes.append(f"training stopped when the time budget ran out, at loss {trained.loss['total']:.3g}")
         elif not trained.converged and self.subalgebra_mode:
             closure = trained.loss.get("closure", 0.0)
-            self.notes.append(
+            self.unclosed_note = (
                 f"no closed {n_generators}-dimensional subalgebra was found: training stopped at total loss "
                 f"{trained.loss['total']:.3g} (closure {closure:.2g}); one may not exist, or try more seeds "
                 f"(liealg subalgebras FORMULA --dim {n_generators} --seeds 8)")
+            self.notes.append(self.unclosed_note)  # withdrawn if the span turns out closed
         elif not trained.converged and self.ambient_dimension is not None and n_generators != "auto" \
                 and self.ambient_dimension < int(n_generators):
             self.notes.append(
@@ -745,6 +753,8 @@ class _Run:
         self.closed_subalgebra = analysis.closed and analysis.inside_error < 1e-6 and analysis.dimension == k
         if analysis.exact and self.generators is None and analysis.representative is not None:
             self.generators = self.to_work_coordinates(analysis.representative.generators)
+        if self.closed_subalgebra and self.unclosed_note in self.notes:
+            self.notes.remove(self.unclosed_note)
         if self.closed_subalgebra:
             if self.generators is None:
                 rep = analysis.representative
@@ -857,7 +867,9 @@ class _Run:
             seed=seed,
             timings=self.timings,
             notes=tuple(self.notes),
-            subalgebra=(self.closed_subalgebra if self.subalgebra_mode else None),
+            subalgebra=(self.closed_subalgebra if self.subalgebra_mode else
+                        False if self.impossible is not None else None),
+            no_subalgebra=self.impossible,
             ambient_dimension=self.ambient_dimension,
             subalgebra_analysis=self.subalgebra_analysis,
             stabilizer=self.stabilizer,

@@ -63,6 +63,7 @@ __all__ = [
     "SubalgebraClass",
     "SubalgebraSurvey",
     "subalgebras",
+    "name_scan",
     "Stabilizer",
     "parse_point",
     "stabilizer",
@@ -355,7 +356,6 @@ class Invariants:
 
 def _structure_in(Q: np.ndarray, amb: _Ambient) -> np.ndarray:
     """Float structure constants ``f[a, b, c]`` of the span of orthonormal rows ``Q``."""
-    k = Q.shape[0]
     B = np.einsum("ai,ikj,bj->abk", Q, amb.ad, Q)  # [q_a, q_b]
     return np.einsum("abk,ck->abc", B, Q)
 
@@ -520,7 +520,7 @@ class _CandidatePool:
 def _expm(A: np.ndarray) -> np.ndarray:
     """Matrix exponential (scaling and squaring with a Taylor series; small matrices)."""
     norm = float(np.abs(A).sum(axis=1).max(initial=0.0))
-    s = max(0, int(math.ceil(math.log2(norm))) + 1) if norm > 0.5 else 0
+    s = max(0, math.ceil(math.log2(norm)) + 1) if norm > 0.5 else 0
     X = A / (2**s)
     out = np.eye(A.shape[0])
     term = np.eye(A.shape[0])
@@ -759,7 +759,7 @@ class SubalgebraAnalysis:
 
     @property
     def killing_signature(self) -> tuple[int, int, int]:
-        if self.identification is not None and self.representative is not None or self.exact:
+        if (self.identification is not None and self.representative is not None) or self.exact:
             assert self.identification is not None
             return tuple(self.identification.killing_signature)  # type: ignore[return-value]
         return self.invariants.killing_signature
@@ -1258,7 +1258,7 @@ class SubalgebraSurvey:
                 if c.numeric and c.name:
                     name += " (numeric)"
                 lines.append(f"{k:3d}  {name:36s} {c.count:5d}  {'yes' if c.abelian else 'no':7s}  "
-                             f"{str(tuple(c.killing_signature)):15s}  {c.up_to:10s}  {'yes' if c.exact else 'no'}")
+                             f"{tuple(c.killing_signature)!s:15s}  {c.up_to:10s}  {'yes' if c.exact else 'no'}")
             failed = self.failed.get(k, 0)
             if failed:
                 why = self.failure_notes.get(k, "")
@@ -1355,9 +1355,8 @@ def subalgebras(
     from liealg import losses as L
     from liealg.config import Sampling as _Sampling
     from liealg.config import TrainConfig as _TrainConfig
-    from liealg.engine import resolve_device
     from liealg.oracle import Oracle as _Oracle
-    from liealg.training import _form_for, fit  # noqa: PLC2701
+    from liealg.training import fit, sampled_form
 
     start = time.perf_counter()
     if not isinstance(oracle, _Oracle):
@@ -1395,7 +1394,7 @@ def subalgebras(
             impossible[k] = proof
             continue
         if form is None:
-            form = _form_for(oracle, sampling, seed, resolve_device(training.device))
+            form = sampled_form(oracle, sampling, seed=seed, device=training.device)
         for s in range(seed, seed + seeds):
             if progress is not None:
                 progress(k, s)
@@ -1412,3 +1411,42 @@ def subalgebras(
         ambient_name=None if ambient_ident is None else ambient_ident.name, ambient_source=how,
         dims=tuple(dim_list), seeds=tuple(range(seed, seed + seeds)), classes=classify(found), failed=failed,
         impossible=impossible, seconds=time.perf_counter() - start, failure_notes=failure_notes)
+
+
+def name_scan(scan_result: Any, oracle: Oracle, *, seed: int = 0, sampling: Sampling | None = None,
+              training: TrainConfig | None = None) -> tuple[str | None, ...]:
+    """The subalgebra each successful run of :func:`liealg.training.scan` spans, by name.
+
+    Parameters
+    ----------
+    scan_result : liealg.training.ScanResult
+    oracle : Oracle
+        The oracle scanned.
+
+    Returns
+    -------
+    tuple of str or None
+        One per ``N_g``: the name (numeric unless the learned span is exact), or None where the
+        run failed, the span is not closed, or it could not be named.
+
+    Examples
+    --------
+    >>> from liealg.oracle import Oracle
+    >>> from liealg.training import scan
+    >>> oracle = Oracle("x1**2 + x2**2 + x3**2")
+    >>> name_scan(scan(oracle, 3, seed=0), oracle)
+    ('u(1)', None, 'su(2)')
+    """
+    gens, _ = ambient_generators(oracle, seed=seed, sampling=sampling, training=training)
+    if len(gens) == 0:
+        return tuple(None for _ in scan_result.n_generators)
+    amb = _ambient(gens)
+    pools: dict[int, _CandidatePool] = {}
+    names: list[str | None] = []
+    for ok, result in zip(scan_result.success, scan_result.results):
+        if not ok or result.n_generators > amb.n:
+            names.append(None)
+            continue
+        analysis = analyze_subalgebra(result.polished(), amb, seed=seed, _pools=pools)
+        names.append(analysis.name if analysis.closed and analysis.dimension == result.n_generators else None)
+    return tuple(names)
