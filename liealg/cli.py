@@ -108,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--plot", metavar="DIR", help="save figures (generators, loss curves, Dynkin) here")
     d.add_argument("--checkpoint", metavar="PATH", help="save the training state here every 10 epochs")
     d.add_argument("--resume", action="store_true", help="continue from --checkpoint PATH if it exists")
+    d.add_argument("--at", action="append", metavar="POINT",
+                   help='also the stabilizer of a point, e.g. "x3=0.5,x4=1" (unnamed variables are 0; repeat for '
+                        "several points): the unbroken subalgebra, its name, the broken generators")
+    d.add_argument("--break", dest="breaking", metavar="TERM",
+                   help='also what FORMULA + delta*TERM (generic delta) leaves of the symmetry, e.g. "x4**4"')
     d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
     d.add_argument("--fields", type=_positive_int, default=1, help="number of vector fields with --nonlinear")
     d.add_argument("--degree", type=_positive_int, help="with --nonlinear: exact polynomial fields up to this degree")
@@ -296,6 +301,10 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     oracle = _make_oracle(args)
     _check_outputs(args)
     if args.nonlinear:
+        if args.at or args.breaking:
+            from liealg.errors import OptionError
+
+            raise OptionError("--at and --break apply to linear generators, not --nonlinear")
         return _cmd_discover_nonlinear(args, oracle)
     sampling, losses = _sampling(args), _linear_losses(args)
     training = _training(args, checkpoint=args.checkpoint, resume=args.resume)
@@ -304,7 +313,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     try:
         result = discover(oracle, n_generators=args.generators, method=args.method, seed=args.seed,
                           sampling=sampling, training=training, losses=losses, exact=exact, progress=update,
-                          on_stage=_stage_printer(args))
+                          on_stage=_stage_printer(args), at=args.at, breaking=args.breaking)
     finally:
         if bar is not None:
             bar.close()
@@ -374,6 +383,7 @@ def _cmd_discover_data(args: argparse.Namespace) -> int:
 
     given = [name for name, on in (("a formula", args.formulas), ("--catalog", args.catalog), ("--vars", args.vars),
                                    ("--complex", args.complex), ("--nonlinear", args.nonlinear),
+                                   ("--at", args.at), ("--break", args.breaking),
                                    ("--method exact", args.method == "exact"),
                                    ("--generators N", args.generators != "auto")) if on]
     if given:

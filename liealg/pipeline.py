@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from liealg.algebra import LieAlgebra
     from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
-    from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
+    from liealg.subalgebras import Breaking, Stabilizer, SubalgebraAnalysis
     from liealg.training import TrainingResult
 
 __all__ = ["discover", "Discovery", "METHODS"]
@@ -101,8 +101,6 @@ class Discovery:
         With ``at=``: the generators that fix the point(s), their name, and the broken ones.
     breaking : Breaking or None
         With ``breaking=``: the residual algebra of the perturbed oracle and the branching.
-    standard : StandardBasis or None
-        With ``standard=True``: the exact map onto the textbook basis of the algebra's family.
     no_subalgebra : str or None
         ``n_generators=k`` where no ``k``-dimensional subalgebra exists: the proof, in words
         (:func:`liealg.subalgebras.nonexistence`); nothing was trained.
@@ -137,7 +135,6 @@ class Discovery:
     subalgebra_analysis: SubalgebraAnalysis | None = field(default=None, repr=False)
     stabilizer: Stabilizer | None = field(default=None, repr=False)
     breaking: Breaking | None = field(default=None, repr=False)
-    standard: StandardBasis | None = field(default=None, repr=False)
     saved_extras: Mapping[str, Any] | None = field(default=None, repr=False)
     no_subalgebra: str | None = None
 
@@ -239,7 +236,7 @@ class Discovery:
         saved = dict(self.saved_extras or {})
         out: dict[str, Any] = {}
         for key, value in (("subalgebra_analysis", self.subalgebra_analysis), ("stabilizer", self.stabilizer),
-                           ("breaking", self.breaking), ("standard_basis", self.standard)):
+                           ("breaking", self.breaking)):
             out[key] = value.to_json() if value is not None else saved.get(key)
         return out
 
@@ -307,8 +304,8 @@ class Discovery:
                 subalgebra=data.get("subalgebra"),
                 ambient_dimension=data.get("ambient_dimension"),
                 no_subalgebra=data.get("no_subalgebra"),
-                saved_extras={key: data[key] for key in ("subalgebra_analysis", "stabilizer", "breaking",
-                                                         "standard_basis") if data.get(key) is not None},
+                saved_extras={key: data[key] for key in ("subalgebra_analysis", "stabilizer", "breaking")
+                              if data.get(key) is not None},
             )
         except InputFileError:
             raise
@@ -358,7 +355,6 @@ def discover(
     on_stage: Callable[[str], None] | None = None,
     at: Sequence[Any] | Any | None = None,
     breaking: str | sp.Expr | None = None,
-    standard: bool = False,
 ) -> Discovery:
     """Find the linear symmetries of an oracle, make them exact, and name their Lie algebra.
 
@@ -399,12 +395,9 @@ def discover(
         exact numbers, or a full sequence of values (:func:`liealg.subalgebras.stabilizer`).
     breaking : str or sympy expression, optional
         Also find what a perturbation breaks: the residual algebra of ``oracle + delta * term``
-        for generic ``delta`` (computed as the common symmetries of the oracle and the term,
-        with the same method and options) and the branching of the generators
+        for generic ``delta``, solved exactly as the common symmetries of the oracle and the term
+        (a polynomial oracle), its name, and which generators broke
         (:func:`liealg.subalgebras.breaking`).
-    standard : bool
-        Also map the exact generators onto the textbook basis of their family
-        (:func:`liealg.subalgebras.standard_basis`).
 
     Returns
     -------
@@ -441,12 +434,9 @@ def discover(
             run.make_exact(seed)
     run.certify_and_name()
     if at is not None:
-        run.stabilize(at)
+        run.stabilize(at, seed)
     if breaking is not None:
-        run.break_symmetry(breaking, method=method, seed=seed, sampling=sampling, training=training, losses=losses,
-                           exact=exact)
-    if standard:
-        run.standardize()
+        run.break_symmetry(breaking, seed)
     return run.result(method, seed)
 
 
@@ -493,7 +483,6 @@ class _Run:
         self.unclosed_note: str | None = None
         self.stabilizer: Stabilizer | None = None
         self.breaking: Breaking | None = None
-        self.standard: StandardBasis | None = None
 
     # ------------------------------------------------------------------ helpers
     def coefficient_field(self) -> CoefficientField:
@@ -596,6 +585,7 @@ class _Run:
         self.subalgebra_mode = k < n
         from liealg.subalgebras import nonexistence
 
+        proof: str | None
         if n == 0:
             proof = "the oracle has no continuous linear symmetry"
         else:
@@ -771,6 +761,54 @@ class _Run:
         self.notes.extend(n for n in analysis.notes if n.startswith(("no exact representative", "not named")))
         self.timed("subalgebra", t0)
 
+    def whole_algebra(self, what: str) -> tuple[sp.Matrix, ...] | None:
+        """The whole symmetry algebra's exact generators in the oracle's coordinates (the exact
+        solver's when this run learned only a subalgebra), or None with a note."""
+        basis = self.exact_basis if self.subalgebra_mode or self.generators is None else self.generators
+        if not basis:
+            self.notes.append(f"{what} needs the exact generators of the symmetry algebra; this run has none")
+            return None
+        return self.to_oracle_coordinates(basis)
+
+    def stabilize(self, at: Any, seed: int) -> None:
+        from liealg.subalgebras import stabilizer
+
+        gens = self.whole_algebra("the stabilizer")
+        if gens is None:
+            return
+        self.stage("the stabilizer of the point(s)")
+        t0 = time.perf_counter()
+        names = [v.name for vec in self.oracle.vectors for v in vec]
+        self.stabilizer = stabilizer(gens, at, variables=names, blocks=len(self.oracle.vectors), seed=seed,
+                                     name=self.exact.identify)
+        self.timed("stabilizer", t0)
+
+    def break_symmetry(self, term: str | sp.Expr, seed: int) -> None:
+        from liealg.exact import solve_symmetries
+        from liealg.subalgebras import breaking
+
+        gens = self.whole_algebra("explicit breaking")
+        if gens is None:
+            return
+        self.stage("the residual symmetry of the perturbed oracle")
+        t0 = time.perf_counter()
+        names = [[v.name for v in vec] for vec in self.oracle.vectors]
+        if self.oracle.exprs is None:
+            raise OptionError("breaking= needs a formula oracle (the perturbation is added to its formulas)")
+        # For generic delta, W preserves F + delta*T exactly when it preserves F and T: the residual
+        # algebra is that of the oracle with T as one more formula.
+        combined = Oracle([*(sp.sstr(e) for e in self.oracle.exprs), sp.sstr(term) if isinstance(term, sp.Expr)
+                           else term],
+                          vectors=names, is_complex=self.oracle.is_complex)
+        from liealg.exact import oracle_coefficient_field
+
+        if not oracle_coefficient_field(combined).is_exact:
+            raise OptionError("breaking= needs polynomial formulas with exact coefficients (the residual algebra is "
+                              "solved exactly)")
+        residual = tuple(solve_symmetries(combined))
+        self.breaking = breaking(gens, residual, term=str(term), seed=seed, name=self.exact.identify)
+        self.timed("breaking", t0)
+
     def form_ambient(self) -> np.ndarray:
         """The whole symmetry algebra as floats (balanced coordinates): the null space of the
         invariance form, for oracles the exact solver does not take."""
@@ -874,7 +912,6 @@ class _Run:
             subalgebra_analysis=self.subalgebra_analysis,
             stabilizer=self.stabilizer,
             breaking=self.breaking,
-            standard=self.standard,
         )
 
 

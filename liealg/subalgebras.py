@@ -18,11 +18,7 @@ which one, and answers the physicist's next questions:
   (the unbroken algebra of a vacuum), and a complement of them (the broken generators, one per
   Goldstone direction).
 * :func:`breaking` compares an algebra with the residual algebra of a perturbed oracle and
-  gives the branching of the original generators under the residual algebra.
-* :func:`standard_basis` maps an algebra of a classical family, given in its defining
-  representation, onto the textbook basis (so(n): ``E_ij - E_ji``; the Lorentz algebra:
-  ``J_i, K_i``; su(n): ``i`` times the (generalized) Gell-Mann matrices), exactly, and checks
-  that the map preserves brackets.
+  says which of the original generators broke.
 
 Everything numeric works in the coordinates of ``g``'s exact basis, where the adjoint action
 ``Ad(exp X) = exp(ad X)`` is an ``n x n`` matrix: conjugating a subalgebra is a matrix product.
@@ -67,12 +63,8 @@ __all__ = [
     "Stabilizer",
     "parse_point",
     "stabilizer",
-    "Branch",
     "Breaking",
     "breaking",
-    "branching",
-    "StandardBasis",
-    "standard_basis",
 ]
 
 log = logging.getLogger(__name__)
@@ -477,7 +469,7 @@ class _CandidatePool:
         vecs = self._vectors()
         # The closure of a set contains the closures of its subsets: a triple is worth trying only
         # when each of its pairs generates less than k dimensions (else it gives nothing new).
-        pair_dim: dict[tuple[int, int], int] = {}
+        pair_dim: dict[tuple[int, ...], int] = {}
         for size in range(1, min(self.k, 3) + 1):
             for combo in itertools.combinations(range(len(vecs)), size):
                 if size == 3 and any(pair_dim.get(p, self.k + 1) >= self.k
@@ -1175,7 +1167,7 @@ class SubalgebraClass:
         from liealg import io
 
         if self.representative is not None:
-            generators: list = [io.matrix_to_json(m) for m in self.representative.generators]
+            generators: Any = [io.matrix_to_json(m) for m in self.representative.generators]
         else:
             generators = io.floats_to_json(np.asarray(self.learned).tolist())
         return {
@@ -1349,7 +1341,7 @@ def subalgebras(
     >>> survey = subalgebras("x1**2 + x2**2 + x3**2", seeds=2)
     >>> [(c.dimension, c.name, c.count) for c in survey.classes]
     [(1, 'u(1)', 2), (3, 'su(2)', 2)]
-    >>> survey.impossible[2][:30]
+    >>> survey.impossible[2][:31]
     'su(2) has no subalgebra of dime'
     """
     from liealg import losses as L
@@ -1377,7 +1369,7 @@ def subalgebras(
     if dims is None:
         dim_list = list(range(1, n + 1))
     else:
-        dim_list = [dims] if isinstance(dims, int) and not isinstance(dims, bool) else list(dims)
+        dim_list = [dims] if isinstance(dims, int) else list(dims)
         for k in dim_list:
             if isinstance(k, bool) or not isinstance(k, int) or k < 1:
                 raise OptionError(f"dimensions must be positive integers, got {k!r}")
@@ -1450,3 +1442,433 @@ def name_scan(scan_result: Any, oracle: Oracle, *, seed: int = 0, sampling: Samp
         analysis = analyze_subalgebra(result.polished(), amb, seed=seed, _pools=pools)
         names.append(analysis.name if analysis.closed and analysis.dimension == result.n_generators else None)
     return tuple(names)
+
+
+# =============================================================================================
+# The stabilizer of a point, and explicit breaking: exact linear algebra on the exact generators
+# =============================================================================================
+def parse_point(point: str | Mapping[str, Any] | Sequence[Any], variables: Sequence[str]) -> tuple[sp.Expr, ...]:
+    """A point of the oracle's space, exactly.
+
+    Parameters
+    ----------
+    point : str, mapping or sequence
+        ``"x3=1/2, x4=1"`` (variables not named are 0; values are exact numbers read by
+        :func:`liealg.parsing.parse_number`, so ``0.5`` is ``1/2`` and ``sqrt(2)`` is allowed),
+        a mapping ``{"x3": "1/2"}``, or all ``len(variables)`` values in order.
+    variables : sequence of str
+        The oracle's variables, in order.
+
+    Returns
+    -------
+    tuple of sympy numbers, length ``len(variables)``
+
+    Examples
+    --------
+    >>> parse_point("x3=0.5, x4=1", ["x1", "x2", "x3", "x4"])
+    (0, 0, 1/2, 1)
+    """
+    from liealg.parsing import parse_number
+
+    names = [str(v) for v in variables]
+    values: dict[str, Any]
+    if isinstance(point, str):
+        values = {}
+        for part in point.split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise OptionError("a point is comma-separated assignments such as 'x3=1/2, x4=1'; "
+                                  f"got {part.strip()!r}")
+            name, _, value = part.partition("=")
+            values[name.strip()] = value.strip()
+    elif isinstance(point, Mapping):
+        values = {str(k): v for k, v in point.items()}
+    else:
+        seq = list(point)
+        if len(seq) != len(names):
+            raise OptionError(f"a point needs {len(names)} values ({', '.join(names)}), got {len(seq)}")
+        values = dict(zip(names, seq))
+    unknown = [k for k in values if k not in names]
+    if unknown:
+        raise OptionError(f"the point names {', '.join(unknown)}, not among the variables ({', '.join(names)})")
+    out = []
+    for name in names:
+        raw = values.get(name, 0)
+        value = parse_number(raw) if isinstance(raw, str) else sp.nsimplify(raw) if isinstance(raw, float) \
+            else sp.sympify(raw)  # numbers only: strings went through the safe parser
+        if not value.is_number:
+            raise OptionError(f"the value of {name} in the point is not a number: {raw!r}")
+        out.append(value)
+    return tuple(out)
+
+
+def _is_rational_all(mats: Sequence[sp.MatrixBase]) -> bool:
+    return all(v.is_Rational for m in mats for v in m)
+
+
+def _combine(coeffs: sp.MatrixBase, gens: Sequence[sp.MatrixBase]) -> tuple[sp.ImmutableMatrix, ...]:
+    """Rows of ``coeffs`` as combinations of ``gens`` (flint when everything is rational)."""
+    if coeffs.rows == 0:
+        return ()
+    d = gens[0].shape
+    if _is_rational_all(gens) and all(v.is_Rational for v in coeffs):
+        F = xl.qmatrix([list(m) for m in gens], d[0] * d[1])
+        P = xl.to_sympy(xl.qmatrix(coeffs) * F)
+        return tuple(sp.ImmutableMatrix(d[0], d[1], list(P.row(a))) for a in range(P.rows))
+    out = []
+    for a in range(coeffs.rows):
+        m = sp.zeros(*d)
+        for i, g in enumerate(gens):
+            if coeffs[a, i] != 0:
+                m += coeffs[a, i] * sp.Matrix(g)
+        out.append(sp.ImmutableMatrix(m.applyfunc(sp.nsimplify if False else sp.simplify)))
+    return tuple(out)
+
+
+def _nullspace_rows(M: sp.MatrixBase) -> sp.ImmutableMatrix:
+    """A basis of ``{c : M c = 0}`` as rows, exactly (flint over Q, sympy otherwise)."""
+    if all(v.is_Rational for v in M):
+        return xl.to_sympy(xl.nullspace(xl.qmatrix(M)))
+    vecs = sp.Matrix(M).nullspace(simplify=True)
+    if not vecs:
+        return sp.ImmutableMatrix(sp.zeros(0, M.cols))
+    return sp.ImmutableMatrix(sp.Matrix.hstack(*vecs).T)
+
+
+def _gram(gens: Sequence[sp.MatrixBase]) -> sp.Matrix:
+    """``tr(g_a^H g_b)``: the Frobenius inner products, which pick the broken complement."""
+    n = len(gens)
+    G = sp.zeros(n, n)
+    flat = [sp.Matrix(g).reshape(1, g.shape[0] * g.shape[1]) for g in gens]
+    for a in range(n):
+        for b in range(a, n):
+            v = sp.expand((flat[a].conjugate() * flat[b].T)[0, 0])
+            G[a, b] = v
+            G[b, a] = sp.conjugate(v)
+    return G
+
+
+def _split(gens: Sequence[sp.MatrixBase], kept: sp.MatrixBase) -> tuple[tuple[sp.ImmutableMatrix, ...],
+                                                                        tuple[sp.ImmutableMatrix, ...], sp.Matrix]:
+    """The kept combinations, and the broken ones: the Frobenius-orthogonal complement of the
+    kept span inside the span of ``gens`` (coefficients returned too)."""
+    n = len(gens)
+    unbroken = _combine(kept, gens)
+    if kept.rows == 0:
+        return unbroken, tuple(sp.ImmutableMatrix(g) for g in gens), sp.eye(n)
+    broken_coeffs = _nullspace_rows(sp.Matrix(kept) * _gram(gens))
+    return unbroken, _combine(broken_coeffs, gens), sp.Matrix(broken_coeffs)
+
+
+def _name_of(mats: Sequence[sp.MatrixBase], seed: int, notes: list[str]) -> tuple[LieAlgebra | None,
+                                                                                  Identification | None]:
+    if not mats:
+        return None, None
+    try:
+        algebra = LieAlgebra.from_matrices(list(mats))
+    except LieAlgError as exc:
+        notes.append(f"the unbroken generators could not be made an exact algebra: {exc}")
+        return None, None
+    return algebra, _name_exact(algebra, seed, notes)
+
+
+@dataclass(frozen=True)
+class Stabilizer:
+    """The generators that fix given points (the unbroken algebra of a vacuum), and the broken ones.
+
+    Attributes
+    ----------
+    variables : tuple of str
+    points : tuple of tuple of sympy numbers
+        Each of length ``len(variables)``.
+    ambient_dimension : int
+        The dimension of the whole algebra.
+    unbroken : tuple of sympy.ImmutableMatrix
+        A basis of ``{W in g : W x = 0 for every point x}`` (exact).
+    broken : tuple of sympy.ImmutableMatrix
+        A basis of the Frobenius-orthogonal complement of ``unbroken`` in ``g``: one generator per
+        Goldstone direction; ``len(broken)`` is the dimension of the orbit through the point.
+    algebra : LieAlgebra or None
+        Of ``unbroken`` (None when nothing is unbroken).
+    identification : Identification or None
+    notes : tuple of str
+    """
+
+    variables: tuple[str, ...]
+    points: tuple[tuple[sp.Expr, ...], ...]
+    ambient_dimension: int
+    unbroken: tuple[sp.ImmutableMatrix, ...] = field(repr=False)
+    broken: tuple[sp.ImmutableMatrix, ...] = field(repr=False)
+    algebra: LieAlgebra | None = field(repr=False)
+    identification: Identification | None = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def dimension(self) -> int:
+        """The dimension of the unbroken algebra."""
+        return len(self.unbroken)
+
+    @property
+    def n_broken(self) -> int:
+        """How many generators broke (Goldstone directions)."""
+        return len(self.broken)
+
+    @property
+    def name(self) -> str | None:
+        if self.dimension == 0:
+            return "0"
+        return None if self.identification is None else self.identification.name
+
+    @property
+    def title(self) -> str:
+        return f"stabilizer: {self.name or '?'} ({self.dimension} unbroken, {self.n_broken} broken)"
+
+    def point_text(self, i: int = 0) -> str:
+        shown = [f"{v}={sp.sstr(x)}" for v, x in zip(self.variables, self.points[i]) if x != 0]
+        return ", ".join(shown) if shown else "the origin"
+
+    def report_lines(self, max_shown: int = 6) -> list[str]:
+        at = "; ".join(self.point_text(i) for i in range(len(self.points)))
+        lines = [f"Stabilizer of {at}: {self.name or '(not named)'}, dimension {self.dimension} of "
+                 f"{self.ambient_dimension}; broken generators: {self.n_broken} (Goldstone directions)"]
+        if self.identification is not None and self.identification.killing_signature:
+            lines.append(f"  unbroken Killing signature (+, -, 0): {tuple(self.identification.killing_signature)}")
+        d = self.unbroken[0].shape[0] if self.unbroken else self.broken[0].shape[0] if self.broken else 0
+        if d <= 8:
+            from liealg.report import format_matrix
+
+            for label, mats in (("U", self.unbroken), ("B", self.broken)):
+                for i, m in enumerate(mats[:max_shown], start=1):
+                    lines.append(f"  {label}{i} ({'unbroken' if label == 'U' else 'broken'}) =")
+                    lines.append(format_matrix(m))
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        from liealg import io
+
+        points = [{v: str(x) for v, x in zip(self.variables, p)} for p in self.points]
+        return {
+            "point": points[0] if len(points) == 1 else points,
+            "points": points,
+            "dimension": self.dimension,
+            "ambient_dimension": self.ambient_dimension,
+            "broken": self.n_broken,
+            "name": self.name,
+            "generators": [io.matrix_to_json(m) for m in self.unbroken],
+            "broken_generators": [io.matrix_to_json(m) for m in self.broken],
+            "algebra": None if self.identification is None else self.identification.to_json(),
+            "notes": list(self.notes),
+        }
+
+
+def stabilizer(generators: Sequence[sp.MatrixBase], points: Any, *, variables: Sequence[str],
+               blocks: int = 1, seed: int = 0, name: bool = True) -> Stabilizer:
+    """The subalgebra of ``g`` that fixes the point(s): ``{W in g : W x = 0}``, exactly.
+
+    For linear generators, ``exp(tW) x = x`` for all ``t`` exactly when ``W x = 0``: the
+    stabilizer is the null space of the linear map ``c -> sum_a c_a g_a x``, solved over Q (or
+    over the numbers' field). Its dimension plus the number of broken generators is ``dim g``,
+    and the broken number is the dimension of the orbit ``G x`` (Goldstone's count).
+
+    Parameters
+    ----------
+    generators : sequence of exact (d, d) matrices
+        A basis of ``g``, in the oracle's coordinates.
+    points : point or sequence of points
+        Each as :func:`parse_point` reads it (a string, a mapping, or all values).
+    variables : sequence of str
+        All the oracle's variables, in order (``blocks * d`` of them).
+    blocks : int
+        Argument vectors of the oracle: each generator acts on each block of ``d`` variables.
+    seed : int
+        For :func:`liealg.identify`.
+    name : bool
+        Identify the unbroken algebra.
+
+    Returns
+    -------
+    Stabilizer
+
+    Examples
+    --------
+    >>> from liealg.catalog import so
+    >>> s = stabilizer(so(3), "x3=1", variables=["x1", "x2", "x3"])
+    >>> s.dimension, s.n_broken, s.name
+    (1, 2, 'u(1)')
+    """
+    gens = [sp.ImmutableMatrix(g) for g in generators]
+    names = [str(v) for v in variables]
+    if not gens:
+        raise OptionError("the symmetry algebra is 0-dimensional: there is nothing to break")
+    d = gens[0].shape[0]
+    if d * blocks != len(names):
+        raise OptionError(f"{len(names)} variables for {blocks} block(s) of {d}x{d} generators")
+    if isinstance(points, (str, Mapping)):
+        point_list: list[Any] = [points]
+    else:
+        seq = list(points)
+        point_list = [points] if seq and not isinstance(seq[0], (str, Mapping, list, tuple)) else seq
+    if not point_list:
+        raise OptionError("give at least one point")
+    parsed = tuple(parse_point(p, names) for p in point_list)
+    columns = []
+    for g in gens:
+        col: list[sp.Expr] = []
+        for p in parsed:
+            for b in range(blocks):
+                col.extend(g * sp.Matrix(p[b * d:(b + 1) * d]))
+        columns.append(col)
+    M = sp.Matrix(columns).T  # (points * blocks * d, n)
+    kept = _nullspace_rows(M)
+    unbroken, broken, _ = _split(gens, kept)
+    notes: list[str] = []
+    algebra, ident = _name_of(unbroken, seed, notes) if name else (None, None)
+    return Stabilizer(tuple(names), parsed, len(gens), unbroken, broken, algebra, ident, tuple(notes))
+
+
+@dataclass(frozen=True)
+class Breaking:
+    """What a perturbation ``oracle + delta * term`` (generic ``delta``) leaves of the symmetry.
+
+    Attributes
+    ----------
+    term : str
+    ambient_dimension : int
+    unbroken : tuple of sympy.ImmutableMatrix
+        The residual algebra (the symmetries of both the oracle and the term), exactly.
+    broken : tuple of sympy.ImmutableMatrix
+        The Frobenius-orthogonal complement of ``unbroken`` in the original algebra.
+    branching : tuple of str
+        For each generator of the original algebra's basis, in order: ``"unbroken"`` (it lies in
+        the residual algebra), ``"broken"`` (orthogonal to it) or ``"mixed"``.
+    algebra : LieAlgebra or None
+    identification : Identification or None
+    ambient_name : str or None
+    notes : tuple of str
+    """
+
+    term: str
+    ambient_dimension: int
+    unbroken: tuple[sp.ImmutableMatrix, ...] = field(repr=False)
+    broken: tuple[sp.ImmutableMatrix, ...] = field(repr=False)
+    branching: tuple[str, ...]
+    algebra: LieAlgebra | None = field(repr=False)
+    identification: Identification | None = field(repr=False)
+    ambient_name: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def dimension(self) -> int:
+        return len(self.unbroken)
+
+    @property
+    def n_broken(self) -> int:
+        return len(self.broken)
+
+    @property
+    def name(self) -> str | None:
+        if self.dimension == 0:
+            return "0"
+        return None if self.identification is None else self.identification.name
+
+    @property
+    def title(self) -> str:
+        return f"breaking by {self.term}: {self.ambient_name or '?'} -> {self.name or '?'}"
+
+    def report_lines(self) -> list[str]:
+        lines = [f"Breaking by {self.term}: {self.ambient_name or '?'} (dimension {self.ambient_dimension}) -> "
+                 f"{self.name or '(not named)'} (dimension {self.dimension}); broken generators: {self.n_broken}"]
+        counts = {k: self.branching.count(k) for k in ("unbroken", "broken", "mixed")}
+        lines.append("  the original generators: " + ", ".join(
+            f"J{i + 1} {b}" for i, b in enumerate(self.branching)) if len(self.branching) <= 12 else
+            f"  the original generators: {counts['unbroken']} unbroken, {counts['broken']} broken, "
+            f"{counts['mixed']} mixed")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        from liealg import io
+
+        return {
+            "term": self.term,
+            "ambient_dimension": self.ambient_dimension,
+            "ambient_name": self.ambient_name,
+            "dimension": self.dimension,
+            "broken": self.n_broken,
+            "name": self.name,
+            "branching": list(self.branching),
+            "generators": [io.matrix_to_json(m) for m in self.unbroken],
+            "broken_generators": [io.matrix_to_json(m) for m in self.broken],
+            "algebra": None if self.identification is None else self.identification.to_json(),
+            "notes": list(self.notes),
+        }
+
+
+def breaking(generators: Sequence[sp.MatrixBase], residual: Sequence[sp.MatrixBase], *, term: str = "",
+             seed: int = 0, name: bool = True) -> Breaking:
+    """Compare a symmetry algebra with the residual algebra of a perturbed oracle.
+
+    Parameters
+    ----------
+    generators : sequence of exact (d, d) matrices
+        A basis of the original algebra ``g``.
+    residual : sequence of exact (d, d) matrices
+        A basis of the symmetries of the perturbed oracle (for ``F + delta*T`` with generic
+        ``delta``: the symmetries of both ``F`` and ``T``); only its part inside ``g`` counts.
+    term : str
+        The perturbation, for the report.
+
+    Returns
+    -------
+    Breaking
+
+    Examples
+    --------
+    >>> from liealg.catalog import so
+    >>> from liealg.exact import solve_symmetries
+    >>> from liealg.oracle import Oracle
+    >>> g = solve_symmetries(Oracle("x1**2 + x2**2 + x3**2 + x4**2"))
+    >>> h = solve_symmetries(Oracle(["x1**2 + x2**2 + x3**2 + x4**2", "x4**4"]))
+    >>> b = breaking(g, h, term="x4**4")
+    >>> b.ambient_name, b.name, b.n_broken
+    ('su(2) ⊕ su(2)', 'su(2)', 3)
+    """
+    gens = [sp.ImmutableMatrix(g) for g in generators]
+    if not gens:
+        raise OptionError("the symmetry algebra is 0-dimensional: there is nothing to break")
+    n = len(gens)
+    d = gens[0].shape
+    flat = sp.Matrix([list(g) for g in gens])  # (n, d*d)
+    res = [sp.Matrix(r) for r in residual]
+    notes: list[str] = []
+    if res:
+        # Coefficients c with sum c_a g_a in span(residual): null space of [flat^T | -R^T].
+        R = sp.Matrix([list(r) for r in res])
+        N = _nullspace_rows(sp.Matrix.hstack(flat.T, -R.T))
+        kept = N[:, :n] if N.rows else sp.zeros(0, n)
+        kept = _nullspace_rows(_nullspace_rows(kept)) if kept.rows else kept  # an independent basis
+        if kept.rows < len(res):
+            notes.append(f"{len(res) - kept.rows} symmetry generator(s) of the perturbed oracle are not in the "
+                         "original algebra (the perturbation adds symmetry there)")
+    else:
+        kept = sp.zeros(0, n)
+    unbroken, broken, broken_coeffs = _split(gens, sp.Matrix(kept))
+    # Branching of the original basis: J_a is unbroken when it lies in span(kept), broken when it is
+    # Frobenius-orthogonal to it.
+    G = _gram(gens)
+    branch = []
+    for a in range(n):
+        e = sp.zeros(1, n)
+        e[0, a] = 1
+        inside = kept.rows > 0 and sp.Matrix.vstack(sp.Matrix(kept), e).rank() == kept.rows
+        orthogonal = kept.rows == 0 or all(v == 0 for v in sp.Matrix(kept) * G * e.T)
+        branch.append("unbroken" if inside else "broken" if orthogonal else "mixed")
+    algebra, ident = _name_of(unbroken, seed, notes) if name else (None, None)
+    ambient_name = None
+    if name:
+        _, amb_ident = _name_of(gens, seed, notes)
+        ambient_name = None if amb_ident is None else amb_ident.name
+    del d, broken_coeffs
+    return Breaking(term, n, unbroken, broken, tuple(branch), algebra, ident, ambient_name, tuple(notes))

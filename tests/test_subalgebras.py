@@ -147,3 +147,116 @@ def test_survey_of_so3_in_python_and_scan_names(run_cli):
     rows = [line.split() for line in r.stdout.splitlines() if line.strip()[:1].isdigit()]
     assert [(row[0], row[-2], row[-1]) for row in rows] == [("1", "yes", "u(1)"), ("2", "no", "-"),
                                                             ("3", "yes", "su(2)")]
+
+
+# ------------------------------------------------------------------ 3. stabilizers
+def _numeric_stabilizer_dimension(generators, points) -> int:
+    """dim {c : sum_a c_a g_a x = 0 for every x}: numpy SVD, independent of the exact code."""
+    G = _floats(generators)
+    M = np.concatenate([np.einsum("aij,j->ia", G, np.asarray(x, dtype=float)) for x in points])
+    s = np.linalg.svd(M, compute_uv=False)
+    return len(G) - int((s > 1e-9 * max(s.max(initial=0.0), 1e-300)).sum())
+
+
+@pytest.mark.parametrize("point, vector, name", [
+    ("x4=1", [0, 0, 0, 1], "su(2)"),            # timelike: the rotations, so(3)
+    ("x1=1", [1, 0, 0, 0], "sl(2,R)"),          # spacelike: so(2,1)
+    ("x1=1,x4=1", [1, 0, 0, 1], "iso(2)"),      # null: Wigner's little group, iso(2)
+])
+def test_lorentz_little_groups(point, vector, name):
+    r = discover(LORENTZ, method="exact", at=point)
+    s = r.stabilizer
+    assert s.dimension == _numeric_stabilizer_dimension(r.generators, [vector]) == 3
+    assert s.n_broken == 3
+    for W in _floats(s.unbroken):
+        assert np.abs(W @ np.array(vector, dtype=float)).max() < 1e-12
+    assert name == s.name or name in s.identification.aliases
+
+
+def test_sm_higgs_so4_to_so3_three_goldstones(run_cli, tmp_path):
+    from liealg.catalog.physics import sm_higgs
+
+    h = sm_higgs()
+    names = [v.name for v in h.variables]
+    out = tmp_path / "higgs.json"
+    r = run_cli("discover", str(h.expr), "--vars", " ".join(names), "--at", f"{names[2]}=1", "--json", out,
+                "--quiet")
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(out.read_text())
+    st = data["stabilizer"]
+    assert {"point", "dimension", "broken", "algebra"} <= set(st)
+    assert st["dimension"] == 3 and st["broken"] == 3 and st["algebra"]["name"] == "su(2)"
+    assert st["point"] == {n: ("1" if n == names[2] else "0") for n in names}
+    assert "Stabilizer of" in r.stdout and "broken generators: 3" in r.stdout
+    # Two points (the vacuum and another direction) fix less: so(2) in so(4) fixes a plane.
+    r = run_cli("discover", str(h.expr), "--vars", " ".join(names), "--at", f"{names[2]}=1", "--at",
+                f"{names[0]}=1/2", "--quiet", "--json", out)
+    st = json.loads(out.read_text())["stabilizer"]
+    assert st["dimension"] == 1 and st["broken"] == 5 and len(st["points"]) == 2
+
+
+def test_su5_adjoint_breaks_to_the_standard_model_algebra():
+    from liealg import Oracle
+    from liealg.catalog.physics import su5_adjoint
+
+    p = su5_adjoint()
+    names = [v.name for v in p.variables]
+    r = discover(Oracle(p.expr, variables=names), method="exact", at="sd1=2, sd2=2, sd3=2, sd4=-3")
+    s = r.stabilizer
+    assert r.name == "su(5)" and s.name == "su(3) ⊕ su(2) ⊕ u(1)"
+    # Independently: U(5) fixes a Hermitian matrix with eigenvalue multiplicities (3, 2) in
+    # U(3) x U(2), dimension 9 + 4 = 13; in SU(5) one less, 12; so 24 - 12 = 12 broken.
+    point = [2, 2, 2, -3] + [0] * 20
+    assert s.dimension == _numeric_stabilizer_dimension(r.generators, [point]) == 12
+    assert s.n_broken == 12
+    U, B = _floats(s.unbroken), _floats(s.broken)
+    assert max(float(np.abs(W @ np.array(point, float)).max()) for W in U) < 1e-12
+    assert np.abs(np.einsum("aij,bij->ab", U, B)).max() < 1e-9  # broken: orthogonal to unbroken
+
+
+def test_two_higgs_doublet_neutral_vacuum_keeps_electromagnetism():
+    from liealg import Oracle
+    from liealg.catalog.physics import two_higgs_doublet
+
+    # Unequal doublets and l5 != 0: no family symmetry, no Peccei-Quinn U(1): su(2) + u(1) (dimension 4).
+    p = two_higgs_doublet(m22=2, l2=3, l4=2, l5=sp.Rational(1, 2))
+    names = [v.name for v in p.variables]
+    r = discover(Oracle(p.expr, variables=names), method="exact", at="a3=1, b3=2")  # neutral: lower components
+    s = r.stabilizer
+    assert r.dimension == 4 and s.dimension == 1 and s.n_broken == 3 and s.name == "u(1)"
+    point = [0, 0, 1, 0, 0, 0, 2, 0]
+    assert _numeric_stabilizer_dimension(r.generators, [point]) == 1
+
+
+# ------------------------------------------------------------------ 4. explicit breaking
+def test_breaking_so4_by_x4_to_the_fourth(run_cli, tmp_path):
+    out = tmp_path / "b.json"
+    r = run_cli("discover", "x1**2 + x2**2 + x3**2 + x4**2", "--break", "x4**4", "--json", out, "--quiet")
+    assert r.returncode == 0, r.stdout + r.stderr
+    b = json.loads(out.read_text())["breaking"]
+    assert b["dimension"] == 3 and b["broken"] == 3 and b["name"] == "su(2)"
+    assert b["branching"].count("unbroken") + b["branching"].count("broken") + b["branching"].count("mixed") == 6
+    # By hand: W keeps x4**4 iff its 4th row vanishes; with W antisymmetric, its 4th column too:
+    # the unbroken generators are the so(3) of x1..x3.
+    from liealg.io import matrix_from_json
+
+    for m in b["generators"]:
+        W = np.array(matrix_from_json(m), dtype=float)
+        assert np.abs(W[3]).max() == 0 and np.abs(W[:, 3]).max() == 0 and np.allclose(W, -W.T)
+    assert "Breaking by x4**4" in r.stdout
+
+
+def test_breaking_of_an_oracle_outside_the_catalog():
+    # x1*x2 + x3*x4 has so(2,2) = sl(2,R) + sl(2,R); the term x1*x3 breaks it to what preserves both.
+    r = discover("x1*x2 + x3*x4", method="exact", breaking="x1*x3")
+    b = r.breaking
+    gens = _floats(r.generators)
+    eta = np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], float) / 2
+    tau = np.array([[0, 0, 1, 0], [0, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]], float) / 2
+    # Independently: the residual is {W in g : W^T tau + tau W = 0}, a numpy null space.
+    M = np.array([(w.T @ tau + tau @ w).ravel() for w in gens]).T
+    s = np.linalg.svd(M, compute_uv=False)
+    expected = len(gens) - int((s > 1e-9 * s.max()).sum())
+    assert b.dimension == expected and b.n_broken == len(gens) - expected
+    for W in _floats(b.unbroken):
+        assert np.abs(W.T @ tau + tau @ W).max() < 1e-12 and np.abs(W.T @ eta + eta @ W).max() < 1e-12
