@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "several points): the unbroken subalgebra, its name, the broken generators")
     d.add_argument("--break", dest="breaking", metavar="TERM",
                    help='also what FORMULA + delta*TERM (generic delta) leaves of the symmetry, e.g. "x4**4"')
+    d.add_argument("--standard", action="store_true",
+                   help="also print the generators in the textbook basis of their family (so(n): E_ij - E_ji; "
+                        "Lorentz: J_i, K_i; su(n), u(n): i times Gell-Mann), an exact map checked on brackets")
     d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
     d.add_argument("--fields", type=_positive_int, default=1, help="number of vector fields with --nonlinear")
     d.add_argument("--degree", type=_positive_int, help="with --nonlinear: exact polynomial fields up to this degree")
@@ -301,10 +304,10 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     oracle = _make_oracle(args)
     _check_outputs(args)
     if args.nonlinear:
-        if args.at or args.breaking:
+        if args.at or args.breaking or args.standard:
             from liealg.errors import OptionError
 
-            raise OptionError("--at and --break apply to linear generators, not --nonlinear")
+            raise OptionError("--at, --break and --standard apply to linear generators, not --nonlinear")
         return _cmd_discover_nonlinear(args, oracle)
     sampling, losses = _sampling(args), _linear_losses(args)
     training = _training(args, checkpoint=args.checkpoint, resume=args.resume)
@@ -313,7 +316,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     try:
         result = discover(oracle, n_generators=args.generators, method=args.method, seed=args.seed,
                           sampling=sampling, training=training, losses=losses, exact=exact, progress=update,
-                          on_stage=_stage_printer(args), at=args.at, breaking=args.breaking)
+                          on_stage=_stage_printer(args), at=args.at, breaking=args.breaking,
+                          standard=args.standard)
     finally:
         if bar is not None:
             bar.close()
@@ -383,7 +387,7 @@ def _cmd_discover_data(args: argparse.Namespace) -> int:
 
     given = [name for name, on in (("a formula", args.formulas), ("--catalog", args.catalog), ("--vars", args.vars),
                                    ("--complex", args.complex), ("--nonlinear", args.nonlinear),
-                                   ("--at", args.at), ("--break", args.breaking),
+                                   ("--at", args.at), ("--break", args.breaking), ("--standard", args.standard),
                                    ("--method exact", args.method == "exact"),
                                    ("--generators N", args.generators != "auto")) if on]
     if given:

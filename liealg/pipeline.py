@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from liealg.algebra import LieAlgebra
     from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
-    from liealg.subalgebras import Breaking, Stabilizer, SubalgebraAnalysis
+    from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
     from liealg.training import TrainingResult
 
 __all__ = ["discover", "Discovery", "METHODS"]
@@ -101,6 +101,8 @@ class Discovery:
         With ``at=``: the generators that fix the point(s), their name, and the broken ones.
     breaking : Breaking or None
         With ``breaking=``: the residual algebra of the perturbed oracle and the branching.
+    standard : StandardBasis or None
+        With ``standard=True``: the exact map onto the textbook basis of the algebra's family.
     no_subalgebra : str or None
         ``n_generators=k`` where no ``k``-dimensional subalgebra exists: the proof, in words
         (:func:`liealg.subalgebras.nonexistence`); nothing was trained.
@@ -135,6 +137,7 @@ class Discovery:
     subalgebra_analysis: SubalgebraAnalysis | None = field(default=None, repr=False)
     stabilizer: Stabilizer | None = field(default=None, repr=False)
     breaking: Breaking | None = field(default=None, repr=False)
+    standard: StandardBasis | None = field(default=None, repr=False)
     saved_extras: Mapping[str, Any] | None = field(default=None, repr=False)
     no_subalgebra: str | None = None
 
@@ -236,7 +239,7 @@ class Discovery:
         saved = dict(self.saved_extras or {})
         out: dict[str, Any] = {}
         for key, value in (("subalgebra_analysis", self.subalgebra_analysis), ("stabilizer", self.stabilizer),
-                           ("breaking", self.breaking)):
+                           ("breaking", self.breaking), ("standard_basis", self.standard)):
             out[key] = value.to_json() if value is not None else saved.get(key)
         return out
 
@@ -304,8 +307,8 @@ class Discovery:
                 subalgebra=data.get("subalgebra"),
                 ambient_dimension=data.get("ambient_dimension"),
                 no_subalgebra=data.get("no_subalgebra"),
-                saved_extras={key: data[key] for key in ("subalgebra_analysis", "stabilizer", "breaking")
-                              if data.get(key) is not None},
+                saved_extras={key: data[key] for key in ("subalgebra_analysis", "stabilizer", "breaking",
+                                                         "standard_basis") if data.get(key) is not None},
             )
         except InputFileError:
             raise
@@ -355,6 +358,7 @@ def discover(
     on_stage: Callable[[str], None] | None = None,
     at: Sequence[Any] | Any | None = None,
     breaking: str | sp.Expr | None = None,
+    standard: bool = False,
 ) -> Discovery:
     """Find the linear symmetries of an oracle, make them exact, and name their Lie algebra.
 
@@ -398,6 +402,10 @@ def discover(
         for generic ``delta``, solved exactly as the common symmetries of the oracle and the term
         (a polynomial oracle), its name, and which generators broke
         (:func:`liealg.subalgebras.breaking`).
+    standard : bool
+        Also map the exact generators onto the textbook basis of their family: so(n) onto
+        ``E_ij - E_ji``, the Lorentz algebra onto ``J_i, K_i``, su(n) and u(n) onto ``i`` times the
+        Gell-Mann matrices (:func:`liealg.subalgebras.standard_basis`).
 
     Returns
     -------
@@ -437,6 +445,8 @@ def discover(
         run.stabilize(at, seed)
     if breaking is not None:
         run.break_symmetry(breaking, seed)
+    if standard:
+        run.standardize()
     return run.result(method, seed)
 
 
@@ -483,6 +493,7 @@ class _Run:
         self.unclosed_note: str | None = None
         self.stabilizer: Stabilizer | None = None
         self.breaking: Breaking | None = None
+        self.standard: StandardBasis | None = None
 
     # ------------------------------------------------------------------ helpers
     def coefficient_field(self) -> CoefficientField:
@@ -809,6 +820,21 @@ class _Run:
         self.breaking = breaking(gens, residual, term=str(term), seed=seed, name=self.exact.identify)
         self.timed("breaking", t0)
 
+    def standardize(self) -> None:
+        from liealg.subalgebras import standard_basis
+
+        if self.subalgebra_mode or not self.generators:
+            self.notes.append("the standard basis applies to the exact generators of the whole algebra; this run has "
+                              "none (a subalgebra run, or not exact)")
+            return
+        self.stage("the map onto the textbook basis")
+        t0 = time.perf_counter()
+        try:
+            self.standard = standard_basis(self.to_oracle_coordinates(self.generators))
+        except IdentificationError as exc:
+            self.notes.append(f"no standard basis: {exc}")
+        self.timed("standard", t0)
+
     def form_ambient(self) -> np.ndarray:
         """The whole symmetry algebra as floats (balanced coordinates): the null space of the
         invariance form, for oracles the exact solver does not take."""
@@ -912,6 +938,7 @@ class _Run:
             subalgebra_analysis=self.subalgebra_analysis,
             stabilizer=self.stabilizer,
             breaking=self.breaking,
+            standard=self.standard,
         )
 
 

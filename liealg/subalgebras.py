@@ -19,6 +19,10 @@ which one, and answers the physicist's next questions:
   Goldstone direction).
 * :func:`breaking` compares an algebra with the residual algebra of a perturbed oracle and
   says which of the original generators broke.
+* :func:`standard_basis` maps an algebra of a classical family, given in its defining
+  representation, onto the textbook basis (so(n): ``E_ij - E_ji``; the Lorentz algebra:
+  ``J_i, K_i``; su(n), u(n): ``i`` times the generalized Gell-Mann matrices), exactly, and checks
+  that the map preserves brackets.
 
 Everything numeric works in the coordinates of ``g``'s exact basis, where the adjoint action
 ``Ad(exp X) = exp(ad X)`` is an ``n x n`` matrix: conjugating a subalgebra is a matrix product.
@@ -65,6 +69,8 @@ __all__ = [
     "stabilizer",
     "Breaking",
     "breaking",
+    "StandardBasis",
+    "standard_basis",
 ]
 
 log = logging.getLogger(__name__)
@@ -1338,9 +1344,9 @@ def subalgebras(
 
     Examples
     --------
-    >>> survey = subalgebras("x1**2 + x2**2 + x3**2", seeds=2)
+    >>> survey = subalgebras("x1**2 + x2**2 + x3**2", dims=[1, 2], seeds=2)
     >>> [(c.dimension, c.name, c.count) for c in survey.classes]
-    [(1, 'u(1)', 2), (3, 'su(2)', 2)]
+    [(1, 'u(1)', 2)]
     >>> survey.impossible[2][:31]
     'su(2) has no subalgebra of dime'
     """
@@ -1425,9 +1431,9 @@ def name_scan(scan_result: Any, oracle: Oracle, *, seed: int = 0, sampling: Samp
     --------
     >>> from liealg.oracle import Oracle
     >>> from liealg.training import scan
-    >>> oracle = Oracle("x1**2 + x2**2 + x3**2")
-    >>> name_scan(scan(oracle, 3, seed=0), oracle)
-    ('u(1)', None, 'su(2)')
+    >>> oracle = Oracle("x1**2 + x2**2 + x3**2 + x4**2")
+    >>> name_scan(scan(oracle, 2, seed=0), oracle)
+    ('u(1)', 'R^2')
     """
     gens, _ = ambient_generators(oracle, seed=seed, sampling=sampling, training=training)
     if len(gens) == 0:
@@ -1872,3 +1878,214 @@ def breaking(generators: Sequence[sp.MatrixBase], residual: Sequence[sp.MatrixBa
         ambient_name = None if amb_ident is None else amb_ident.name
     del d, broken_coeffs
     return Breaking(term, n, unbroken, broken, tuple(branch), algebra, ident, ambient_name, tuple(notes))
+
+
+# =============================================================================================
+# The explicit map onto a textbook basis
+# =============================================================================================
+def _unit(d: int, i: int, j: int) -> sp.Matrix:
+    m = sp.zeros(d, d)
+    m[i, j] = 1
+    return m
+
+
+def _invariant_form(gens: Sequence[sp.MatrixBase]) -> sp.Matrix | None:
+    """The symmetric form ``B`` with ``g^T B + B g = 0`` for every generator, when it is unique up
+    to scale (None otherwise)."""
+    d = gens[0].shape[0]
+    idx = [(i, j) for i in range(d) for j in range(i, d)]
+    rows = []
+    for g in gens:
+        G = sp.Matrix(g)
+        for r in range(d):
+            for c in range(r, d):
+                # (g^T B + B g)[r, c] as a linear function of the entries B[i, j] = B[j, i].
+                row = []
+                for i, j in idx:
+                    B = sp.zeros(d, d)
+                    B[i, j] = B[j, i] = 1
+                    row.append((G.T * B + B * G)[r, c])
+                rows.append(row)
+    N = _nullspace_rows(sp.Matrix(rows))
+    if N.rows != 1:
+        return None
+    B = sp.zeros(d, d)
+    for (i, j), v in zip(idx, N.row(0)):
+        B[i, j] = B[j, i] = v
+    return B
+
+
+def _gell_mann(n: int) -> list[tuple[str, sp.Matrix]]:
+    """``i`` times the generalized Gell-Mann matrices (su(3): lambda_1 .. lambda_8 in order)."""
+    out = []
+    for k in range(1, n):
+        for j in range(k):
+            out.append((f"iλ{len(out) + 1}", sp.I * (_unit(n, j, k) + _unit(n, k, j))))
+            out.append((f"iλ{len(out) + 1}", sp.I * (-sp.I * _unit(n, j, k) + sp.I * _unit(n, k, j))))
+        D = sp.zeros(n, n)
+        for i in range(k):
+            D[i, i] = 1
+        D[k, k] = -k
+        out.append((f"iλ{len(out) + 1}", sp.I * sp.sqrt(sp.Rational(2, k * (k + 1))) * D))
+    return out
+
+
+def _textbook(gens: Sequence[sp.MatrixBase]) -> tuple[str, list[tuple[str, sp.Matrix]]] | None:
+    """The family and its textbook basis in the generators' own coordinates, or None."""
+    d = gens[0].shape[0]
+    n = len(gens)
+    if any(not v.is_real for g in gens for v in g):
+        if n == d * d - 1:
+            return f"su({d})", _gell_mann(d)
+        if n == d * d:
+            return f"u({d})", [*_gell_mann(d), ("i1", sp.I * sp.eye(d))]
+        return None
+    if n != d * (d - 1) // 2:
+        return None
+    B = _invariant_form(gens)
+    if B is None or not B.is_diagonal() or len({abs(B[i, i]) for i in range(d)}) != 1 or B[0, 0] == 0:
+        return None
+    eta = [sp.sign(B[i, i]) for i in range(d)]
+    if eta.count(-1) > eta.count(1):
+        eta = [-e for e in eta]
+    q = eta.count(-1)
+    if d == 4 and q == 1:  # the Lorentz algebra: J_i, K_i
+        t = eta.index(-1)
+        s1, s2, s3 = (i for i in range(4) if i != t)
+        basis = [("J1", _unit(4, s3, s2) - _unit(4, s2, s3)), ("J2", _unit(4, s1, s3) - _unit(4, s3, s1)),
+                 ("J3", _unit(4, s2, s1) - _unit(4, s1, s2))]
+        basis += [(f"K{i + 1}", _unit(4, s, t) + _unit(4, t, s)) for i, s in enumerate((s1, s2, s3))]
+        return "so(3,1)", basis
+    family = f"so({d})" if q == 0 else f"so({d - q},{q})"
+    basis = [(f"M{i + 1}{j + 1}", eta[j] * _unit(d, i, j) - eta[i] * _unit(d, j, i))
+             for i in range(d) for j in range(i + 1, d)]
+    return family, basis
+
+
+@dataclass(frozen=True)
+class StandardBasis:
+    """The exact change of basis from the learned generators to a textbook basis.
+
+    Attributes
+    ----------
+    family : str
+        ``"so(n)"``, ``"so(p,q)"``, ``"so(3,1)"`` (``J_i, K_i``), ``"su(n)"`` or ``"u(n)"``
+        (``i`` times the generalized Gell-Mann matrices, and ``i`` times the identity).
+    labels : tuple of str
+    standard : tuple of sympy.ImmutableMatrix
+        The textbook matrices, in the generators' coordinates.
+    matrix : sympy.ImmutableMatrix, shape (n, n)
+        ``generator_a = sum_b matrix[a, b] * standard_b``.
+    inverse : sympy.ImmutableMatrix, shape (n, n)
+        ``standard_b = sum_a inverse[b, a] * generator_a``.
+    preserves_brackets : bool
+        Checked exactly: ``[g_a, g_b]`` equals the bracket of their images, for every pair.
+    """
+
+    family: str
+    labels: tuple[str, ...]
+    standard: tuple[sp.ImmutableMatrix, ...] = field(repr=False)
+    matrix: sp.ImmutableMatrix = field(repr=False)
+    inverse: sp.ImmutableMatrix = field(repr=False)
+    preserves_brackets: bool
+
+    def expression(self, a: int, symbol: str = "generator ") -> str:
+        """``"generator 1 = -K1 + 2*J3"``: generator ``a`` (0-based) in the textbook basis."""
+        terms = [f"{sp.sstr(c)}*{lab}" if c not in (1, -1) else ("-" if c == -1 else "") + lab
+                 for c, lab in zip(self.matrix.row(a), self.labels) if c != 0]
+        return f"{symbol}{a + 1} = " + " + ".join(terms).replace("+ -", "- ")
+
+    def report_lines(self) -> list[str]:
+        lines = [f"Standard basis ({self.family}: {', '.join(self.labels)}); brackets preserved: "
+                 f"{'yes' if self.preserves_brackets else 'NO'}"]
+        lines.extend("  " + self.expression(a) for a in range(self.matrix.rows))
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        from liealg import io
+
+        return {
+            "family": self.family,
+            "labels": list(self.labels),
+            "standard": [io.matrix_to_json(m) for m in self.standard],
+            "matrix": io.matrix_to_json(self.matrix),
+            "inverse": io.matrix_to_json(self.inverse),
+            "preserves_brackets": self.preserves_brackets,
+        }
+
+
+def standard_basis(generators: Sequence[sp.MatrixBase]) -> StandardBasis:
+    """Map exact generators onto the textbook basis of their family, exactly.
+
+    The family is read from the generators: real ``d x d`` generators of dimension
+    ``d(d-1)/2`` keeping one diagonal form ``eta`` (``+-1`` up to a common scale) are ``so(p,q)``
+    with ``M_ij = eta_j E_ij - eta_i E_ji`` (``so(n)``: ``E_ij - E_ji``; ``so(3,1)``: the rotations
+    ``J_i`` and boosts ``K_i``); complex ``d x d`` generators of dimension ``d^2 - 1`` or ``d^2`` are
+    ``su(d)`` or ``u(d)`` with ``i`` times the generalized Gell-Mann matrices (and ``i``).
+    The textbook basis is an orthogonal one, so the coefficients are Frobenius inner products;
+    the map is then checked to reproduce every generator and every bracket.
+
+    Parameters
+    ----------
+    generators : sequence of exact (d, d) matrices
+        A basis of the algebra, in the oracle's coordinates.
+
+    Returns
+    -------
+    StandardBasis
+
+    Raises
+    ------
+    IdentificationError
+        No textbook family matches (another family, or coordinates where the invariant form is
+        not diagonal with equal magnitudes: a change of variables would be needed first).
+
+    Examples
+    --------
+    >>> from liealg.exact import solve_symmetries
+    >>> from liealg.oracle import Oracle
+    >>> s = standard_basis(solve_symmetries(Oracle("x1**2 + x2**2 + x3**2 - x4**2")))
+    >>> s.family, s.labels, s.preserves_brackets
+    ('so(3,1)', ('J1', 'J2', 'J3', 'K1', 'K2', 'K3'), True)
+    """
+    gens = [sp.Matrix(g) for g in generators]
+    if not gens:
+        raise OptionError("no generators to map")
+    found = _textbook(gens)
+    if found is None:
+        raise IdentificationError(
+            "no textbook basis applies: the family is not so(p,q), su(n) or u(n) in its defining representation, "
+            "or the coordinates keep a form that is not diagonal with entries +-c (change variables first)")
+    family, named = found
+    labels = tuple(lab for lab, _ in named)
+    T = [m for _, m in named]
+    n = len(gens)
+
+    def inner(a: sp.Matrix, b: sp.Matrix) -> sp.Expr:
+        return sp.nsimplify(sp.expand((a.H.reshape(1, a.rows * a.cols) * b.reshape(b.rows * b.cols, 1))[0, 0]))
+
+    norms = [inner(t, t) for t in T]
+    M = sp.zeros(n, len(T))
+    for a, g in enumerate(gens):
+        for b, t in enumerate(T):
+            M[a, b] = sp.nsimplify(sp.simplify(inner(t, g) / norms[b]))
+        rebuilt = sum((M[a, b] * T[b] for b in range(len(T))), sp.zeros(*g.shape))
+        if sp.simplify(rebuilt - g) != sp.zeros(*g.shape):
+            raise IdentificationError(f"generator {a + 1} is not in the span of the {family} textbook basis: these "
+                                      "coordinates are not the textbook ones")
+    if M.shape[0] != M.shape[1] or M.rank() != n:
+        raise IdentificationError(f"the generators do not span {family}")
+    inverse = M.inv()
+    ok = True
+    for a in range(n):
+        for b in range(a + 1, n):
+            lhs = gens[a] * gens[b] - gens[b] * gens[a]
+            rhs = sp.zeros(*lhs.shape)
+            for c in range(n):
+                for e in range(n):
+                    if M[a, c] != 0 and M[b, e] != 0:
+                        rhs += M[a, c] * M[b, e] * (T[c] * T[e] - T[e] * T[c])
+            if sp.simplify(lhs - rhs) != sp.zeros(*lhs.shape):
+                ok = False
+    return StandardBasis(family, labels, tuple(sp.ImmutableMatrix(t) for t in T), sp.ImmutableMatrix(M),
+                         sp.ImmutableMatrix(inverse.applyfunc(sp.nsimplify)), ok)
