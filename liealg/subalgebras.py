@@ -1579,6 +1579,48 @@ def _name_of(mats: Sequence[sp.MatrixBase], seed: int, notes: list[str]) -> tupl
     return algebra, _name_exact(algebra, seed, notes)
 
 
+def _module_pieces(unbroken: Sequence[sp.MatrixBase], broken: Sequence[sp.MatrixBase],
+                   seed: int = 0) -> tuple[int, ...]:
+    """Real dimensions of the irreducible pieces of ``g/h`` under ``h`` (``h`` = the unbroken span,
+    ``g/h`` coordinatized by the broken generators), largest first.
+
+    ``ad(h)`` acts on ``g/h``; a generic element of the commutant of that action (a numeric null
+    space) has one eigenvalue, or one conjugate pair, per irreducible piece.
+    """
+    m = len(broken)
+    if m == 0:
+        return ()
+    if not unbroken:
+        return (1,) * m  # nothing acts: m trivial pieces
+    U, B = _to_float(list(unbroken)), _to_float(list(broken))
+    basis = np.concatenate([_flat(U), _flat(B)])  # (k + m, d*d [*2])
+    rho = []
+    for u in U:
+        br = np.einsum("ij,ajk->aik", u, B) - np.einsum("aij,jk->aik", B, u)
+        coeffs, *_ = np.linalg.lstsq(basis.T, _flat(br).T, rcond=None)  # (k + m, m)
+        rho.append(coeffs[len(U):, :])  # the action on g/h: column j = image of broken j
+    # Commutant: X with X rho_a = rho_a X, as a null space on the m*m entries of X.
+    eye = np.eye(m)
+    A = np.concatenate([np.kron(r, eye) - np.kron(eye, r.T) for r in rho])
+    _, sv, vt = np.linalg.svd(A)
+    scale = max(float(sv.max(initial=0.0)), 1e-300)
+    null = vt[int((sv > 1e-9 * scale).sum()):]
+    X = (np.random.default_rng(seed).normal(size=len(null)) @ null).reshape(m, m)
+    ev = np.linalg.eigvals(X)
+    tol = 1e-6 * max(float(np.abs(ev).max(initial=0.0)), 1e-300)
+    pieces: list[int] = []
+    used = np.zeros(m, dtype=bool)
+    for i in range(m):
+        if used[i]:
+            continue
+        same = np.abs(ev - ev[i]) <= tol
+        conj = np.abs(ev - np.conj(ev[i])) <= tol
+        group = same | conj
+        used |= group
+        pieces.append(int(group.sum()) if abs(ev[i].imag) > tol else int(same.sum()))
+    return tuple(sorted(pieces, reverse=True))
+
+
 @dataclass(frozen=True)
 class Stabilizer:
     """The generators that fix given points (the unbroken algebra of a vacuum), and the broken ones.
@@ -1599,6 +1641,9 @@ class Stabilizer:
         Of ``unbroken`` (None when nothing is unbroken).
     identification : Identification or None
     notes : tuple of str
+    pieces : tuple of int
+        Real dimensions of the irreducible pieces of the broken directions (``g/h``) under the
+        unbroken algebra, largest first (read numerically from the commutant of its action).
     """
 
     variables: tuple[str, ...]
@@ -1609,6 +1654,13 @@ class Stabilizer:
     algebra: LieAlgebra | None = field(repr=False)
     identification: Identification | None = field(repr=False)
     notes: tuple[str, ...] = ()
+    pieces: tuple[int, ...] = ()
+
+    @property
+    def branching_text(self) -> str:
+        """``"6 = 3 + (3)"``: the whole algebra as the unbroken one plus the irreducible pieces of
+        the broken directions under it (in parentheses)."""
+        return _branching_text(self.ambient_dimension, self.dimension, self.pieces)
 
     @property
     def dimension(self) -> int:
@@ -1637,7 +1689,8 @@ class Stabilizer:
     def report_lines(self, max_shown: int = 6) -> list[str]:
         at = "; ".join(self.point_text(i) for i in range(len(self.points)))
         lines = [f"Stabilizer of {at}: {self.name or '(not named)'}, dimension {self.dimension} of "
-                 f"{self.ambient_dimension}; broken generators: {self.n_broken} (Goldstone directions)"]
+                 f"{self.ambient_dimension}; broken generators: {self.n_broken} (Goldstone directions)",
+                 f"  branching: {self.branching_text} (unbroken + the irreducible pieces of the broken directions)"]
         if self.identification is not None and self.identification.killing_signature:
             lines.append(f"  unbroken Killing signature (+, -, 0): {tuple(self.identification.killing_signature)}")
         d = self.unbroken[0].shape[0] if self.unbroken else self.broken[0].shape[0] if self.broken else 0
@@ -1662,11 +1715,16 @@ class Stabilizer:
             "ambient_dimension": self.ambient_dimension,
             "broken": self.n_broken,
             "name": self.name,
+            "branching": {"unbroken": self.dimension, "broken_pieces": list(self.pieces)},
             "generators": [io.matrix_to_json(m) for m in self.unbroken],
             "broken_generators": [io.matrix_to_json(m) for m in self.broken],
             "algebra": None if self.identification is None else self.identification.to_json(),
             "notes": list(self.notes),
         }
+
+
+def _branching_text(total: int, kept: int, pieces: Sequence[int]) -> str:
+    return f"{total} = {kept}" + "".join(f" + ({p})" for p in pieces)
 
 
 def stabilizer(generators: Sequence[sp.MatrixBase], points: Any, *, variables: Sequence[str],
@@ -1731,7 +1789,8 @@ def stabilizer(generators: Sequence[sp.MatrixBase], points: Any, *, variables: S
     unbroken, broken, _ = _split(gens, kept)
     notes: list[str] = []
     algebra, ident = _name_of(unbroken, seed, notes) if name else (None, None)
-    return Stabilizer(tuple(names), parsed, len(gens), unbroken, broken, algebra, ident, tuple(notes))
+    return Stabilizer(tuple(names), parsed, len(gens), unbroken, broken, algebra, ident, tuple(notes),
+                      _module_pieces(unbroken, broken, seed))
 
 
 @dataclass(frozen=True)
@@ -1749,6 +1808,9 @@ class Breaking:
     branching : tuple of str
         For each generator of the original algebra's basis, in order: ``"unbroken"`` (it lies in
         the residual algebra), ``"broken"`` (orthogonal to it) or ``"mixed"``.
+    pieces : tuple of int
+        Real dimensions of the irreducible pieces of the broken directions under the residual
+        algebra, largest first.
     algebra : LieAlgebra or None
     identification : Identification or None
     ambient_name : str or None
@@ -1764,6 +1826,11 @@ class Breaking:
     identification: Identification | None = field(repr=False)
     ambient_name: str | None = None
     notes: tuple[str, ...] = ()
+    pieces: tuple[int, ...] = ()
+
+    @property
+    def branching_text(self) -> str:
+        return _branching_text(self.ambient_dimension, self.dimension, self.pieces)
 
     @property
     def dimension(self) -> int:
@@ -1785,7 +1852,8 @@ class Breaking:
 
     def report_lines(self) -> list[str]:
         lines = [f"Breaking by {self.term}: {self.ambient_name or '?'} (dimension {self.ambient_dimension}) -> "
-                 f"{self.name or '(not named)'} (dimension {self.dimension}); broken generators: {self.n_broken}"]
+                 f"{self.name or '(not named)'} (dimension {self.dimension}); broken generators: {self.n_broken}",
+                 f"  branching: {self.branching_text} (residual + the irreducible pieces of the broken directions)"]
         counts = {k: self.branching.count(k) for k in ("unbroken", "broken", "mixed")}
         lines.append("  the original generators: " + ", ".join(
             f"J{i + 1} {b}" for i, b in enumerate(self.branching)) if len(self.branching) <= 12 else
@@ -1804,7 +1872,8 @@ class Breaking:
             "dimension": self.dimension,
             "broken": self.n_broken,
             "name": self.name,
-            "branching": list(self.branching),
+            "branching": {"unbroken": self.dimension, "broken_pieces": list(self.pieces),
+                          "generators": list(self.branching)},
             "generators": [io.matrix_to_json(m) for m in self.unbroken],
             "broken_generators": [io.matrix_to_json(m) for m in self.broken],
             "algebra": None if self.identification is None else self.identification.to_json(),
@@ -1877,7 +1946,8 @@ def breaking(generators: Sequence[sp.MatrixBase], residual: Sequence[sp.MatrixBa
         _, amb_ident = _name_of(gens, seed, notes)
         ambient_name = None if amb_ident is None else amb_ident.name
     del d, broken_coeffs
-    return Breaking(term, n, unbroken, broken, tuple(branch), algebra, ident, ambient_name, tuple(notes))
+    return Breaking(term, n, unbroken, broken, tuple(branch), algebra, ident, ambient_name, tuple(notes),
+                    _module_pieces(unbroken, broken, seed))
 
 
 # =============================================================================================
@@ -1917,7 +1987,7 @@ def _invariant_form(gens: Sequence[sp.MatrixBase]) -> sp.Matrix | None:
 
 def _gell_mann(n: int) -> list[tuple[str, sp.Matrix]]:
     """``i`` times the generalized Gell-Mann matrices (su(3): lambda_1 .. lambda_8 in order)."""
-    out = []
+    out: list[tuple[str, sp.Matrix]] = []
     for k in range(1, n):
         for j in range(k):
             out.append((f"iλ{len(out) + 1}", sp.I * (_unit(n, j, k) + _unit(n, k, j))))

@@ -197,6 +197,8 @@ def test_sm_higgs_so4_to_so3_three_goldstones(run_cli, tmp_path):
                 f"{names[0]}=1/2", "--quiet", "--json", out)
     st = json.loads(out.read_text())["stabilizer"]
     assert st["dimension"] == 1 and st["broken"] == 5 and len(st["points"]) == 2
+    # Under the so(2) left, the five broken directions are two doublets and one singlet.
+    assert st["branching"]["broken_pieces"] == [2, 2, 1]
 
 
 def test_su5_adjoint_breaks_to_the_standard_model_algebra():
@@ -213,6 +215,8 @@ def test_su5_adjoint_breaks_to_the_standard_model_algebra():
     point = [2, 2, 2, -3] + [0] * 20
     assert s.dimension == _numeric_stabilizer_dimension(r.generators, [point]) == 12
     assert s.n_broken == 12
+    # The broken directions are the (3, 2) and its conjugate: one real irreducible piece of 12.
+    assert s.pieces == (12,)
     U, B = _floats(s.unbroken), _floats(s.broken)
     assert max(float(np.abs(W @ np.array(point, float)).max()) for W in U) < 1e-12
     assert np.abs(np.einsum("aij,bij->ab", U, B)).max() < 1e-9  # broken: orthogonal to unbroken
@@ -239,7 +243,10 @@ def test_breaking_so4_by_x4_to_the_fourth(run_cli, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     b = json.loads(out.read_text())["breaking"]
     assert b["dimension"] == 3 and b["broken"] == 3 and b["name"] == "su(2)"
-    assert b["branching"].count("unbroken") + b["branching"].count("broken") + b["branching"].count("mixed") == 6
+    status = b["branching"]["generators"]
+    assert status.count("unbroken") + status.count("broken") + status.count("mixed") == 6
+    # so(4) -> so(3): the broken directions L_i4 are one vector of so(3): 6 = 3 + (3).
+    assert b["branching"]["broken_pieces"] == [3] and "6 = 3 + (3)" in r.stdout
     # By hand: W keeps x4**4 iff its 4th row vanishes; with W antisymmetric, its 4th column too:
     # the unbroken generators are the so(3) of x1..x3.
     from liealg.io import matrix_from_json
