@@ -81,6 +81,9 @@ CLOSED_TOL = 1e-8
 #: A representative counts as conjugate to the learned span when a group element carries it to
 #: within this largest principal angle (radians).
 CONJUGATE_TOL = 1e-8
+#: The largest tolerance at which a learned (refined) subalgebra is named from its float structure
+#: constants: refinement leaves them accurate to about 1e-12.
+NUMERIC_NAME_TOL = 1e-6
 #: Relative threshold below which a numeric eigenvalue or singular value counts as zero.
 _ZERO = 1e-7
 
@@ -966,7 +969,10 @@ def analyze_subalgebra(
     elif closed and k:
         table, family = _canonical_table(_structure_in(Q, amb), inv)
         if table is not None:
-            numeric_ident = identify_numeric(structure_constants=table, seed=seed)
+            # The refined span is accurate to round-off: a loose tolerance would round a member of a
+            # continuous family (ad x with eigenvalues 1.985 +- i) onto a nearby named one (b = 2).
+            numeric_ident = identify_numeric(structure_constants=table, seed=seed,
+                                             max_tolerance=NUMERIC_NAME_TOL)
             if numeric_ident.name is not None:
                 name, numeric, tol = numeric_ident.name, True, max(numeric_ident.tolerance or 0.0, err)
         if name is None and family is not None:

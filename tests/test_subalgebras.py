@@ -322,3 +322,20 @@ def test_standard_basis_outside_the_catalog_and_a_refusal():
     assert all(np.allclose(_c(t).T @ eta + eta @ _c(t), 0) for t in s.standard)
     r = discover("x1**2 + 2*x2**2 + x3**2", method="exact", standard=True)  # so(3), not textbook coordinates
     assert r.standard is None and any(n.startswith("no standard basis") for n in r.notes)
+
+
+def test_a_member_of_a_continuous_family_is_not_rounded_onto_a_named_one():
+    # Three Lorentz generators here span {a K3 + J3, N1, N2}-like algebras (ad x acting on the two
+    # null rotations with eigenvalues a +- i): a continuous family. Seed 7 lands at a = -2.03...,
+    # which a loose tolerance once named A3,7(b=2). Checked here from the learned floats: the
+    # derived algebra is 2-dimensional and the ratio of ad x's eigenvalues on it is not +-2.
+    r = discover(LORENTZ, n_generators=3, seed=7)
+    W = np.asarray(r.polished)
+    brackets = np.array([W[a] @ W[b] - W[b] @ W[a] for a, b in ((0, 1), (0, 2), (1, 2))]).reshape(3, -1)
+    s = np.linalg.svd(brackets, compute_uv=False)
+    assert (s > 1e-6 * s.max()).sum() == 2  # training leaves closure at about 1e-8
+    assert r.subalgebra is True and r.name is None
+    assert any("continuous parameter" in n for n in r.subalgebra_analysis.notes)
+    ratio = next(float(n.split("eigenvalues ")[1].split(" ±")[0]) for n in r.subalgebra_analysis.notes
+                 if "continuous parameter" in n)
+    assert abs(abs(ratio) - 2) > 1e-3
