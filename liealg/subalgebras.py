@@ -105,7 +105,11 @@ def _to_float(mats: Sequence[Any]) -> np.ndarray:
     out = []
     for m in mats:
         if isinstance(m, sp.MatrixBase):
-            out.append(np.array(sp.Matrix(m).evalf(), dtype=complex))
+            entries = m.flat()
+            if all(v.is_Rational for v in entries):  # fast path: no evalf
+                out.append(np.array([float(v) for v in entries], dtype=complex).reshape(m.shape))
+            else:
+                out.append(np.array(sp.Matrix(m).evalf(), dtype=complex))
         else:
             out.append(np.asarray(m, dtype=complex))
     arr = np.array(out)
@@ -1516,7 +1520,7 @@ def parse_point(point: str | Mapping[str, Any] | Sequence[Any], variables: Seque
 
 
 def _is_rational_all(mats: Sequence[sp.MatrixBase]) -> bool:
-    return all(v.is_Rational for m in mats for v in m)
+    return all(v.is_Rational for m in mats for v in m.flat())
 
 
 def _combine(coeffs: sp.MatrixBase, gens: Sequence[sp.MatrixBase]) -> tuple[sp.ImmutableMatrix, ...]:
@@ -1525,7 +1529,7 @@ def _combine(coeffs: sp.MatrixBase, gens: Sequence[sp.MatrixBase]) -> tuple[sp.I
         return ()
     d = gens[0].shape
     if _is_rational_all(gens) and all(v.is_Rational for v in coeffs):
-        F = xl.qmatrix([list(m) for m in gens], d[0] * d[1])
+        F = xl.qmatrix([m.flat() for m in gens], d[0] * d[1])
         P = xl.to_sympy(xl.qmatrix(coeffs) * F)
         return tuple(sp.ImmutableMatrix(d[0], d[1], list(P.row(a))) for a in range(P.rows))
     out = []
@@ -1551,6 +1555,9 @@ def _nullspace_rows(M: sp.MatrixBase) -> sp.ImmutableMatrix:
 def _gram(gens: Sequence[sp.MatrixBase]) -> sp.Matrix:
     """``tr(g_a^H g_b)``: the Frobenius inner products, which pick the broken complement."""
     n = len(gens)
+    if _is_rational_all(gens):
+        F = xl.qmatrix([g.flat() for g in gens], gens[0].shape[0] * gens[0].shape[1])
+        return sp.Matrix(xl.to_sympy(F * F.transpose()))
     G = sp.zeros(n, n)
     flat = [sp.Matrix(g).reshape(1, g.shape[0] * g.shape[1]) for g in gens]
     for a in range(n):
@@ -1600,17 +1607,17 @@ def _module_pieces(unbroken: Sequence[sp.MatrixBase], broken: Sequence[sp.Matrix
         return (1,) * m  # nothing acts: m trivial pieces
     U, B = _to_float(list(unbroken)), _to_float(list(broken))
     basis = np.concatenate([_flat(U), _flat(B)])  # (k + m, d*d [*2])
-    rho = []
-    for u in U:
-        br = np.einsum("ij,ajk->aik", u, B) - np.einsum("aij,jk->aik", B, u)
-        coeffs, *_ = np.linalg.lstsq(basis.T, _flat(br).T, rcond=None)  # (k + m, m)
-        rho.append(coeffs[len(U):, :])  # the action on g/h: column j = image of broken j
+    br = np.einsum("uij,ajk->uaik", U, B) - np.einsum("aij,ujk->uaik", B, U)  # [u, b_j]
+    br = br.reshape(len(U) * m, *B.shape[1:])
+    coeffs, *_ = np.linalg.lstsq(basis.T, _flat(br).T, rcond=None)  # (k + m, k m), one solve
+    # The action on g/h: rho[u][:, j] = the broken coordinates of [u, b_j].
+    rho = [coeffs[len(U):, a * m:(a + 1) * m] for a in range(len(U))]
     # Commutant: X with X rho_a = rho_a X, as a null space on the m*m entries of X.
     eye = np.eye(m)
     A = np.concatenate([np.kron(r, eye) - np.kron(eye, r.T) for r in rho])
-    _, sv, vt = np.linalg.svd(A)
-    scale = max(float(sv.max(initial=0.0)), 1e-300)
-    null = vt[int((sv > 1e-9 * scale).sum()):]
+    ev_a, vec_a = np.linalg.eigh(A.T @ A)  # A is tall, (k m^2) x m^2: its Gram matrix is small
+    scale = max(float(ev_a.max(initial=0.0)), 1e-300)
+    null = vec_a[:, ev_a <= 1e-10 * scale].T
     X = (np.random.default_rng(seed).normal(size=len(null)) @ null).reshape(m, m)
     ev = np.linalg.eigvals(X)
     tol = 1e-6 * max(float(np.abs(ev).max(initial=0.0)), 1e-300)
