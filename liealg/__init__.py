@@ -83,6 +83,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from liealg.algebra import LieAlgebra
     from liealg.config import ExactConfig, Sampling, TrainConfig
+    from liealg.data import discover_data, fit_oracle
     from liealg.errors import (
         CertificationError,
         ConvergenceError,
@@ -95,14 +96,16 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         RationalizationError,
         ResourceError,
     )
-    from liealg.exact import certify, rationalize, solve_symmetries
+
+    # The functions share their names with their modules (liealg.exact.certify, .rationalize),
+    # which mypy counts as a second definition.
+    from liealg.exact import certify, rationalize, solve_symmetries  # type: ignore[no-redef]
     from liealg.exact.polyfields import polynomial_symmetries
-    from liealg.data import discover_data, fit_oracle
     from liealg.flows import digits_flows
-    from liealg.numeric_identification import identify_numeric
     from liealg.identification import Identification, identify
     from liealg.losses import LinearLosses
     from liealg.nonlinear import FieldLosses, FieldNetwork, NonlinearDiscovery, discover_nonlinear, integrate_flow
+    from liealg.numeric_identification import identify_numeric
     from liealg.oracle import Oracle, sample_points
     from liealg.pipeline import Discovery, discover
     from liealg.sweeps import SweepResult, sweep

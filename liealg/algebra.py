@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import TypeAlias
 
@@ -58,6 +59,7 @@ from liealg.parsing import JSONValue, parse_json
 __all__ = [
     "MAX_TENSOR_ENTRIES",
     "CoefficientVector",
+    "FieldLieAlgebra",
     "LeviDecomposition",
     "LieAlgebra",
     "MatrixLike",
@@ -222,7 +224,7 @@ def _block_real(re_rows: Sequence[Sequence[object]], im_rows: Sequence[Sequence[
                 rr, cc = r % d, c % d
                 a = re_row[rr * d + cc]
                 b = im_row[rr * d + cc]
-                if r < d and c < d or r >= d and c >= d:
+                if (r < d and c < d) or (r >= d and c >= d):
                     flat.append(a)
                 elif r < d:  # top right: -B
                     flat.append(-b)  # type: ignore[operator]  # fmpq or sympy: both negate
@@ -269,12 +271,13 @@ def _field_rows(rows: Sequence[Sequence[flint.fmpq | sp.Expr]], n: int) -> tuple
             )
     try:
         K = NumberField.of(values)
-        entries = {(a, t): (x,) if K.is_rational else K.coordinates(xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x)
+        entries = {(a, t): (x,) if K.is_rational
+                   else K.coordinates(xl.fmpq_to_sympy(x) if isinstance(x, flint.fmpq) else x)
                    for a, row in enumerate(rows) for t, x in enumerate(row) if x != 0}
     except OptionError as err:
         raise NotALieAlgebraError(f"cannot put the matrix entries in a number field: {err}") from None
     ncols = len(rows[0])
-    return K, FieldMatrix.from_entries(n, ncols, entries, K.minpoly)  # type: ignore[arg-type]
+    return K, FieldMatrix.from_entries(n, ncols, entries, K.minpoly)
 
 
 def _field_structure(X: FieldMatrix, pivots: Sequence[int], size: int, *, check: bool) -> FieldMatrix:
@@ -466,6 +469,14 @@ class LieAlgebra:
         return self._cache[key]
 
     @property
+    def _sparse_constants(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The nonzero structure constants as index arrays ``(i, j, k)`` and numerators ``c``."""
+        if "nonzero_constants" not in self._cache:
+            i, j, k = np.nonzero(self._num)
+            self._cache["nonzero_constants"] = (i, j, k, self._num[i, j, k])
+        return self._cache["nonzero_constants"]  # type: ignore[return-value]
+
+    @property
     def _T(self) -> QMatrix:
         """Structure constants as ``fmpq_mat`` (n x n^2), built on first use."""
 
@@ -511,8 +522,9 @@ class LieAlgebra:
             (naming the pair), floats, symbols, text that is not a number, or entries that are
             not algebraic numbers.
         OptionError
-            Irrational structure constants for a span without a rational basis (liealg names
-            algebras over Q).
+            Irrational structure constants for a span without a rational basis: use
+            :meth:`FieldLieAlgebra.from_matrices`, which :func:`~liealg.identification.identify`
+            names (numerically certified).
         ResourceError
             More matrix entries or a larger structure-constant tensor than liealg builds.
 
@@ -543,8 +555,8 @@ class LieAlgebra:
         if irrational:
             return cls._from_field_rows(tuple(mats), real_rows, size, check=check)
         num, den = _structure_from_rational_rows(real_rows, size, check=check)  # type: ignore[arg-type]
-        mat_re = xl.qmatrix(re_rows)  # type: ignore[arg-type]  # rational here: all fmpq
-        mat_im = xl.qmatrix(im_rows) if is_complex else None  # type: ignore[arg-type]
+        mat_re = xl.qmatrix(re_rows)  # rational here: all fmpq
+        mat_im = xl.qmatrix(im_rows) if is_complex else None
         return cls._make(n, num, den, mat_re, mat_im, d, note)
 
     @classmethod
@@ -561,7 +573,7 @@ class LieAlgebra:
         in that RREF basis, on which the invariants and identify run. Else it is refused.
         """
         n = len(given)
-        K, X = _field_rows(rows, n)  # type: ignore[arg-type]
+        K, X = _field_rows(rows, n)
         R, piv = X.rref()
         if len(piv) < n:
             _, pivT = X.transpose().rref()
@@ -578,8 +590,8 @@ class LieAlgebra:
         if not R.is_rational():
             raise OptionError(
                 f"the structure constants lie in {K} and the real span of the matrices has no rational basis "
-                "(its reduced row echelon form has irrational entries); liealg names algebras through a "
-                "rational basis, which this one lacks"
+                "(its reduced row echelon form has irrational entries), which LieAlgebra needs; "
+                "FieldLieAlgebra.from_matrices holds it over the field, and identify names it (numerically certified)"
             )
         core_rows = R.parts[0]
         num, den = _structure_from_rational_rows(
@@ -733,7 +745,7 @@ class LieAlgebra:
         rows = data.get("basis")
         if not isinstance(rows, list) or len(rows) != core.dim:
             raise NotALieAlgebraError(f"structure-constant JSON: 'basis' must be {core.dim} rows of numbers")
-        L = core.change_basis([list(r) for r in rows])  # type: ignore[arg-type]  # entries checked inside
+        L = core.change_basis([list(r) for r in rows])  # entries checked inside
         written: dict[tuple[int, int, int], sp.Expr] = {}
         for item in data["brackets"]:  # type: ignore[attr-defined]  # a list: checked by from_json
             if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, int) for v in item[:3])):
@@ -967,6 +979,18 @@ class LieAlgebra:
             return flint.fmpq_mat(0, n)
         Un, ud = xl.numerators(U)
         Vn, vd = xl.numerators(V)
+        I, J, K, C = self._sparse_constants
+        if xl.max_abs(Un) * xl.max_abs(Vn) * xl.max_abs(C) * n >= xl.EXACT_FLOAT_LIMIT and len(C) * q < n**3:
+            # Big entries (a generic Cartan subalgebra's RREF has numbers of hundreds of digits):
+            # the dense product would go through flint on all n^3 constants; sum over the nonzero
+            # constants only, [u, v]_k = sum u_i v_j c_ij^k, in Python integers.
+            out = np.zeros((p, q, n), dtype=object)
+            Ui, Vj, Co = Un[:, I].astype(object), Vn[:, J].astype(object), C.astype(object)
+            for a in range(p):
+                weighted = Ui[a] * Co
+                for b in range(q):
+                    np.add.at(out[a, b], K, weighted * Vj[b])
+            return xl.from_numerators(out.reshape(p * q, n), ud * vd * self._den)
         X = xl.int_matmul(Un, self._num.reshape(n, n * n)).reshape(p, n, n)  # [a, j, k]
         Y = _contiguous(X.transpose(1, 0, 2)).reshape(n, p * n)  # [j, (a, k)]
         Z = xl.int_matmul(Vn, Y).reshape(q, p, n)  # [b, a, k]
@@ -1423,7 +1447,7 @@ class LieAlgebra:
         mappingproxy({2: -sqrt(2)})
         """
         try:
-            Pm = _coefficient_rows(P, None, "change_basis: P")  # type: ignore[arg-type]
+            Pm = _coefficient_rows(P, None, "change_basis: P")
         except OptionError:
             Pm = None  # not rational: algebraic entries, or not numbers at all (decided below)
         if Pm is None or self._over_field() is not None:
@@ -1433,12 +1457,12 @@ class LieAlgebra:
     def _change_basis_over_field(self, P: CoefficientRows | MatrixLike) -> LieAlgebra:
         n = self._n
         M = P if isinstance(P, sp.MatrixBase) else exact_matrix(
-            P.tolist() if isinstance(P, flint.fmpq_mat) else P, where="change_basis: P")  # type: ignore[arg-type]
+            P.tolist() if isinstance(P, flint.fmpq_mat) else P, where="change_basis: P")
         if M.shape != (n, n):
             raise OptionError(f"change_basis: P must be {n}x{n}, got {M.rows}x{M.cols}")
         fb = self._over_field()
         old_generators = fb.field.generators if fb is not None else ()
-        K = NumberField.of(list(old_generators) + [v for v in M.todok().values()])
+        K = NumberField.of(list(old_generators) + list(M.todok().values()))
         P2 = K.matrix(M)
         P_old = K.matrix(fb.field.sympy_matrix(fb.to_core)) if fb is not None and fb.to_core is not None else None
         P_new = P2 * P_old if P_old is not None else P2
@@ -1482,7 +1506,8 @@ class LieAlgebra:
             given = self._fb.matrices
             P_sym = xl.to_sympy(Pm)
             fb = _FieldBasis(self._fb.field, tuple(
-                sp.ImmutableMatrix(sp.expand(sum((P_sym[a, b] * given[b] for b in range(n)), sp.zeros(*given[0].shape))))
+                sp.ImmutableMatrix(sp.expand(
+                    sum((P_sym[a, b] * given[b] for b in range(n)), sp.zeros(*given[0].shape))))
                 for a in range(n)))
         return LieAlgebra._make(n, T3, den, mat_re, mat_im, self._mat_size, self._note, fb)
 
@@ -1632,7 +1657,7 @@ class LieAlgebra:
                         acc = out.setdefault(row, {})
                         for m, b in cols.items():
                             acc[m] = acc.get(m, 0) - c * b
-                for row, cols in out.items():
+                for cols in out.values():
                     for m, v in cols.items():
                         if v:
                             _jacobi_error(i, j, m)
@@ -1682,7 +1707,7 @@ def _structure_constant(c: object, where: str) -> flint.fmpq:
             "a string like '-1/2')"
         )
     try:
-        return xl.to_fmpq(c)  # type: ignore[arg-type]  # anything else is refused inside
+        return xl.to_fmpq(c)  # anything else is refused inside
     except OptionError as err:
         raise NotALieAlgebraError(f"{where}: cannot read {c!r:.60} as an exact number: {err}") from None
 
@@ -1767,12 +1792,15 @@ def _reduce_tensor(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
         g = int(np.gcd.reduce(np.abs(num).ravel()))
     g = math.gcd(g, den)
     if g > 1:
-        num = num // g if num.dtype != object else np.array([int(v) // g for v in num.flat], dtype=object).reshape(num.shape)
+        num = (num // g if num.dtype != object
+               else np.array([int(v) // g for v in num.flat], dtype=object).reshape(num.shape))
         den //= g
     return xl.int_array(num, num.shape), den
 
 
-def _structure_from_rational_rows(rows: Sequence[Sequence[flint.fmpq]], d: int, *, check: bool) -> tuple[np.ndarray, int]:
+def _structure_from_rational_rows(
+    rows: Sequence[Sequence[flint.fmpq]], d: int, *, check: bool
+) -> tuple[np.ndarray, int]:
     """Exact structure constants of the real span of rational ``d x d`` matrices (flattened rows).
 
     1. Clear denominators once: ``X = X_num / den``.
@@ -1862,3 +1890,243 @@ def _all_commutators(X3: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarr
         Cm = mats[a] * mats[b] - mats[b] * mats[a]
         vals.extend(int(x) for x in Cm.entries())
     return xl.int_array(vals, (npairs, d * d))
+
+
+# --------------------------------------------------------------------------------------------
+# Structure constants over a real number field, with no rational basis
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class FieldLieAlgebra:
+    """A real Lie algebra given by exact structure constants over a real number field ``K``.
+
+    For algebras that :class:`LieAlgebra` cannot hold: the structure constants lie in ``K``
+    (``QQ<sqrt(2)>``, ``QQ<2**(1/3)>``) and the real span has no rational basis, as for the
+    symmetries of ``x1**2 + sqrt(2)*x2**2 + x3**2`` (such an algebra need not have any basis with
+    rational constants reachable over ``K``). Everything here is exact over ``K`` (python-flint,
+    :class:`~liealg.exact.linalg.FieldMatrix`); :func:`liealg.identification.identify` names it,
+    numerically certified.
+
+    Attributes
+    ----------
+    field : NumberField
+        ``K``, real; its real embedding gives every generator its principal real value.
+    constants : FieldMatrix, shape (n, n*n)
+        ``constants[a, b*n + m] = c_ab^m`` with ``[e_a, e_b] = sum_m c_ab^m e_m``.
+    matrices : tuple of sympy.ImmutableMatrix or None
+        The basis as matrices, when built from matrices.
+
+    Examples
+    --------
+    >>> A = FieldLieAlgebra.from_matrices([      # the symmetries of x1^2 + sqrt(2) x2^2 + x3^2
+    ...     [[0, "sqrt(2)", 0], [-1, 0, 0], [0, 0, 0]],
+    ...     [[0, 0, 1], [0, 0, 0], [-1, 0, 0]],
+    ...     [[0, 0, 0], [0, 0, 1], [0, "-sqrt(2)", 0]]])
+    >>> A.dim, str(A.field)
+    (3, 'QQ<sqrt(2)>')
+    >>> A.field.inertia(A.killing_matrix())
+    (0, 3, 0)
+    """
+
+    field: NumberField
+    constants: FieldMatrix
+    matrices: tuple[sp.ImmutableMatrix, ...] | None = None
+    _cache: dict[str, FieldMatrix] = dataclass_field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def dim(self) -> int:
+        """Dimension ``n``."""
+        return self.constants.shape[0]
+
+    def _cached(self, key: str, compute: Callable[[], FieldMatrix]) -> FieldMatrix:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @classmethod
+    def from_matrices(cls, matrices: Sequence[MatrixLike], *, check: bool = True) -> FieldLieAlgebra:
+        """The real span of matrices with entries in a real number field, with them as its basis.
+
+        Entries as in :meth:`LieAlgebra.from_matrices` (complex ones go to real ``2d x 2d``
+        blocks); the field ``K`` is the one the real entries generate.
+
+        Raises
+        ------
+        NotALieAlgebraError
+            Dependent matrices, a bracket outside the span, entries that are not algebraic.
+        OptionError
+            When ``K`` is not real.
+        """
+        if isinstance(matrices, (str, bytes, sp.MatrixBase)) or not isinstance(matrices, (Sequence, np.ndarray)):
+            raise NotALieAlgebraError("from_matrices needs a sequence of matrices")
+        n = len(matrices)
+        if not n:
+            raise NotALieAlgebraError("from_matrices needs at least one matrix")
+        _check_tensor_size(n, "from_matrices")
+        mats = tuple(sp.ImmutableMatrix(exact_matrix(m, where=f"matrix {i}", error=NotALieAlgebraError))
+                     for i, m in enumerate(matrices))
+        re_rows, im_rows, d, _ = _real_flat_matrices(mats)
+        if any(x != 0 for row in im_rows for x in row):
+            rows, size = _block_real(re_rows, im_rows, d), 2 * d
+        else:
+            rows, size = [list(r) for r in re_rows], d
+        K, X = _field_rows(rows, n)
+        if not K.is_real:
+            raise OptionError(f"the real span of the matrices has entries in {K}, which is not a real field")
+        _, piv = X.rref()
+        if len(piv) < n:
+            raise NotALieAlgebraError("the given matrices are linearly dependent (pass a basis of the span)")
+        coords = _field_structure(X, piv, size, check=check)
+        return cls(K, _pair_rows_to_tensor(coords, n), mats)
+
+    @classmethod
+    def from_structure_constants(
+        cls, field: NumberField, dim: int, brackets: Mapping[tuple[int, int], Mapping[int, object]], *,
+        check: bool = True,
+    ) -> FieldLieAlgebra:
+        """From ``{(i, j): {k: c}}`` (``i < j``, 0-based) with ``c`` exact numbers of ``field``.
+
+        Raises
+        ------
+        NotALieAlgebraError
+            A bad index, a value not in ``field``, or (``check``) a failing Jacobi identity.
+
+        >>> K = NumberField.of([sp.sqrt(2)])
+        >>> A = FieldLieAlgebra.from_structure_constants(
+        ...     K, 3, {(0, 1): {2: sp.sqrt(2)}, (1, 2): {0: sp.sqrt(2)}, (0, 2): {1: -sp.sqrt(2)}})
+        >>> K.inertia(A.killing_matrix())
+        (0, 3, 0)
+        """
+        if not field.is_real:
+            raise OptionError(f"{field} is not a real field")
+        n = int(dim)
+        if n < 1:
+            raise NotALieAlgebraError(f"dim must be a positive integer, got {dim!r}")
+        _check_tensor_size(n, "from_structure_constants")
+        entries: dict[tuple[int, int], tuple[flint.fmpq, ...]] = {}
+        for (i, j), comps in brackets.items():
+            for k, c in comps.items():
+                if not (0 <= i < j < n and 0 <= k < n):
+                    raise NotALieAlgebraError(f"bracket ({i}, {j}) -> {k}: indices must satisfy 0 <= i < j < {n}")
+                try:
+                    value = exact_matrix([[c]], where="structure constant", error=NotALieAlgebraError)[0, 0]
+                    x = field.coordinates(value)
+                except OptionError as err:
+                    raise NotALieAlgebraError(f"structure constant c_{i}{j}^{k}: {err}") from None
+                entries[(i, j * n + k)] = x
+                entries[(j, i * n + k)] = tuple(-v for v in x)
+        out = cls(field, FieldMatrix.from_entries(n, n * n, entries, field.minpoly))
+        if check:
+            out._check_jacobi()
+        return out
+
+    def ad_matrix(self, x: FieldMatrix) -> FieldMatrix:
+        """``ad(x)`` over K (``n x n``, acting on coefficient columns) for a ``1 x n`` row ``x``."""
+        n = self.dim
+        return _reshape(x * self.constants, n, n).transpose()
+
+    def ad_matrices(self) -> tuple[FieldMatrix, ...]:
+        """``ad(e_a)`` for every basis vector (exact over K)."""
+        n = self.dim
+        eye = FieldMatrix.from_rational(xl.identity(n), self.field.minpoly)
+        return tuple(self.ad_matrix(eye.rows([a])) for a in range(n))
+
+    def brackets(self, U: FieldMatrix, V: FieldMatrix) -> FieldMatrix:
+        """All ``[u, v]`` for rows u of ``U`` and v of ``V``, as rows (``U`` outer), over K."""
+        n = self.dim
+        rows = [(V * self.ad_matrix(U.rows([a])).transpose()) for a in range(U.shape[0])]
+        if not rows:
+            return FieldMatrix.zeros(0, n, self.field.minpoly)
+        return FieldMatrix([xl.stack([R.parts[s] for R in rows], n) for s in range(self.field.degree)],
+                           self.field.minpoly)
+
+    def killing_matrix(self) -> FieldMatrix:
+        """The Killing form ``K_ij = tr(ad e_i ad e_j)`` over K (``n x n``)."""
+        def build() -> FieldMatrix:
+            n = self.dim
+            swapped = self.constants.columns([l * n + k for k in range(n) for l in range(n)])  # [b, (k, l)] = c_bl^k
+            return self.constants * swapped.transpose()
+
+        return self._cached("killing", build)
+
+    def derived_basis(self) -> FieldMatrix:
+        """``[L, L]`` over K as a reduced row echelon basis."""
+        n = self.dim
+
+        def build() -> FieldMatrix:
+            if self.killing_matrix().rank() == n:  # semisimple (Cartan's criterion): [L, L] = L
+                return FieldMatrix.from_rational(xl.identity(n), self.field.minpoly)
+            return _reshape(self.constants, n * n, n).rref()[0]
+
+        return self._cached("derived", build)
+
+    def center_basis(self) -> FieldMatrix:
+        """The centre ``{x : [x, L] = 0}`` over K as a reduced row echelon basis."""
+
+        def build() -> FieldMatrix:
+            if self.killing_matrix().rank() == self.dim:  # semisimple: no centre
+                return FieldMatrix.zeros(0, self.dim, self.field.minpoly)
+            return self.constants.transpose().nullspace()
+
+        return self._cached("center", build)
+
+    def killing_orthogonal(self, V: FieldMatrix) -> FieldMatrix:
+        """``{x : K(x, v) = 0 for all rows v of V}`` over K as a reduced row echelon basis."""
+        if V.shape[0] == 0:
+            return FieldMatrix.from_rational(xl.identity(self.dim), self.field.minpoly)
+        return (V * self.killing_matrix()).nullspace()
+
+    def radical_basis(self) -> FieldMatrix:
+        """The solvable radical, the Killing-orthogonal complement of ``[L, L]`` (characteristic 0)."""
+        return self.killing_orthogonal(self.derived_basis())
+
+    def derived_series_bases(self) -> tuple[FieldMatrix, ...]:
+        """``(L, [L, L], ...)`` over K, ending at the first repeated term (as for :class:`LieAlgebra`)."""
+        return self._series(lambda C: self.brackets(C, C))
+
+    def lower_central_series_bases(self) -> tuple[FieldMatrix, ...]:
+        """``(L, [L, L], [L, [L, L]], ...)`` over K, ending at the first repeated term."""
+        eye = FieldMatrix.from_rational(xl.identity(self.dim), self.field.minpoly)
+        return self._series(lambda C: self.brackets(eye, C))
+
+    def _series(self, step: Callable[[FieldMatrix], FieldMatrix]) -> tuple[FieldMatrix, ...]:
+        series = [FieldMatrix.from_rational(xl.identity(self.dim), self.field.minpoly)]
+        current = self.derived_basis()
+        while True:
+            series.append(current)
+            if current.shape[0] == 0 or current.shape[0] == series[-2].shape[0]:
+                return tuple(series)
+            current = step(current).rref()[0]
+
+    def subalgebra(self, basis: FieldMatrix) -> FieldLieAlgebra:
+        """The subalgebra spanned by the rows of ``basis`` (over K, independent), in that basis.
+
+        Raises
+        ------
+        NotALieAlgebraError
+            When the rows are dependent or their span is not closed.
+        """
+        _, piv = basis.rref()
+        d = basis.shape[0]
+        if len(piv) != d:
+            raise NotALieAlgebraError("subalgebra: the rows are linearly dependent")
+        B = self.brackets(basis, basis)  # row a*d + b: [u_a, u_b]
+        coords = B.columns(list(piv)) * basis.columns(list(piv)).inverse()
+        if not (coords * basis - B).is_zero():
+            raise NotALieAlgebraError("subalgebra: the span of the rows is not closed under the bracket")
+        return FieldLieAlgebra(self.field, _reshape(coords, d, d * d))
+
+    def _check_jacobi(self) -> None:
+        ads = self.ad_matrices()
+        n = self.dim
+        for i in range(n):
+            for j in range(i + 1, n):
+                row = FieldMatrix([P.transpose() for P in _reshape(self.constants.rows([i]), n, n).parts],
+                                  self.field.minpoly).columns([j]).transpose()  # [e_i, e_j] as a row
+                if not (self.ad_matrix(row) - (ads[i] * ads[j] - ads[j] * ads[i])).is_zero():
+                    raise NotALieAlgebraError(
+                        f"the Jacobi identity fails for e_{i}, e_{j} (ad [e_i, e_j] != [ad e_i, ad e_j])")
+
+    def __repr__(self) -> str:
+        return f"FieldLieAlgebra(dim={self.dim}, over {self.field})"

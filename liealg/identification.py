@@ -43,10 +43,10 @@ import networkx as nx
 import numpy as np
 import sympy as sp
 
-from liealg.algebra import LieAlgebra
+from liealg.algebra import FieldLieAlgebra, LieAlgebra
 from liealg.errors import IdentificationError, OptionError
 from liealg.exact import linalg as xl
-from liealg.exact.linalg import MatrixLike
+from liealg.exact.linalg import FieldMatrix, MatrixLike
 from liealg.parsing import JSONValue
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "cartan_matrix",
     "dynkin_diagram",
     "identify",
+    "identify_over_field",
     "match_dynkin",
     "real_forms",
 ]
@@ -136,6 +137,11 @@ class Identification:
     ``rank`` is the rank of the complexification of the Levi factor (so so(3,1) has rank 2,
     su(3) ⊕ u(1) has rank 2: the centre is not counted). ``derived_series`` and
     ``lower_central_series`` are the dimension sequences, ending at the first repeated term.
+
+    ``exact`` is False when the name is *numerically certified*: the algebra was given by exact
+    structure constants over a real number field with no rational basis (a
+    :class:`~liealg.algebra.FieldLieAlgebra`), the exact invariants were computed over that field
+    and the root system in floating point with gap certificates; ``note`` says which was which.
     """
 
     name: str
@@ -156,14 +162,17 @@ class Identification:
     lower_central_series: tuple[int, ...]
     ideals: tuple[SimpleIdeal, ...]
     evidence: Mapping[str, Evidence] = field(compare=False, repr=False)
+    exact: bool = True
+    note: str = ""
 
     @property
     def levi_dimension(self) -> int:
         return self.dimension - self.radical_dimension
 
     def to_json(self) -> dict[str, JSONValue]:
-        """The summary as plain JSON types (exactly these keys)."""
-        return {
+        """The summary as plain JSON types (exactly these keys; a numerically certified name adds
+        ``"exact": false`` and its ``"note"``)."""
+        out: dict[str, JSONValue] = {
             "name": self.name,
             "aliases": list(self.aliases),
             "cartan_type": self.cartan_type,
@@ -177,15 +186,22 @@ class Identification:
             "center_dimension": self.center_dimension,
             "ideals": [{"type": i.type, "real_form": i.real_form, "dimension": i.dimension} for i in self.ideals],
         }
+        if not self.exact:
+            out["exact"] = False
+            out["note"] = self.note
+        return out
 
     def __str__(self) -> str:
         lines = [f"{self.name}  (dim {self.dimension})"]
+        if not self.exact:
+            lines.append(f"  {self.note}")
         if self.aliases:
             lines.append("  also: " + ", ".join(self.aliases))
         lines.append(f"  Cartan type: {self.cartan_type or '-'}; rank {self.rank}")
         lines.append(f"  Killing signature (+, -, 0): {self.killing_signature}")
         lines.append(
-            f"  radical {self.radical_dimension}, nilradical {self.nilradical_dimension}, centre {self.center_dimension}"
+            f"  radical {self.radical_dimension}, nilradical {self.nilradical_dimension}, "
+            f"centre {self.center_dimension}"
         )
         for I in self.ideals:
             lines.append(
@@ -609,14 +625,22 @@ def _float_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarr
     (r, n, n), H_a in new coordinates (n, r)).
     """
     n, r = S.dim, H.nrows()
-    w, U = np.linalg.eigh(S.killing_matrix_float())
+    Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
+    return _float_frame_of(S.killing_matrix_float(), S.ad_matrices_float(), Hf)
+
+
+def _float_frame_of(
+    Kf: np.ndarray, Af: np.ndarray, Hf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_float_frame` from floats: the Killing form ``(n, n)``, ``ad(e_i)`` ``(n, n, n)`` and
+    a basis of H as rows ``(r, n)``."""
+    r = Hf.shape[0]
+    w, U = np.linalg.eigh(Kf)
     if np.min(np.abs(w)) <= 1e-12 * np.max(np.abs(w)):
         raise _Retry("Killing form numerically singular (badly conditioned basis)")
     # compact directions become orthonormal, and ad of a compact element skew-symmetric
     Bm = U / np.sqrt(np.abs(w))
     Bm_inv = (U * np.sqrt(np.abs(w))).T
-    Af = S.ad_matrices_float()
-    Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
     adH = np.array([Bm_inv @ np.tensordot(Hf[a], Af, axes=1) @ Bm for a in range(r)])
     return Bm, np.sign(w), adH, Bm_inv @ Hf.T
 
@@ -667,23 +691,24 @@ def _exact_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarr
 
 
 def _root_data(S: LieAlgebra, H: flint.fmpq_mat, nrng: np.random.Generator) -> _RootData:
+    Hf = np.array([float(x) for x in H.entries()]).reshape(H.nrows(), S.dim)
     try:
-        return _root_data_in(S, H, nrng, _float_frame(S, H))
+        return _root_data_in(Hf, nrng, _float_frame(S, H))
     except _Retry as err:
         first = str(err)
     try:
-        return _root_data_in(S, H, nrng, _exact_frame(S, H))
+        return _root_data_in(Hf, nrng, _exact_frame(S, H))
     except _Retry as err:
         raise IdentificationError(
             f"could not certify the root system (float frame: {first}; exact frame: {err})"
         ) from None
 
 
-def _root_data_in(S: LieAlgebra, H: flint.fmpq_mat, nrng: np.random.Generator, frame: tuple) -> _RootData:
-    n = S.dim
-    r = H.nrows()
+def _root_data_in(Hf: np.ndarray, nrng: np.random.Generator, frame: tuple) -> _RootData:
+    """Roots, their Gram matrix and components from a frame (:func:`_float_frame_of`) and the
+    float basis ``Hf`` ``(r, n)`` of a Cartan subalgebra; raises _Retry when a certificate fails."""
+    r = Hf.shape[0]
     Bm, signs, adH_rows, Hn = frame
-    Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
     # A numerically orthonormal basis of H in the normalized coordinates: the exact rational basis
     # can be nearly degenerate (after a random change of basis), which would amplify errors in
     # the Gram matrix through K_H^-1. Roots are reported on this basis (columns of Hc).
@@ -694,7 +719,7 @@ def _root_data_in(S: LieAlgebra, H: flint.fmpq_mat, nrng: np.random.Generator, f
     KH = Qh.T @ (signs[:, None] * Qh)
     KH_inv = np.linalg.inv(KH)
     last_err = "no attempt"
-    for attempt in range(8):
+    for _ in range(8):
         coef = nrng.standard_normal(r)
         Ah = np.tensordot(coef, adH, axes=1)
         lam, V = np.linalg.eig(Ah)
@@ -878,7 +903,7 @@ def _exact_blocks(
         for i in grp.roots:
             root_group[i] = g
     r = H.nrows()
-    for attempt in range(6):
+    for _ in range(6):
         w = [rng.randint(-20, 20) for _ in range(r)]
         eig = data.values @ (data.h_exact @ np.array(w, dtype=float))
         if eig.size > 1:
@@ -945,7 +970,7 @@ def _exact_blocks(
     raise IdentificationError("could not split the semisimple part into ideals exactly")
 
 
-def _numeric_group_signature(S: LieAlgebra, H: flint.fmpq_mat, data: _RootData, grp: _Group) -> tuple[int, int, int]:
+def _numeric_group_signature(data: _RootData, grp: _Group) -> tuple[int, int, int]:
     """Killing inertia of one real simple ideal from its complex span (numeric, gap-checked)."""
     idx = grp.roots
     Bm_inv = np.linalg.inv(data.basis)
@@ -999,7 +1024,7 @@ def _name_semisimple(S: LieAlgebra, seed: int) -> tuple[list[SimpleIdeal], dict[
                 sig_of_group[b[0]] = (sigB, True)
             else:  # a Q-simple ideal that splits over R: per-ideal signatures numerically
                 numeric_used = True
-                parts = [_numeric_group_signature(S, H, data, groups[g]) for g in b]
+                parts = [_numeric_group_signature(data, groups[g]) for g in b]
                 tot = tuple(sum(p[i] for p in parts) for i in range(3))
                 if tot != sigB:
                     raise IdentificationError(
@@ -1211,16 +1236,23 @@ def _facts(L: LieAlgebra) -> str:
             f"dim {L.dim}, Killing signature {L.killing_signature()}, radical dim {L.radical_basis().nrows()}, "
             f"centre dim {L.center_basis().nrows()}, derived series {[S.nrows() for S in L.derived_series_bases()]}"
         )
-    except Exception:  # noqa: BLE001  (these facts only decorate an error message: never mask the error)
+    except Exception:
         return f"dim {L.dim}"
 
 
-def identify(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0) -> Identification:
+def identify(algebra: LieAlgebra | FieldLieAlgebra | Sequence[MatrixLike], *, seed: int = 0) -> Identification:
     """Name a real Lie algebra, with its real form, Levi decomposition and simple ideals.
 
     Parameters
     ----------
-    algebra : LieAlgebra, or a list of matrices (passed to ``LieAlgebra.from_matrices``)
+    algebra : LieAlgebra, FieldLieAlgebra, or a list of matrices
+        Matrices go to ``LieAlgebra.from_matrices``, or, when their entries lie in a real number
+        field and their span has no rational basis, to ``FieldLieAlgebra.from_matrices``. A
+        :class:`~liealg.algebra.FieldLieAlgebra` is named *numerically certified*
+        (``Identification.exact`` is False): every invariant that is cheap over the field is
+        exact (dimensions, the Killing form and its inertia, the series, centre, radical, a
+        Cartan subalgebra), the roots are floating point, certified by eigenvalue gaps and
+        integral Cartan integers, and anything not clear-cut is refused.
     seed : int
         Seed of the random regular element and positive system. Any seed gives the same
         answer (the result is basis- and choice-independent); it only makes runs reproducible.
@@ -1246,7 +1278,19 @@ def identify(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0) -> Id
     'su(2) ⊕ su(2)'
     >>> identify(LieAlgebra.from_matrices(su(2, 1))).ideals[0].real_rank
     1
+    >>> r = identify([[[0, "sqrt(2)", 0], [-1, 0, 0], [0, 0, 0]],   # x1^2 + sqrt(2) x2^2 + x3^2
+    ...               [[0, 0, 1], [0, 0, 0], [-1, 0, 0]], [[0, 0, 0], [0, 0, 1], [0, "-sqrt(2)", 0]]])
+    >>> r.name, r.exact
+    ('su(2)', False)
     """
+    if isinstance(algebra, FieldLieAlgebra):
+        return identify_over_field(algebra, seed=seed)
+    if isinstance(algebra, (list, tuple)):
+        matrices = list(algebra)
+        try:
+            algebra = LieAlgebra.from_matrices(matrices)
+        except OptionError:  # structure constants over a real number field, no rational basis
+            return identify_over_field(FieldLieAlgebra.from_matrices(matrices), seed=seed)
     # The name is basis-independent: structure constants over a number field (the orthonormal
     # Gell-Mann basis) are named through the same algebra in a rational basis.
     L = _as_algebra(algebra).rational_form()
@@ -1279,7 +1323,8 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
         S = L if S_rows.nrows() == n else L.subalgebra(S_rows)
         ideals, ss_ev = _name_semisimple(S, seed)
         evidence.update(ss_ev)
-        evidence["levi"] = "whole algebra" if S_rows.nrows() == n else "Levi subalgebra (GAP's correction along the derived series of the radical)"
+        evidence["levi"] = ("whole algebra" if S_rows.nrows() == n
+                            else "Levi subalgebra (GAP's correction along the derived series of the radical)")
     name, aliases = _compose_name(L, ideals, Z, R, seed)
     cartan_type = "+".join(
         sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
@@ -1347,14 +1392,19 @@ def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int) -> list[str]:
     return out
 
 
+def _abelian_algebra_name(n: int) -> tuple[str, list[str]]:
+    """The name of the abelian algebra of dimension n (a whole algebra, not a factor)."""
+    if n == 1:
+        return "u(1)", ["so(2)", "R", "so(1,1)", "gl(1,R)"]
+    return f"R^{n}", [f"u(1)^{n}"]
+
+
 def _compose_name(
     L: LieAlgebra, ideals: list[SimpleIdeal], Z: flint.fmpq_mat, R: flint.fmpq_mat, seed: int
 ) -> tuple[str, list[str]]:
     n = L.dim
     if L.is_abelian:
-        if n == 1:
-            return "u(1)", ["so(2)", "R", "so(1,1)", "gl(1,R)"]
-        return f"R^{n}", [f"u(1)^{n}"]
+        return _abelian_algebra_name(n)
     if not R.nrows():
         name, aliases = _semisimple_name(ideals)
         return name, aliases
@@ -1383,7 +1433,8 @@ def _compose_name(
     blocks = []
     ae = acts.entries()
     for j in range(rr):
-        blocks.append(flint.fmpq_mat(s, n_g, [ae[(si * rr + j) * n_g + c] for si in range(s) for c in range(n_g)]).transpose())
+        entries = [ae[(si * rr + j) * n_g + c] for si in range(s) for c in range(n_g)]
+        blocks.append(flint.fmpq_mat(s, n_g, entries).transpose())
     Mtriv = xl.stack(blocks, s)
     triv_coef = xl.nullspace(Mtriv) if Mtriv.nrows() else xl.identity(s)
     parts: list[str] = []
@@ -1430,3 +1481,254 @@ def _compose_name(
     name = assemble(semi)
     part_aliases = [assemble(x) for x in part_aliases]
     return name, part_aliases
+
+
+# ============================================================================================
+# Structure constants over a real number field (no rational basis): numerically certified
+# ============================================================================================
+
+
+def identify_over_field(algebra: FieldLieAlgebra, *, seed: int = 0) -> Identification:
+    """Name a real Lie algebra given by exact structure constants over a real number field.
+
+    For algebras with no rational basis (the symmetries of ``x1**2 + sqrt(2)*x2**2 + x3**2``),
+    following ``IDENTIFICATION.md`` §6.2 ("skip exactness for naming"):
+
+    * **exact over K** (python-flint): the Killing form, its inertia (symmetric elimination and
+      the exact sign of each pivot in the real embedding), the derived and lower central series,
+      the centre, the radical, a Cartan subalgebra ``ker ad x``;
+    * **numeric, certified**: the roots (eigenvalues of ``ad h`` in float64), with the same
+      certificates as :func:`identify` (a clear gap between zero and root eigenvalues, Cartan
+      integers integral within 1e-6, the root system regenerated from the Cartan matrix), and,
+      when there are several simple ideals, each ideal's Killing inertia from an eigenvalue gap,
+      which must add up to the exact total.
+
+    Named: semisimple and reductive algebras (``semisimple ⊕ u(1)^z``), abelian and Heisenberg
+    algebras. Any other non-semisimple algebra is refused with its exact invariants.
+
+    Parameters
+    ----------
+    algebra : FieldLieAlgebra
+    seed : int
+        Seed of the random regular element and positive system (the answer does not depend on it).
+
+    Returns
+    -------
+    Identification
+        With ``exact=False`` and a ``note`` saying what was exact and what numeric.
+
+    Raises
+    ------
+    IdentificationError
+        When a certificate fails or the algebra is of a kind not named over a number field.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from liealg.algebra import FieldLieAlgebra
+    >>> M = [[[0, 1, 0], [-1, 0, 0], [0, 0, 0]],
+    ...      [[0, 0, 1], [0, 0, 0], [sp.sqrt(3), 0, 0]],
+    ...      [[0, 0, 0], [0, 0, 1], [0, sp.sqrt(3), 0]]]   # preserve x1^2 + x2^2 - x3^2/sqrt(3)
+    >>> r = identify_over_field(FieldLieAlgebra.from_matrices(M))
+    >>> r.name, r.killing_signature, r.exact
+    ('sl(2,R)', (2, 1, 0), False)
+    """
+    if not isinstance(algebra, FieldLieAlgebra):
+        raise OptionError(f"identify_over_field expects a FieldLieAlgebra, got {type(algebra).__name__}")
+    try:
+        return _identify_over_field(algebra, seed)
+    except (IdentificationError, OptionError) as err:  # OptionError: the field's embedding or signs
+        raise IdentificationError(f"{err} [structure constants over {algebra.field}, dim {algebra.dim}]") from None
+
+
+def _identify_over_field(A: FieldLieAlgebra, seed: int) -> Identification:
+    K, n = A.field, A.dim
+    sig = K.inertia(A.killing_matrix())
+    ds = tuple(S.shape[0] for S in A.derived_series_bases())
+    lcs = tuple(S.shape[0] for S in A.lower_central_series_bases())
+    Z = A.center_basis()
+    z = Z.shape[0]
+    rad = A.radical_basis().shape[0]
+    D = A.derived_basis()
+    abelian = D.shape[0] == 0
+    facts = (f"dim {n}, Killing signature {sig} (exact), derived series {list(ds)}, lower central series "
+             f"{list(lcs)}, centre dim {z}, radical dim {rad}")
+    ideals: list[SimpleIdeal] = []
+    evidence: dict[str, Evidence] = {
+        "structure_constants": f"exact over {K}",
+        "killing_inertia": f"exact: symmetric elimination over {K}, signs of the pivots in ball arithmetic",
+        "seed": seed,
+    }
+    if abelian:
+        name, aliases = _abelian_algebra_name(n)
+        nil = n
+    elif rad == 0:
+        ideals, ss_ev = _name_semisimple_over_field(A, sig, seed)
+        evidence.update(ss_ev)
+        name, aliases = _semisimple_name(ideals)
+        nil = 0
+    elif rad == z:  # the radical is the centre: reductive, g = [g, g] ⊕ z with [g, g] semisimple
+        S = A.subalgebra(D)
+        ideals, ss_ev = _name_semisimple_over_field(S, K.inertia(S.killing_matrix()), seed)
+        evidence.update(ss_ev)
+        ss, ss_al = _semisimple_name(ideals)
+        cen = "u(1)" if z == 1 else f"u(1)^{z}"
+        name = f"{ss} {OPLUS} {cen}"
+        aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z)
+        nil = z
+    elif D.shape[0] == 1 and z == 1 and (D - Z).is_zero():  # [g, g] = Z(g), one-dimensional
+        name, aliases = f"heis({n})", [f"h_{n}"] + (["Bianchi II", "A3,1"] if n == 3 else [])
+        nil = n
+    else:
+        raise IdentificationError(
+            "a non-semisimple algebra over a number field is named only when it is abelian, reductive or "
+            f"Heisenberg; this one is {'solvable' if ds[-1] == 0 else 'neither solvable nor reductive'} "
+            f"[known: {facts}]")
+    evidence["naming"] = "numerically certified"
+    cartan_type = "+".join(
+        sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:]))))
+    note = (f"named numerically (certified) from exact structure constants over {K}: exact over {K} are the "
+            "dimensions, the Killing form and its inertia, the series, centre and radical"
+            + ("; the roots and Cartan integers are floating point, certified by eigenvalue gaps and "
+               "integrality" if ideals else ""))
+    return Identification(
+        name=name,
+        ascii_name=_ascii(name),
+        aliases=tuple(dict.fromkeys(a for a in aliases if a != name)),
+        dimension=n,
+        cartan_type=cartan_type,
+        killing_signature=sig,
+        rank=sum(I.rank for I in ideals),
+        semisimple=sig[2] == 0,
+        solvable=ds[-1] == 0,
+        nilpotent=lcs[-1] == 0,
+        abelian=abelian,
+        radical_dimension=rad,
+        center_dimension=z,
+        nilradical_dimension=nil,
+        derived_series=ds,
+        lower_central_series=lcs,
+        ideals=tuple(ideals),
+        evidence=MappingProxyType(evidence),
+        exact=False,
+        note=note,
+    )
+
+
+def _field_cartan_subalgebra(A: FieldLieAlgebra, rng: random.Random, tries: int = 3) -> FieldMatrix:
+    """``ker ad x`` over K for the most regular of a few random integer ``x`` (exact; as
+    :func:`_cartan_subalgebra`, with the generalized kernel from the ranks of powers of ``ad x``)."""
+    n, mp = A.dim, A.field.minpoly
+    best: tuple[int, FieldMatrix] | None = None
+    for attempt in range(4 * tries):
+        if best is not None and attempt >= tries:
+            break
+        x = FieldMatrix.from_rational(flint.fmpq_mat(1, n, [rng.randint(-7, 7) for _ in range(n)]), mp)
+        M = A.ad_matrix(x)
+        ranks = [M.rank()]
+        power = M
+        while True:  # the generalized kernel: ranks of M, M^2, ... until they stop falling
+            power = power * M
+            ranks.append(power.rank())
+            if ranks[-1] == ranks[-2]:
+                break
+        mult0 = n - ranks[-1]
+        if best is not None and mult0 >= best[0]:
+            continue
+        if ranks[0] == ranks[-1]:  # ker = generalized kernel: ad x is semisimple there
+            best = (mult0, M.nullspace())
+    if best is None:
+        raise IdentificationError("no regular semisimple element found for a Cartan subalgebra")
+    H = best[1]
+    if not A.brackets(H, H).is_zero():
+        raise IdentificationError("internal: ker ad x is not abelian (x not regular); try another seed")
+    return H
+
+
+def _field_exact_frame(
+    A: FieldLieAlgebra, H: FieldMatrix
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_exact_frame` over K: a Killing-orthogonal basis by symmetric Gram–Schmidt over K
+    (exact signs of the squares), the ad matrices transformed exactly, then rounded."""
+    K, n, r = A.field, A.dim, H.shape[0]
+    mp = K.minpoly
+    Kill = A.killing_matrix()
+    V = FieldMatrix.from_rational(xl.identity(n), mp)
+    rows: list[FieldMatrix] = []
+    squares: list[tuple[flint.fmpq, ...]] = []
+    while V.shape[0]:
+        m = V.shape[0]
+        G = V * Kill * V.transpose()
+        diag = [G.entry(i, i) for i in range(m)]
+        nonzero = [i for i in range(m) if any(diag[i])]
+        if nonzero:
+            best = max(nonzero, key=lambda i: abs(K.to_float(diag[i])))
+            f = V.rows([best])
+        else:  # all isotropic: v_i + v_j with K(v_i, v_j) != 0 is not
+            i, j = next((i, j) for i in range(m) for j in range(m) if any(G.entry(i, j)))
+            f = V.rows([i]) + V.rows([j])
+        Kf = Kill * f.transpose()  # (n, 1)
+        d = f * Kf  # (1, 1), not zero
+        rows.append(f)
+        squares.append(d.entry(0, 0))
+        V = V - (V * Kf) * d.inverse() * f
+        V = V.rref()[0] if V.shape[0] else V  # drops the dependent row
+    F = FieldMatrix([xl.stack([R.parts[s] for R in rows], n) for s in range(K.degree)], mp)
+    FT = F.transpose()
+    FTinv = FT.inverse()
+    sc = np.sqrt(np.abs(np.array([K.to_float(d) for d in squares])))
+    adH = []
+    for a in range(r):
+        Af = K.float_matrix(FTinv * A.ad_matrix(H.rows([a])) * FT)  # exact, then rounded
+        adH.append(Af * sc[:, None] / sc[None, :])
+    Hn = K.float_matrix(FTinv * H.transpose()) * sc[:, None]
+    Bm = K.float_matrix(FT) / sc[None, :]
+    signs = np.array([float(K.sign(d)) for d in squares])
+    return Bm, signs, np.array(adH), Hn
+
+
+def _name_semisimple_over_field(
+    A: FieldLieAlgebra, sig: tuple[int, int, int], seed: int
+) -> tuple[list[SimpleIdeal], dict[str, Evidence]]:
+    """Simple ideals of a semisimple algebra over K: exact Cartan subalgebra, numeric roots."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    K, n = A.field, A.dim
+    H = _field_cartan_subalgebra(A, rng)
+    Hf = K.float_matrix(H)
+    Kf = K.float_matrix(A.killing_matrix())
+    Af = np.array([K.float_matrix(M) for M in A.ad_matrices()])
+    try:
+        data = _root_data_in(Hf, nrng, _float_frame_of(Kf, Af, Hf))
+    except _Retry as err:
+        first = str(err)
+        try:
+            data = _root_data_in(Hf, nrng, _field_exact_frame(A, H))
+        except _Retry as err2:
+            raise IdentificationError(
+                f"could not certify the root system numerically (float frame: {first}; exact frame: {err2})"
+            ) from None
+    groups = data.groups
+    if sum(g.dimension for g in groups) != n:
+        raise IdentificationError(
+            f"roots and Cartan subalgebra account for dim {sum(g.dimension for g in groups)}, not {n}")
+    evidence: dict[str, Evidence] = {
+        "cartan_subalgebra_dimension": H.shape[0],
+        "cartan_subalgebra": f"exact over {K}: ker ad x, x regular",
+        "roots": int(data.values.shape[0]),
+        "eigenvalue_gap": data.eig_gap,
+        "cartan_integer_max_error": max((c.max_error for g in groups for c in g.components), default=0.0),
+    }
+    if len(groups) == 1:
+        signatures = [(sig, True)]
+        evidence["ideal_split"] = "single ideal"
+    else:
+        parts = [_numeric_group_signature(data, g) for g in groups]
+        total = tuple(sum(p[i] for p in parts) for i in range(3))
+        if total != sig:
+            raise IdentificationError(f"numeric ideal signatures {parts} do not add up to the exact {sig}")
+        signatures = [(p, False) for p in parts]
+        evidence["ideal_split"] = "numeric: root components, per-ideal inertia by eigenvalue gaps, sum exact"
+    ideals = [_name_group(grp, s, exact, data) for grp, (s, exact) in zip(groups, signatures)]
+    ideals.sort(key=_ideal_order)
+    return ideals, evidence

@@ -210,8 +210,8 @@ def floats_to_json(array: np.ndarray | Sequence[float]) -> JSONValue:
     """A float or complex numpy array as nested lists (complex entries as [re, im] pairs)."""
     a = np.asarray(array)
     if np.iscomplexobj(a):
-        return np.stack([a.real, a.imag], axis=-1).tolist()  # type: ignore[no-any-return]
-    return a.tolist()  # type: ignore[no-any-return]
+        return np.stack([a.real, a.imag], axis=-1).tolist()
+    return a.tolist()
 
 
 def floats_from_json(data: JSONValue, *, is_complex: bool = False) -> np.ndarray:
@@ -255,7 +255,7 @@ def load_structure_constants(path: PathLike, *, check: bool = True) -> LieAlgebr
     """
     data = read_json(path, what="structure-constant file")
     try:
-        return LieAlgebra.from_json(data, check=check)  # type: ignore[arg-type]
+        return LieAlgebra.from_json(data, check=check)
     except ResourceError as err:
         raise ResourceError(f"{path}: {err}") from None
     except LieAlgError as err:

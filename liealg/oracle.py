@@ -16,6 +16,7 @@ Complex variables are handled by working in real coordinates: each complex vecto
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -228,6 +229,8 @@ class Oracle:
         (z = a + ib substituted, nothing multiplied out), so a determinant of 720 terms stays
         720 terms; its real and imaginary parts become the real outputs."""
         exprs = self.exprs or ()
+        for e in exprs:
+            _refuse_numbers_beyond_float64(e)
         if not self.is_complex:
             for e in exprs:
                 _refuse_complex_constants(e)
@@ -509,8 +512,11 @@ def _minimum(a: Any, b: Any) -> torch.Tensor:
 
 
 def _heaviside(x: torch.Tensor, at_zero: Any = 0.5) -> torch.Tensor:
+    # torch.heaviside has no derivative; a step built with where has derivative 0 off the jump,
+    # which is the derivative a symmetry search needs.
     x = torch.as_tensor(x)
-    return torch.heaviside(x, torch.as_tensor(at_zero, dtype=x.dtype, device=x.device))
+    one, half = torch.ones_like(x), torch.full_like(x, float(at_zero))
+    return torch.where(x > 0, one, torch.where(x < 0, torch.zeros_like(x), half))
 
 
 # Names in sympy's torch code that need scalars or mixed arguments handled (Max(x1, 0) prints as
@@ -539,6 +545,26 @@ def torch_function(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> 
     with irrational constants as floats and mixed-argument functions made safe)."""
     prepared = [numeric_constants(e) for e in exprs]
     return sp.lambdify(list(variables), prepared, modules=[_TORCH_OVERRIDES, "torch"], cse=False)
+
+
+#: Exact numbers whose size is beyond what float64 holds (about 1.8e308, and 2.2e-308 for the
+#: smallest normal number) cannot be evaluated: torch would see inf or 0.
+_FLOAT64_LOG10_RANGE = 307
+
+
+def _refuse_numbers_beyond_float64(e: sp.Expr) -> None:
+    """``1e999*x1**2``: the exact parser keeps the number, but the oracle is evaluated in floats."""
+    for r in e.atoms(sp.Rational):
+        if r == 0:
+            continue
+        size = abs(r)
+        magnitude = math.log10(size.p) - math.log10(size.q)
+        if abs(magnitude) > _FLOAT64_LOG10_RANGE:
+            raise OracleError(
+                f"the formula contains the number {'1e' if magnitude > 0 else '1e-'}{abs(round(magnitude))} "
+                "(about), beyond the range of floating point (1e-307 to 1e307); rescale the formula or "
+                "the variables so its numbers are of ordinary size"
+            )
 
 
 def _refuse_complex_constants(e: sp.Expr) -> None:

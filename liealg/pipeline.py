@@ -880,23 +880,33 @@ class _Run:
         t0 = time.perf_counter()
         self.certificate = _certify(self.oracle, generators, self.notes)
         self.timed("certify", t0)
-        from liealg.algebra import LieAlgebra
+        from liealg.algebra import FieldLieAlgebra, LieAlgebra
 
         t0 = time.perf_counter()
+        over_field: FieldLieAlgebra | None = None
         try:
             self.algebra = LieAlgebra.from_matrices(list(generators))
         except NotALieAlgebraError as exc:
             self.notes.append(f"the generators do not form a Lie algebra: {exc}")
-        except LieAlgError as exc:  # e.g. irrational structure constants in a span with no rational basis
+        except OptionError:  # structure constants in a real number field, a span with no rational basis
+            try:
+                over_field = FieldLieAlgebra.from_matrices(list(generators))
+                self.notes.append(f"the structure constants lie in {over_field.field} and the span has no "
+                                  "rational basis: the algebra is named numerically (certified) from its exact "
+                                  f"structure constants over {over_field.field}")
+            except LieAlgError as exc:
+                self.notes.append(f"the exact algebra could not be built: {exc}")
+        except LieAlgError as exc:
             self.notes.append(f"the exact algebra could not be built: {exc}")
         self.timed("algebra", t0)
-        if self.algebra is not None and self.exact.identify and self.time_left("naming the algebra"):
+        named = self.algebra if self.algebra is not None else over_field
+        if named is not None and self.exact.identify and self.time_left("naming the algebra"):
             from liealg.identification import identify
 
             self.stage("naming the algebra")
             t0 = time.perf_counter()
             try:
-                self.identification = identify(self.algebra)
+                self.identification = identify(named)
             except IdentificationError as exc:
                 self.notes.append(f"the algebra could not be named: {exc}")
             self.timed("identify", t0)

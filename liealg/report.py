@@ -46,6 +46,9 @@ def latex_generators(generators: Sequence[sp.MatrixBase], symbol: str = "J") -> 
 def identification_report(ident: Any) -> list[str]:
     """Lines describing an Identification: name, aliases, invariants, ideals."""
     lines = [f"Lie algebra: {ident.name}"]
+    numeric_name: bool = getattr(ident, "exact", True) is False  # named numerically over a number field
+    if numeric_name:
+        lines.append(f"  {ident.note}")
     aliases = [a for a in getattr(ident, "aliases", []) if a != ident.name]
     if aliases:
         lines.append(f"  also known as: {', '.join(aliases)}")

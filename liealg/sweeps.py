@@ -243,7 +243,7 @@ def read_points(path: str | os.PathLike) -> list[dict[str, sp.Expr]]:
         data = io.read_json(path, what="points file")
         if not isinstance(data, list) or not all(isinstance(p, dict) for p in data) or not data:
             raise InputFileError(f"{str(path)!r} must hold a non-empty list of objects like {{\"a\": \"1/2\"}}")
-        rows = [[(k, v) for k, v in p.items()] for p in data]
+        rows = [[(k, v) for k, v in p.items()] for p in data if isinstance(p, dict)]
     else:
         try:
             content = path.read_text(encoding="utf-8")
@@ -1105,14 +1105,15 @@ class SweepResult:
         data = io.read_json(path, what="sweep file")
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             raise InputFileError(f"{str(path)!r} is not a liealg sweep (no 'schema': '{SCHEMA}')")
+        record: dict[str, Any] = data  # fields checked by the conversions below
         try:
             return cls(
-                formulas=tuple(data["formulas"]), variables=tuple(data["variables"]),
-                parameters=tuple(data["parameters"]), method=str(data["method"]), seed=int(data["seed"]),
-                executor=str(data["executor"]), workers=int(data["workers"]),
+                formulas=tuple(record["formulas"]), variables=tuple(record["variables"]),
+                parameters=tuple(record["parameters"]), method=str(record["method"]), seed=int(record["seed"]),
+                executor=str(record["executor"]), workers=int(record["workers"]),
                 points=tuple(SweepPoint.from_json(p, where=f"{path}: points[{i}]")
-                             for i, p in enumerate(data["points"])),
-                complete=bool(data.get("complete", True)), seconds=float(data.get("seconds") or 0.0),
+                             for i, p in enumerate(record["points"])),
+                complete=bool(record.get("complete", True)), seconds=float(record.get("seconds") or 0.0),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputFileError(f"{str(path)!r} is malformed: {type(exc).__name__}: {exc}") from None

@@ -72,6 +72,10 @@ CLI_CASES = [
     CliCase("huge exponent", ("discover", "x1**10**10"), ("exponent 10000000000 is too large", "smaller exponent")),
     CliCase("deep nesting", ("discover", DEEP), ("nested too deeply", "remove redundant parentheses")),
     CliCase("no variables", ("discover", "2 + 3"), ("no variables", "such as x1, x2")),
+    CliCase("number beyond float64", ("discover", "1e999*x1**2"), ("1e999", "beyond the range of floating point")),
+    CliCase("imaginary unit in a real oracle", ("discover", "x1**2 + I*x2**2"), ("imaginary unit", "--complex")),
+    CliCase("catalog too large", ("discover", "--catalog", "so(1000)"), ("1000x1000 generators", "TB of memory", "GB available")),
+    CliCase("equality as a branch condition", ("discover", "x1 if x1 == 0 else x2"), ("only < <= > >=",)),
     # --- variables and vectors
     CliCase("unknown variable (--vars)", ("discover", FORMULA, "--vars", "x1 y"),
             ("uses x2, which is not among the listed variables", "add it")),

@@ -215,13 +215,15 @@ def test_hand_derived_symmetries():
     assert all((W.T * A + A * W).applyfunc(sp.expand) == sp.zeros(3) for W in gens)
     assert identify(LieAlgebra.from_matrices(gens)).name == "su(2)"
     # a split form over Q(sqrt(2), sqrt(3)): so(2, 2), six generators W^T A + A W = 0. Its real span
-    # has no rational basis and its structure constants are irrational: liealg cannot name it yet
-    # (identification runs over Q) and says so instead of guessing.
+    # has no rational basis and its structure constants are irrational: LieAlgebra (rational
+    # core) refuses it; identify names it numerically certified over the field (test_field_naming).
     split = solve_symmetries(Oracle("x1**2 + sqrt(2)*x2**2 - sqrt(3)*x3**2 - x4**2"))
     A = sp.diag(1, S2, -S3, -1)
     assert len(split) == 6 and all((W.T * A + A * W).applyfunc(sp.expand) == sp.zeros(4) for W in split)
     with pytest.raises(LieAlgError, match="no rational basis"):
         LieAlgebra.from_matrices(split)
+    named = identify(split)
+    assert named.name == "sl(2,R) ⊕ sl(2,R)" and "so(2,2)" in named.aliases and named.exact is False
 
 
 def test_symmetry_conditions_over_a_field():

@@ -163,10 +163,13 @@ def zoo() -> list[Wild]:
              units=(100, 100, 1, 1), known="so(3,1)"),
         Wild("units 1e8 x1 x2 + x3^2 + x4^2", (R(10**8) * x1 * x2 + x3**2 + x4**2,), (X4,),
              units=(R(1, 10**4), R(1, 10**4), 1, 1), known="so(3,1)"),
-        Wild("sqrt(2) weight", (x1**2 + sp.sqrt(2) * x2**2 + x3**2,), (X3,)),
-        Wild("sqrt(3) Lorentz-like", (x1**2 + x2**2 - sp.sqrt(3) * x3**2,), (X3,)),
-        Wild("cube root 2", (x1**2 + x2**2 + 2 ** R(1, 3) * x3**2 + x4**2,), (X4,)),
-        Wild("sqrt(5) mixed", (x1**2 + x2**2 + sp.sqrt(5) * x1 * x3 + x3**2,), (X3,)),
+        # positive definite with an irrational weight: so(3); the span has no rational basis, so the
+        # name is numerically certified over Q(sqrt 2) (and likewise below)
+        Wild("sqrt(2) weight", (x1**2 + sp.sqrt(2) * x2**2 + x3**2,), (X3,), known="su(2)"),
+        Wild("sqrt(3) Lorentz-like", (x1**2 + x2**2 - sp.sqrt(3) * x3**2,), (X3,), known="sl(2,R)"),
+        Wild("cube root 2", (x1**2 + x2**2 + 2 ** R(1, 3) * x3**2 + x4**2,), (X4,), known="su(2) ⊕ su(2)"),
+        # [[1, 0, s], [0, 1, 0], [s, 0, 1]], s = sqrt(5)/2 > 1: eigenvalues 1 + s, 1, 1 - s < 0: so(2,1)
+        Wild("sqrt(5) mixed", (x1**2 + x2**2 + sp.sqrt(5) * x1 * x3 + x3**2,), (X3,), known="sl(2,R)"),
         Wild("pi weight (transcendental)", (x1**2 + sp.pi * x2**2 + x3**2,), (X3,), exact=False),
         Wild("log 2 weight (transcendental)", (sp.log(2) * (x1**2 + x2**2) + x3**4,), (X3,), exact=False),
         # --- rational oracles

@@ -178,7 +178,7 @@ def _rational(v: int | Fraction) -> sp.Rational:
     return sp.Rational(v.numerator, v.denominator)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sharp_polynomials(structure: CubicNormStructure) -> tuple[sp.Expr, ...]:
     """The sharp ``A# = G^-1 grad N(A)``: ``n`` quadratic polynomials in ``structure.symbols``.
 
@@ -206,7 +206,7 @@ def _split_symbols(structure: CubicNormStructure) -> tuple[sp.Symbol, tuple[sp.S
     return s[0], s[1:n + 1], s[n + 1:2 * n + 1], s[-1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def quartic_invariant(structure: CubicNormStructure, *, expand: bool = False) -> sp.Expr:
     """Freudenthal's quartic ``q = (alpha beta - T(A, B))^2 + 4 alpha N(A) + 4 beta N(B) - 4 T(A#, B#)``.
 
@@ -282,7 +282,7 @@ def symplectic_matrix(structure: CubicNormStructure) -> sp.Matrix:
 
 
 # ---------------------------------------------------------------------------- explicit generators
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def structure_algebra(structure: CubicNormStructure) -> tuple[sp.Matrix, ...]:
     """An exact basis of the reduced structure algebra ``{X : T(A#, X A) = 0}`` (``n x n``).
 
@@ -294,14 +294,14 @@ def structure_algebra(structure: CubicNormStructure) -> tuple[sp.Matrix, ...]:
     return invariance_nullspace(structure.norm, [structure.symbols])
 
 
-def _third_derivatives(structure: CubicNormStructure) -> dict[tuple[int, int, int], sp.Rational]:
+def _third_derivatives(structure: CubicNormStructure) -> dict[tuple[int, ...], sp.Rational]:
     """The constant symmetric tensor ``d^3 N / dx_i dx_j dx_k`` (sparse; all index orders listed).
 
     ``Hess N(C)_{ik} = sum_j D3[i, k, j] C_j``, so the cross product with a unit vector ``e_j`` is
     ``(Y x e_j)_i = sum_k D3[i, k, j] Y_k / g_i``.
     """
     RJ, *_ = ring(structure.symbols, QQ)
-    out: dict[tuple[int, int, int], sp.Rational] = {}
+    out: dict[tuple[int, ...], sp.Rational] = {}
     for mono, c in RJ.from_expr(structure.norm).terms():
         factor = 1
         idx: list[int] = []

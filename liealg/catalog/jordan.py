@@ -281,7 +281,7 @@ def split_cubic_norm(A: OMatrix) -> Scalar:
     return a * b * c - a * nu - b * nv - c * nw + 2 * octo.real_part(uvw)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def split_cubic_norm_polynomial() -> sp.Expr:
     """:func:`split_cubic_norm` as a polynomial in :func:`jordan_symbols` (89 terms, integer coefficients).
 

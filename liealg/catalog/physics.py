@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import sympy as sp
 
@@ -28,7 +29,7 @@ __all__ = [
     "oscillator",
 ]
 
-Number = int | sp.Expr
+Number: TypeAlias = int | sp.Expr
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import flint
+import numpy as np
 import sympy as sp
 from sympy.polys.domains import Domain
 from sympy.polys.numberfields import primitive_element
@@ -284,6 +285,116 @@ class NumberField:
         rows = A.rows_as_coordinates()
         return sp.ImmutableMatrix(r, c, [self.element(x) if any(x) else sp.S.Zero for row in rows for x in row])
 
+    # ---- the real embedding: exact signs, floats, inertia ----------------------------------
+
+    def sign(self, coordinates: Sequence[flint.fmpq]) -> int:
+        """The exact sign (-1, 0 or 1) of an element in the real embedding of this field.
+
+        The embedding is the one in which every generator takes its principal real value
+        (``sqrt(2) > 0``, ``2**(1/3)`` real). Zero is decided exactly (all coordinates 0); else
+        the element is evaluated in ball arithmetic (python-flint ``arb``) at a certified real root
+        ``θ`` of the minimal polynomial, raising the precision until the ball excludes 0.
+
+        Raises
+        ------
+        OptionError
+            When the field is not real (it contains ``I``).
+
+        >>> K = NumberField.of([sp.sqrt(2)])
+        >>> K.sign(K.coordinates(sp.sqrt(2) - sp.Rational(141421356, 10**8)))
+        1
+        >>> K.sign(K.coordinates(1 - sp.sqrt(2)))
+        -1
+        """
+        c = [flint.fmpq(x) for x in coordinates]
+        if not any(c):
+            return 0
+        if self.is_rational or not any(c[1:]):
+            return 1 if c[0] > 0 else -1
+        for prec in (64, 256, 1024, 4096, 16384):
+            value = _horner(c, _theta_ball(self, prec), prec)
+            if value > 0:
+                return 1
+            if value < 0:
+                return -1
+        raise OptionError(f"the sign of an element of {self.name} was not decided at 16384 bits")  # pragma: no cover
+
+    def to_float(self, coordinates: Sequence[flint.fmpq]) -> float:
+        """The element as a float in the real embedding of :meth:`sign`."""
+        c = [flint.fmpq(x) for x in coordinates]
+        if self.is_rational or not any(c[1:]):
+            return float(c[0]) if c else 0.0
+        return float(_horner(c, _theta_ball(self, 128), 128).mid())
+
+    def float_matrix(self, A: FieldMatrix) -> np.ndarray:
+        """A :class:`FieldMatrix` of this field as a float64 array in the real embedding (shape ``A.shape``).
+
+        ``sum_s θ^s A_s`` with ``θ`` as a float; entries where the terms cancel to below 1e-6 of
+        their size are evaluated again in ball arithmetic, so every entry is correct to about
+        1e-10 relative.
+        """
+        r, c = A.shape
+        theta = 0.0 if self.is_rational else self.to_float((flint.fmpq(0), flint.fmpq(1)))
+        out = np.zeros((r, c))
+        size = np.zeros((r, c))
+        parts = A.parts
+        for s, P in enumerate(parts):
+            term = (theta ** s) * np.array([float(x) for x in P.entries()], dtype=float).reshape(r, c)
+            out += term
+            size += np.abs(term)
+        for i, j in zip(*np.nonzero(np.abs(out) < 1e-6 * size)):
+            out[i, j] = self.to_float([P[int(i), int(j)] for P in parts])
+        return out
+
+    def inertia(self, S: FieldMatrix) -> tuple[int, int, int]:
+        """Exact inertia ``(positive, negative, zero)`` of a symmetric matrix over this real field.
+
+        Symmetric Gaussian elimination over K (a congruence ``S -> P S P^T``, so Sylvester's law
+        keeps the inertia), then the exact sign (:meth:`sign`) of each pivot in the real embedding.
+
+        Raises
+        ------
+        OptionError
+            When ``S`` is not square and symmetric, or the field is not real.
+
+        >>> K = NumberField.of([sp.sqrt(3)])
+        >>> K.inertia(K.matrix(sp.Matrix([[1, 0, 0], [0, 1, 0], [0, 0, -sp.sqrt(3)]])))
+        (2, 1, 0)
+        """
+        if not self.is_real:
+            raise OptionError(f"{self.name} is not a real field: no inertia")
+        r, c = S.shape
+        if r != c or S.transpose() != S:
+            raise OptionError("inertia needs a symmetric matrix")
+        f = self._minpoly
+        zero = flint.fmpq_poly([])
+        A = [[flint.fmpq_poly(list(x)) for x in row] for row in S.rows_as_coordinates()]
+        pos = neg = 0
+        n = r
+        while A:
+            m = len(A)
+            piv = next((i for i in range(m) if A[i][i] != 0), None)
+            if piv is None:
+                pair = next(((i, j) for i in range(m) for j in range(i + 1, m) if A[i][j] != 0), None)
+                if pair is None:
+                    break  # the rest is the zero form
+                i, j = pair  # replace e_i by e_i + e_j: its square 2 A_ij is not zero
+                for k in range(m):
+                    A[i][k] = A[i][k] + A[j][k]
+                for k in range(m):
+                    A[k][i] = A[k][i] + A[k][j]
+                piv = i
+            d = A[piv][piv]
+            if self.sign(_poly_coordinates(d, self.degree)) > 0:
+                pos += 1
+            else:
+                neg += 1
+            inv = _inverse_mod(d, f)
+            rest = [k for k in range(m) if k != piv]
+            A = [[(A[a][b] - (A[a][piv] * inv % f) * A[piv][b]) % f if A[a][piv] != zero else A[a][b]
+                  for b in rest] for a in rest]
+        return pos, neg, n - pos - neg
+
     def _evaluate(self, value: sp.Expr, memo: dict[sp.Expr, flint.fmpq_poly]) -> flint.fmpq_poly:
         """``value`` as a polynomial in θ (reduced), by walking its expression tree."""
         hit = memo.get(value)
@@ -386,6 +497,42 @@ def _field_from_normalized(generators: tuple[sp.Expr, ...]) -> NumberField:
     for _ in range(m - 1):
         powers.append(sp.expand(powers[-1] * theta))
     return NumberField(generators, theta, minpoly, coords, tuple(powers))
+
+
+def _horner(c: Sequence[flint.fmpq], x: flint.arb, prec: int) -> flint.arb:
+    """``sum_s c_s x^s`` in ball arithmetic at ``prec`` bits."""
+    with flint.ctx.workprec(prec):
+        out = flint.arb(0)
+        for coefficient in reversed(c):
+            out = out * x + flint.arb(coefficient)
+    return out
+
+
+def _poly_coordinates(p: flint.fmpq_poly, m: int) -> tuple[flint.fmpq, ...]:
+    c = [flint.fmpq(x) for x in p.coeffs()]
+    return tuple(c + [flint.fmpq(0)] * (m - len(c)))
+
+
+@functools.lru_cache(maxsize=256)
+def _theta_ball(K: NumberField, prec: int) -> flint.arb:
+    """θ in the real embedding as a certified ``arb`` ball at ``prec`` bits.
+
+    flint isolates the roots of the minimal polynomial (real roots come with an exactly zero
+    imaginary part); the one nearest sympy's numerical value of θ is the embedding's.
+    """
+    approx = float(sp.N(K.primitive_element, 30))
+    with flint.ctx.workprec(prec):
+        # complex_roots() gives (root, multiplicity) pairs; python-flint's stub says list[acb]
+        found: list[tuple[flint.acb, int]] = K.minpoly.complex_roots()  # type: ignore[assignment]
+    real = [z.real for z, _ in found if z.imag.is_zero()]
+    if not real:
+        raise OptionError(f"{K.name} has no real embedding")
+    dist = [abs(float(x.mid()) - approx) for x in real]
+    best = min(range(len(real)), key=dist.__getitem__)
+    others = [d for i, d in enumerate(dist) if i != best]
+    if dist[best] > 1e-9 * (1 + abs(approx)) or (others and min(others) < 1e-6 * (1 + abs(approx))):
+        raise OptionError(f"cannot tell the real root of {K.minpoly} that is {K.primitive_element} apart")
+    return real[best]
 
 
 @functools.lru_cache(maxsize=64)
@@ -584,7 +731,7 @@ def coefficient_field(exprs: sp.Expr | Sequence[sp.Expr], variables: Sequence[sp
         found = [c for c, k in kinds.items() if k == bad]
         if found:
             what = "floating-point" if bad == "float" else "transcendental (not algebraic)"
-            return CoefficientField(bad, None, f"the coefficient {found[0]} is {what}")  # type: ignore[arg-type]
+            return CoefficientField(bad, None, f"the coefficient {found[0]} is {what}")
     K = NumberField.of(numbers)
     return CoefficientField("rational" if K.is_rational else "algebraic", K)
 

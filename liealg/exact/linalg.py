@@ -8,7 +8,8 @@ the rows of a ``QMatrix`` (a basis, usually its RREF, so equal subspaces give eq
 Three groups of functions:
 
 * conversions: :func:`to_fmpq`, :func:`qmatrix`, :func:`exact_matrix`, :func:`to_sympy`,
-  :func:`fmpq_to_sympy`, :func:`fmpq_to_fraction` (strings go through the safe parser :func:`liealg.parsing.parse_number`;
+  :func:`fmpq_to_sympy`, :func:`fmpq_to_fraction` (strings go through the safe parser
+  :func:`liealg.parsing.parse_number`;
   floats are refused: an exact layer that accepted binary floats would not be exact);
 * echelon forms and subspaces: :func:`rref`, :func:`span`, :func:`rank`, :func:`nullspace`,
   :func:`coordinates`, :func:`coordinates_in_rref`, :func:`complement_rows`, :func:`stack`,

@@ -155,7 +155,7 @@ def _to_numpy(learned: GeneratorsLike) -> np.ndarray:
     """Array-like, torch tensor, Rationalization or sequence of exact matrices -> numpy array."""
     torch_module = sys.modules.get("torch")  # a tensor implies torch is loaded: never import it here
     if torch_module is not None and isinstance(learned, torch_module.Tensor):
-        return learned.detach().cpu().numpy()  # type: ignore[no-any-return]
+        return learned.detach().cpu().numpy()
     if isinstance(learned, Rationalization):
         learned = learned.matrices
     if isinstance(learned, sp.MatrixBase):
@@ -221,7 +221,8 @@ def _default_tol(arr: np.ndarray) -> float:
         narrow = np.complex64 if np.iscomplexobj(arr) else np.float32
         with np.errstate(over="ignore"):
             if np.array_equal(arr.astype(narrow).astype(arr.dtype), arr):
-                flat = np.concatenate([np.ravel(arr.real), np.ravel(arr.imag)]) if np.iscomplexobj(arr) else np.ravel(arr)
+                flat = (np.concatenate([np.ravel(arr.real), np.ravel(arr.imag)]) if np.iscomplexobj(arr)
+                        else np.ravel(arr))
                 scaled = flat * 1024.0
                 if not np.array_equal(scaled, np.round(scaled)):
                     return DEFAULT_TOL["float32"]
@@ -302,7 +303,9 @@ def _recognize_in_field(x: float, atol: float, qmax: int, basis: Sequence[tuple[
     return value
 
 
-def _recognize(x: float, atol: float, qmax: int, constants: Sequence[tuple[sp.Expr, float]]):
+def _recognize(
+    x: float, atol: float, qmax: int, constants: Sequence[tuple[sp.Expr, float]]
+) -> tuple[Fraction, sp.Expr | None] | None:
     """Exact value near ``x``: (Fraction, None) or (Fraction, constant_expr) or None."""
     fx, ft = Fraction(x), Fraction(atol)
     q = _simplest_between(fx - ft, fx + ft)
@@ -793,8 +796,8 @@ def _rationalize(learned: GeneratorsLike, tol: float | None, max_denominator: in
         else:
             flat = [flint.fmpq(0)] * (r * p)
             for i, row in enumerate(sparse):
-                for j, q in row.items():
-                    flat[i * p + j] = q
+                for j, entry in row.items():
+                    flat[i * p + j] = entry
             Rq, pivots = linalg.rref(flint.fmpq_mat(r, p, flat))
             if Rq.nrows() != r:
                 raise _refuse(f"the rounded basis has rank {Rq.nrows()} < {r}: the rounding collapsed "
@@ -803,8 +806,8 @@ def _rationalize(learned: GeneratorsLike, tol: float | None, max_denominator: in
             rows = [{a: q for a, q in enumerate(entries[i * p:(i + 1) * p]) if q != 0} for i in range(r)]
         exact_float = np.zeros((r, p))
         for i, row in enumerate(rows):
-            for j, q in row.items():
-                exact_float[i, j] = float(q)
+            for j, entry in row.items():
+                exact_float[i, j] = float(entry)
     else:
         dense = [[sp.Rational(v[0].numerator, v[0].denominator) * v[1] if isinstance(v, tuple)
                   else sp.Rational(v) for v in row] for row in exact]

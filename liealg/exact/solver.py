@@ -311,7 +311,9 @@ class SymmetryConditions:
             out.append({r: v for r, v in acc.items() if v != 0})
         return out
 
-    def field_residuals(self, thetas: list[dict[int, tuple[flint.fmpq, ...]]]) -> list[dict[int, tuple[flint.fmpq, ...]]]:
+    def field_residuals(
+        self, thetas: list[dict[int, tuple[flint.fmpq, ...]]]
+    ) -> list[dict[int, tuple[flint.fmpq, ...]]]:
         """``C @ theta`` over the system's number field, exactly, for sparse parameter vectors.
 
         Parameters
