@@ -167,6 +167,9 @@ class Discovery:
             return self.subalgebra_analysis.name  # numeric: the learned span is not exact
         if self.saved_algebra:
             return self.saved_algebra.get("name")
+        saved = (self.saved_extras or {}).get("subalgebra_analysis")
+        if isinstance(saved, Mapping) and saved.get("name") is not None:
+            return str(saved["name"])  # a loaded numeric subalgebra result
         return None
 
     @property

@@ -339,3 +339,37 @@ def test_a_member_of_a_continuous_family_is_not_rounded_onto_a_named_one():
     ratio = next(float(n.split("eigenvalues ")[1].split(" ±")[0]) for n in r.subalgebra_analysis.notes
                  if "continuous parameter" in n)
     assert abs(abs(ratio) - 2) > 1e-3
+
+
+# ------------------------------------------------------------------ saving, loading, plots, so(4)
+def test_a_non_polynomial_oracle_subalgebra_round_trips_through_json(tmp_path):
+    from liealg.pipeline import Discovery
+
+    r = discover("sin(x1**2 + x2**2 + x3**2 - x4**2)", n_generators=2, seed=1)
+    assert r.subalgebra is True and r.ambient_dimension == 6  # the whole algebra read from the form
+    W = np.asarray(r.polished)
+    assert _preserves(W, np.diag([1.0, 1, 1, -1])) < 1e-6 and _closure_residual(W) < 1e-6
+    path = tmp_path / "r.json"
+    r.save(path)
+    loaded = Discovery.load(path)
+    assert loaded.subalgebra is True and loaded.ambient_dimension == 6 and loaded.name == r.name
+    assert loaded.to_json()["subalgebra_analysis"] == r.to_json()["subalgebra_analysis"]
+
+
+def test_stabilizer_and_breaking_figures(run_cli, tmp_path):
+    r = run_cli("discover", "x1**2 + x2**2 + x3**2 + x4**2", "--method", "exact", "--at", "x4=1", "--break",
+                "x4**4", "--plot", tmp_path, "--quiet")
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in ("stabilizer.png", "breaking.png"):
+        assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_so4_subalgebras_at_every_dimension():
+    from liealg.subalgebras import subalgebras
+
+    survey = subalgebras("x1**2 + x2**2 + x3**2 + x4**2", seeds=3, seed=0)
+    # so(4) = su(2) + su(2): u(1), the torus R^2, su(2) (left, right or diagonal), su(2) + u(1),
+    # none of dimension 5, the whole algebra.
+    assert survey.found_dimensions == (1, 2, 3, 4, 6) and 5 in survey.impossible
+    names = {c.dimension: c.name for c in survey.classes}
+    assert names == {1: "u(1)", 2: "R^2", 3: "su(2)", 4: "su(2) ⊕ u(1)", 6: "su(2) ⊕ su(2)"}
