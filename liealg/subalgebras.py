@@ -1542,9 +1542,19 @@ def _combine(coeffs: sp.MatrixBase, gens: Sequence[sp.MatrixBase]) -> tuple[sp.I
     return tuple(out)
 
 
+def _real_rows(M: sp.MatrixBase) -> sp.Matrix:
+    """``M c = 0`` for real ``c``: complex rows split into their real and imaginary parts (the
+    algebras here are real spans, even of complex matrices)."""
+    M = sp.Matrix(M)
+    if all(v.is_real for v in M.flat()):
+        return M
+    return sp.Matrix.vstack(M.applyfunc(lambda v: sp.re(sp.expand(v))), M.applyfunc(lambda v: sp.im(sp.expand(v))))
+
+
 def _nullspace_rows(M: sp.MatrixBase) -> sp.ImmutableMatrix:
-    """A basis of ``{c : M c = 0}`` as rows, exactly (flint over Q, sympy otherwise)."""
-    if all(v.is_Rational for v in M):
+    """A basis of ``{c real : M c = 0}`` as rows, exactly (flint over Q, sympy otherwise)."""
+    M = _real_rows(M)
+    if all(v.is_Rational for v in M.flat()):
         return xl.to_sympy(xl.nullspace(xl.qmatrix(M)))
     vecs = sp.Matrix(M).nullspace(simplify=True)
     if not vecs:
@@ -1553,7 +1563,7 @@ def _nullspace_rows(M: sp.MatrixBase) -> sp.ImmutableMatrix:
 
 
 def _gram(gens: Sequence[sp.MatrixBase]) -> sp.Matrix:
-    """``tr(g_a^H g_b)``: the Frobenius inner products, which pick the broken complement."""
+    """``Re tr(g_a^H g_b)``: the Frobenius inner products, which pick the broken complement."""
     n = len(gens)
     if _is_rational_all(gens):
         F = xl.qmatrix([g.flat() for g in gens], gens[0].shape[0] * gens[0].shape[1])
@@ -1562,9 +1572,8 @@ def _gram(gens: Sequence[sp.MatrixBase]) -> sp.Matrix:
     flat = [sp.Matrix(g).reshape(1, g.shape[0] * g.shape[1]) for g in gens]
     for a in range(n):
         for b in range(a, n):
-            v = sp.expand((flat[a].conjugate() * flat[b].T)[0, 0])
-            G[a, b] = v
-            G[b, a] = sp.conjugate(v)
+            v = sp.re(sp.expand((flat[a].conjugate() * flat[b].T)[0, 0]))  # real spans: Re tr(A^H B)
+            G[a, b] = G[b, a] = v
     return G
 
 

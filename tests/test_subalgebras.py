@@ -373,3 +373,20 @@ def test_so4_subalgebras_at_every_dimension():
     assert survey.found_dimensions == (1, 2, 3, 4, 6) and 5 in survey.impossible
     names = {c.dimension: c.name for c in survey.classes}
     assert names == {1: "u(1)", 2: "R^2", 3: "su(2)", 4: "su(2) ⊕ u(1)", 6: "su(2) ⊕ su(2)"}
+
+
+def test_complex_oracle_stabilizer_and_breaking_use_real_coefficients():
+    # u(3) on C^3: a unit vector has the sphere S^5 as orbit (5 broken) and u(2) as stabilizer;
+    # |z3|^2 breaks u(3) to u(2) + u(1) (dimension 5). The coefficients must be real: a complex
+    # null space would double-count (i*W is not in the real span of u(3)'s basis).
+    H = "z1*conjugate(z1) + z2*conjugate(z2) + z3*conjugate(z3)"
+    r = discover(H, method="exact", is_complex=True, at="z3=1", breaking="z3*conjugate(z3)")
+    s, b = r.stabilizer, r.breaking
+    assert (s.dimension, s.n_broken, s.pieces) == (4, 5, (4, 1)) and s.name == "su(2) ⊕ u(1)"
+    for W in s.unbroken:
+        Wc = _c(W)
+        assert np.allclose(Wc.conj().T, -Wc) and np.allclose(Wc[:, 2], 0)  # anti-Hermitian, fixes e3
+    assert (b.dimension, b.n_broken) == (5, 4)
+    for W in b.unbroken:
+        Wc = _c(W)
+        assert np.allclose(Wc[2, :2], 0) and np.allclose(Wc[:2, 2], 0)  # keeps |z3|^2: block diagonal
