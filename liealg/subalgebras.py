@@ -36,6 +36,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -1511,8 +1512,13 @@ def parse_point(point: str | Mapping[str, Any] | Sequence[Any], variables: Seque
     out = []
     for name in names:
         raw = values.get(name, 0)
-        value = parse_number(raw) if isinstance(raw, str) else sp.nsimplify(raw) if isinstance(raw, float) \
-            else sp.sympify(raw)  # numbers only: strings went through the safe parser
+        if not isinstance(raw, (str, int, float, Fraction, sp.Expr)) or isinstance(raw, bool):
+            raise OptionError(f"the value of {name} in the point must be a number or a string, got {raw!r}")
+        try:
+            value = (parse_number(raw) if isinstance(raw, str) else sp.nsimplify(raw) if isinstance(raw, float)
+                     else sp.sympify(raw))  # numbers only: strings go through the safe parser
+        except LieAlgError as exc:
+            raise OptionError(f"the value of {name} in the point: {exc}") from None
         if not value.is_number:
             raise OptionError(f"the value of {name} in the point is not a number: {raw!r}")
         out.append(value)
