@@ -430,6 +430,7 @@ def discover(
         raise OptionError("variables, vectors and is_complex describe a formula; an Oracle already has them")
     if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):
         raise OptionError(f"n_generators must be a positive integer or 'auto', got {n_generators!r}")
+    perturbed = _perturbed(oracle, breaking) if breaking is not None else oracle  # checked before any work
     run = _Run(oracle, exact, on_stage, training.max_seconds)
     if oracle.unused_variables:
         run.notes.append(f"variable(s) {', '.join(oracle.unused_variables)} do not appear in the formula; "
@@ -447,7 +448,7 @@ def discover(
     if at is not None:
         run.stabilize(at, seed)
     if breaking is not None:
-        run.break_symmetry(breaking, seed)
+        run.break_symmetry(sp.sstr(breaking) if isinstance(breaking, sp.Expr) else str(breaking), perturbed, seed)
     if standard:
         run.standardize()
     return run.result(method, seed)
@@ -797,7 +798,7 @@ class _Run:
                                      name=self.exact.identify)
         self.timed("stabilizer", t0)
 
-    def break_symmetry(self, term: str | sp.Expr, seed: int) -> None:
+    def break_symmetry(self, term: str, combined: Oracle, seed: int) -> None:
         from liealg.exact import solve_symmetries
         from liealg.subalgebras import breaking
 
@@ -806,21 +807,8 @@ class _Run:
             return
         self.stage("the residual symmetry of the perturbed oracle")
         t0 = time.perf_counter()
-        names = [[v.name for v in vec] for vec in self.oracle.vectors]
-        if self.oracle.exprs is None:
-            raise OptionError("breaking= needs a formula oracle (the perturbation is added to its formulas)")
-        # For generic delta, W preserves F + delta*T exactly when it preserves F and T: the residual
-        # algebra is that of the oracle with T as one more formula.
-        combined = Oracle([*(sp.sstr(e) for e in self.oracle.exprs), sp.sstr(term) if isinstance(term, sp.Expr)
-                           else term],
-                          vectors=names, is_complex=self.oracle.is_complex)
-        from liealg.exact import oracle_coefficient_field
-
-        if not oracle_coefficient_field(combined).is_exact:
-            raise OptionError("breaking= needs polynomial formulas with exact coefficients (the residual algebra is "
-                              "solved exactly)")
         residual = tuple(solve_symmetries(combined))
-        self.breaking = breaking(gens, residual, term=str(term), seed=seed, name=self.exact.identify)
+        self.breaking = breaking(gens, residual, term=term, seed=seed, name=self.exact.identify)
         self.timed("breaking", t0)
 
     def standardize(self) -> None:
@@ -953,6 +941,25 @@ class _Run:
             breaking=self.breaking,
             standard=self.standard,
         )
+
+
+def _perturbed(oracle: Oracle, term: str | sp.Expr) -> Oracle:
+    """The oracle with ``term`` as one more formula. For generic ``delta``, ``W`` preserves
+    ``F + delta*T`` exactly when it preserves ``F`` and ``T``: the residual algebra of the
+    perturbation is the symmetry algebra of this oracle, solved exactly."""
+    from liealg.exact import oracle_coefficient_field
+
+    if oracle.exprs is None:
+        raise OptionError("breaking= needs a formula oracle (the perturbation is added to its formulas)")
+    names = [[v.name for v in vec] for vec in oracle.vectors]
+    text = sp.sstr(term) if isinstance(term, sp.Expr) else term
+    if not isinstance(text, str):
+        raise OptionError(f"breaking= takes a formula (a string or a sympy expression), got {term!r}")
+    combined = Oracle([*(sp.sstr(e) for e in oracle.exprs), text], vectors=names, is_complex=oracle.is_complex)
+    if not oracle_coefficient_field(combined).is_exact:
+        raise OptionError("breaking= needs polynomial formulas with exact coefficients (the residual algebra is solved "
+                          f"exactly); {oracle.formula_text()} + delta*({text}) is not one")
+    return combined
 
 
 def _certify(oracle: Oracle, generators: Sequence[sp.Matrix], notes: list[str]) -> Certificate | None:
