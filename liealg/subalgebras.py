@@ -1263,7 +1263,7 @@ class SubalgebraSurvey:
                 continue
             rows = self.by_dimension(k)
             for c in rows:
-                name = c.name or "(unnamed)"
+                name = c.name or ("(a continuous family)" if c.up_to == "family" else "(unnamed)")
                 if c.numeric and c.name:
                     name += " (numeric)"
                 lines.append(f"{k:3d}  {name:36s} {c.count:5d}  {'yes' if c.abelian else 'no':7s}  "
