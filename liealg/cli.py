@@ -109,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--plot", metavar="DIR", help="save figures (generators, loss curves, Dynkin) here")
     d.add_argument("--checkpoint", metavar="PATH", help="save the training state here every 10 epochs")
     d.add_argument("--resume", action="store_true", help="continue from --checkpoint PATH if it exists")
+    d.add_argument("--at", action="append", metavar="POINT",
+                   help='also the stabilizer of a point, e.g. "x3=0.5,x4=1" (unnamed variables are 0; repeat for '
+                        "several points): the unbroken subalgebra, its name, the broken generators")
+    d.add_argument("--break", dest="breaking", metavar="TERM",
+                   help='also what FORMULA + delta*TERM (generic delta) leaves of the symmetry, e.g. "x4**4"')
+    d.add_argument("--standard", action="store_true",
+                   help="also print the generators in the textbook basis of their family (so(n): E_ij - E_ji; "
+                        "Lorentz: J_i, K_i; su(n), u(n): i times Gell-Mann), an exact map checked on brackets")
     d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
     d.add_argument("--fields", type=_generators, default=None, metavar="N|auto",
                    help="with --nonlinear: number of vector fields (default 1; auto: the most the oracle allows, "
@@ -133,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--plot", metavar="DIR")
     _add_scan_grid_options(s)
     _add_sweep_parser(sub)
+
+    sa = sub.add_parser("subalgebras", help="the classes of subalgebras that training finds over seeds")
+    _add_oracle_options(sa)
+    sa.add_argument("--dim", type=_positive_int, action="append", metavar="K", dest="dims",
+                    help="the subalgebra dimension(s) to look for (repeatable; default every one)")
+    sa.add_argument("--seeds", type=_positive_int, default=8, metavar="N", help="runs per dimension (default 8)")
+    sa.add_argument("--json", metavar="PATH", help='write {"classes": [...], ...} here')
+    sa.add_argument("--plot", metavar="DIR", help="save the bar chart of classes per dimension here")
 
     i = sub.add_parser("identify", help="name a Lie algebra from a saved result, structure constants or matrices")
     i.add_argument("result", nargs="?", metavar="RESULT.json", help="a file written by `liealg discover --json`")
@@ -309,6 +325,10 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     oracle = _make_oracle(args)
     _check_outputs(args)
     if args.nonlinear:
+        if args.at or args.breaking or args.standard:
+            from liealg.errors import OptionError
+
+            raise OptionError("--at, --break and --standard apply to linear generators, not --nonlinear")
         return _cmd_discover_nonlinear(args, oracle)
     _refuse_nonlinear_flags(args)
     sampling, losses = _sampling(args), _linear_losses(args)
@@ -318,7 +338,8 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     try:
         result = discover(oracle, n_generators=args.generators, method=args.method, seed=args.seed,
                           sampling=sampling, training=training, losses=losses, exact=exact, progress=update,
-                          on_stage=_stage_printer(args))
+                          on_stage=_stage_printer(args), at=args.at, breaking=args.breaking,
+                          standard=args.standard)
     finally:
         if bar is not None:
             bar.close()
@@ -339,6 +360,12 @@ def _cmd_discover(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if result.stopped_for_time:
         return EXIT_NOT_CONVERGED  # the result so far, marked in the notes
+    if result.no_subalgebra is not None:
+        return EXIT_OK  # answered: no subalgebra of that dimension exists (the proof is printed)
+    if result.subalgebra is not None:  # k generators below the whole algebra's dimension
+        if not result.subalgebra or result.certified is False:
+            return EXIT_NOT_CONVERGED
+        return EXIT_OK  # a closed subalgebra, named exactly or numerically (said which)
     if not result.converged or (not args.no_exact and result.dimension and result.generators is None):
         return EXIT_NOT_CONVERGED
     if result.certified is False or result.matches_exact is False:
@@ -382,6 +409,7 @@ def _cmd_discover_data(args: argparse.Namespace) -> int:
 
     given = [name for name, on in (("a formula", args.formulas), ("--catalog", args.catalog), ("--vars", args.vars),
                                    ("--complex", args.complex), ("--nonlinear", args.nonlinear),
+                                   ("--at", args.at), ("--break", args.breaking), ("--standard", args.standard),
                                    ("--method exact", args.method == "exact"),
                                    ("--generators N", args.generators != "auto")) if on]
     if given:
@@ -525,19 +553,23 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     _check_outputs(args)
     result = scan(oracle, args.max_generators, seed=args.seed, sampling=_sampling(args), training=_training(args),
                   losses=_linear_losses(args))
+    from liealg.subalgebras import name_scan
+
+    names = name_scan(result, oracle, seed=args.seed, sampling=_sampling(args), training=_training(args))
     print(f"Oracle: {oracle.formula_text()}")
-    print(" N_g   total       invariance  normaliz.   orthogon.   closure     found")
+    print(" N_g   total       invariance  normaliz.   orthogon.   closure     found  subalgebra")
     for idx, n in enumerate(result.n_generators):
         t = result.terms
         print(f" {n:3d}   {result.total[idx]:.3e}   {t['invariance'][idx]:.3e}   {t['normalization'][idx]:.3e}   "
-              f"{t['orthogonality'][idx]:.3e}   {t['closure'][idx]:.3e}   {'yes' if result.success[idx] else 'no'}")
+              f"{t['orthogonality'][idx]:.3e}   {t['closure'][idx]:.3e}   {'yes' if result.success[idx] else 'no ':5s}"
+              f"  {names[idx] or '-'}")
     print(f"Largest N_g that succeeds: {result.dimension}")
     if args.json:
         io.write_json_atomic(args.json, {
             "schema": "liealg.scan", "schema_version": 1, "oracle": oracle.formula_text(),
             "n_generators": list(result.n_generators), "total": list(result.total),
             "terms": {k: list(v) for k, v in result.terms.items()}, "success": list(result.success),
-            "threshold": result.threshold, "dimension": result.dimension,
+            "threshold": result.threshold, "dimension": result.dimension, "names": list(names),
         })
         print(f"Saved: {args.json}")
     if args.plot:
@@ -547,6 +579,36 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         plot_scan(result, path=path)
         print(f"Plot: {path}")
     return EXIT_OK
+
+
+def _cmd_subalgebras(args: argparse.Namespace) -> int:
+    """``liealg subalgebras FORMULA``: exit 0 when every dimension asked has a class found or a
+    proof that none exists; 3 when some dimension had neither (no seed closed)."""
+    from liealg import io
+    from liealg.subalgebras import subalgebras
+
+    oracle = _make_oracle(args)
+    _check_outputs(args)
+
+    def progress(k: int, seed: int) -> None:
+        if not args.quiet and sys.stderr.isatty():
+            print(f"k = {k}, seed {seed}", file=sys.stderr, flush=True)
+
+    survey = subalgebras(oracle, dims=args.dims, seeds=args.seeds, seed=args.seed, sampling=_sampling(args),
+                         training=_training(args), losses=_linear_losses(args), progress=progress)
+    print(survey.table())
+    print(f"Time: {survey.seconds:.1f}s")
+    if args.json:
+        io.write_json_atomic(args.json, survey.to_json())
+        print(f"Saved: {args.json}")
+    if args.plot:
+        from liealg.plots import plot_subalgebras
+
+        path = Path(args.plot) / "subalgebras.png"
+        plot_subalgebras(survey, path=path)
+        print(f"Plot: {path}")
+    unanswered = [k for k in survey.dims if k not in survey.impossible and not survey.by_dimension(k)]
+    return EXIT_NOT_CONVERGED if unanswered else EXIT_OK
 
 
 def _cmd_identify(args: argparse.Namespace) -> int:
@@ -825,6 +887,7 @@ def _cmd_scan_grid(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "discover": _cmd_discover,
     "scan": _cmd_scan,
+    "subalgebras": _cmd_subalgebras,
     "identify": _cmd_identify,
     "catalog": _cmd_catalog,
     "flows": _cmd_flows,

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from liealg.algebra import LieAlgebra
     from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
+    from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
     from liealg.training import TrainingResult
 
 __all__ = ["discover", "Discovery", "METHODS"]
@@ -87,6 +88,24 @@ class Discovery:
         What a stage could not do, and what to try.
     stopped_for_time : bool
         ``max_seconds`` ran out: this is the result so far.
+    subalgebra : bool or None
+        ``n_generators=k`` below the dimension of the whole symmetry algebra: True when the run
+        found a closed ``k``-dimensional subalgebra, False when it did not (or none exists:
+        ``notes`` says which); None for a run that learned the whole algebra.
+    ambient_dimension : int or None
+        The dimension of the whole symmetry algebra, when a subalgebra was asked for.
+    subalgebra_analysis : SubalgebraAnalysis or None
+        The learned subalgebra's name (exact, or numeric with its tolerance), invariants and an
+        exact representative of its conjugacy class (:func:`liealg.subalgebras.analyze_subalgebra`).
+    stabilizer : Stabilizer or None
+        With ``at=``: the generators that fix the point(s), their name, and the broken ones.
+    breaking : Breaking or None
+        With ``breaking=``: the residual algebra of the perturbed oracle and the branching.
+    standard : StandardBasis or None
+        With ``standard=True``: the exact map onto the textbook basis of the algebra's family.
+    no_subalgebra : str or None
+        ``n_generators=k`` where no ``k``-dimensional subalgebra exists: the proof, in words
+        (:func:`liealg.subalgebras.nonexistence`); nothing was trained.
     """
 
     oracle: Oracle | None
@@ -113,6 +132,14 @@ class Discovery:
     notes: tuple[str, ...] = ()
     saved_algebra: Mapping[str, Any] | None = field(default=None, repr=False)
     saved_oracle: Mapping[str, Any] | None = field(default=None, repr=False)
+    subalgebra: bool | None = None
+    ambient_dimension: int | None = None
+    subalgebra_analysis: SubalgebraAnalysis | None = field(default=None, repr=False)
+    stabilizer: Stabilizer | None = field(default=None, repr=False)
+    breaking: Breaking | None = field(default=None, repr=False)
+    standard: StandardBasis | None = field(default=None, repr=False)
+    saved_extras: Mapping[str, Any] | None = field(default=None, repr=False)
+    no_subalgebra: str | None = None
 
     def __post_init__(self) -> None:
         # Immutable all the way down: exact matrices, read-only arrays, read-only mappings.
@@ -124,7 +151,7 @@ class Discovery:
                 array = np.array(array)
                 array.setflags(write=False)
                 object.__setattr__(self, name, array)
-        for name in ("loss", "timings", "saved_algebra", "saved_oracle"):
+        for name in ("loss", "timings", "saved_algebra", "saved_oracle", "saved_extras"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
@@ -136,8 +163,13 @@ class Discovery:
         """The algebra's name, e.g. ``"so(3,1)"`` (None when it was not identified)."""
         if self.identification is not None:
             return self.identification.name
+        if self.subalgebra_analysis is not None and self.subalgebra_analysis.name is not None:
+            return self.subalgebra_analysis.name  # numeric: the learned span is not exact
         if self.saved_algebra:
             return self.saved_algebra.get("name")
+        saved = (self.saved_extras or {}).get("subalgebra_analysis")
+        if isinstance(saved, Mapping) and saved.get("name") is not None:
+            return str(saved["name"])  # a loaded numeric subalgebra result
         return None
 
     @property
@@ -198,9 +230,21 @@ class Discovery:
             "converged": self.converged,
             "interrupted": self.interrupted,
             "algebra": algebra_json,
+            "subalgebra": self.subalgebra,
+            "ambient_dimension": self.ambient_dimension,
+            "no_subalgebra": self.no_subalgebra,
+            **self._extras_json(),
             "notes": list(self.notes),
             "timings": {k: round(float(v), 6) for k, v in self.timings.items()},
         }
+
+    def _extras_json(self) -> dict[str, Any]:
+        saved = dict(self.saved_extras or {})
+        out: dict[str, Any] = {}
+        for key, value in (("subalgebra_analysis", self.subalgebra_analysis), ("stabilizer", self.stabilizer),
+                           ("breaking", self.breaking), ("standard_basis", self.standard)):
+            out[key] = value.to_json() if value is not None else saved.get(key)
+        return out
 
     def _oracle_json(self) -> dict[str, Any]:
         if self.oracle is None:
@@ -263,6 +307,11 @@ class Discovery:
                 saved_algebra=data.get("algebra"),
                 saved_oracle=oracle_json,
                 certificate=SavedCertificate.from_json(data.get("certificate")),
+                subalgebra=data.get("subalgebra"),
+                ambient_dimension=data.get("ambient_dimension"),
+                no_subalgebra=data.get("no_subalgebra"),
+                saved_extras={key: data[key] for key in ("subalgebra_analysis", "stabilizer", "breaking",
+                                                         "standard_basis") if data.get(key) is not None},
             )
         except InputFileError:
             raise
@@ -310,6 +359,9 @@ def discover(
     is_complex: bool = False,
     progress: Callable[[int, Mapping[str, float]], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    at: Sequence[Any] | Any | None = None,
+    breaking: str | sp.Expr | None = None,
+    standard: bool = False,
 ) -> Discovery:
     """Find the linear symmetries of an oracle, make them exact, and name their Lie algebra.
 
@@ -344,6 +396,19 @@ def discover(
         ``progress(epoch, losses)`` during training.
     on_stage : callable, optional
         ``on_stage(text)`` as each stage starts (the CLI prints it on a terminal).
+    at : point or sequence of points, optional
+        Also find the stabilizer of these points (the unbroken algebra of a vacuum): each point a
+        string ``"x3=1/2, x4=1"`` (variables not named are 0), a mapping of variable names to
+        exact numbers, or a full sequence of values (:func:`liealg.subalgebras.stabilizer`).
+    breaking : str or sympy expression, optional
+        Also find what a perturbation breaks: the residual algebra of ``oracle + delta * term``
+        for generic ``delta``, solved exactly as the common symmetries of the oracle and the term
+        (a polynomial oracle), its name, and which generators broke
+        (:func:`liealg.subalgebras.breaking`).
+    standard : bool
+        Also map the exact generators onto the textbook basis of their family: so(n) onto
+        ``E_ij - E_ji``, the Lorentz algebra onto ``J_i, K_i``, su(n) and u(n) onto ``i`` times the
+        Gell-Mann matrices (:func:`liealg.subalgebras.standard_basis`).
 
     Returns
     -------
@@ -365,6 +430,7 @@ def discover(
         raise OptionError("variables, vectors and is_complex describe a formula; an Oracle already has them")
     if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):
         raise OptionError(f"n_generators must be a positive integer or 'auto', got {n_generators!r}")
+    perturbed = _perturbed(oracle, breaking) if breaking is not None else oracle  # checked before any work
     run = _Run(oracle, exact, on_stage, training.max_seconds)
     if oracle.unused_variables:
         run.notes.append(f"variable(s) {', '.join(oracle.unused_variables)} do not appear in the formula; "
@@ -373,9 +439,18 @@ def discover(
     if method == "exact":
         run.solve(n_generators)
     else:
-        run.train(n_generators, seed, sampling, training, losses, progress)
-        run.make_exact()
+        if isinstance(n_generators, int):
+            run.prepare_subalgebra(n_generators)
+        if run.impossible is None:
+            run.train(n_generators, seed, sampling, training, losses, progress)
+            run.make_exact(seed)
     run.certify_and_name()
+    if at is not None:
+        run.stabilize(at, seed)
+    if breaking is not None:
+        run.break_symmetry(sp.sstr(breaking) if isinstance(breaking, sp.Expr) else str(breaking), perturbed, seed)
+    if standard:
+        run.standardize()
     return run.result(method, seed)
 
 
@@ -412,6 +487,17 @@ class _Run:
         self.identification: Identification | None = None
         self.out_of_time = False
         self._field: CoefficientField | None = None
+        # A subalgebra run (n_generators below the whole algebra's dimension), and the extras.
+        self.requested: int | None = None
+        self.subalgebra_mode = False
+        self.impossible: str | None = None
+        self.ambient_dimension: int | None = None
+        self.subalgebra_analysis: SubalgebraAnalysis | None = None
+        self.closed_subalgebra = False
+        self.unclosed_note: str | None = None
+        self.stabilizer: Stabilizer | None = None
+        self.breaking: Breaking | None = None
+        self.standard: StandardBasis | None = None
 
     # ------------------------------------------------------------------ helpers
     def coefficient_field(self) -> CoefficientField:
@@ -444,6 +530,13 @@ class _Run:
         S = sp.diag(*self.scales)
         S_inv = sp.diag(*[1 / s for s in self.scales])
         return tuple(S * sp.Matrix(m) * S_inv for m in matrices)
+
+    def to_work_coordinates(self, matrices: Sequence[sp.MatrixBase]) -> tuple[sp.Matrix, ...]:
+        if self.scales is None:
+            return tuple(sp.Matrix(m) for m in matrices)
+        S = sp.diag(*self.scales)
+        S_inv = sp.diag(*[1 / s for s in self.scales])
+        return tuple(S_inv * sp.Matrix(m) * S for m in matrices)
 
     def floats_to_oracle_coordinates(self, matrices: np.ndarray) -> np.ndarray:
         if self.scales is None:
@@ -487,6 +580,39 @@ class _Run:
         self.generators = self.exact_basis = generators
         self.timed("solve", t0)
 
+    def prepare_subalgebra(self, k: int) -> None:
+        """Before training ``k`` generators of a polynomial oracle: the whole algebra exactly, and
+        whether a ``k``-dimensional subalgebra can exist at all (if provably not, no training)."""
+        from liealg.exact import solve_symmetries
+
+        self.requested = k
+        d = self.work.matrix_size
+        if not self.coefficient_field().is_exact or k > d * d * (2 if self.work.is_complex else 1):
+            return  # the dimension is read from the invariance form after training (or fit refuses k)
+        self.stage("solving the exact invariance conditions (the whole algebra)")
+        t0 = time.perf_counter()
+        self.exact_basis = tuple(solve_symmetries(self.work))
+        self.timed("exact_solve", t0)
+        n = len(self.exact_basis)
+        if k == n:
+            return
+        self.ambient_dimension = n
+        self.subalgebra_mode = k < n
+        from liealg.subalgebras import nonexistence
+
+        proof: str | None
+        if n == 0:
+            proof = "the oracle has no continuous linear symmetry"
+        else:
+            try:
+                proof = nonexistence(self.to_oracle_coordinates(self.exact_basis), k)
+            except LieAlgError as exc:  # e.g. an algebra over a number field without a rational basis
+                log.info("no proof of (non)existence: %s", exc)
+                proof = None
+        if proof is not None:
+            self.impossible = proof
+            self.notes.append(f"no closed {k}-dimensional subalgebra exists: {proof}; not trained")
+
     def train(self, n_generators: int | str, seed: int, sampling: Sampling, training: TrainConfig,
               losses: LinearLosses | None, progress: Callable[[int, Mapping[str, float]], None] | None) -> None:
         from liealg.training import fit, fit_auto, symmetry_dimension
@@ -516,20 +642,38 @@ class _Run:
             self.generators = ()
             return
         self.learned = self.floats_to_oracle_coordinates(trained.generators)
+        if isinstance(n_generators, int) and self.ambient_dimension is None and dim != n_generators:
+            self.ambient_dimension = dim  # read from the invariance form (not a polynomial oracle)
+            self.subalgebra_mode = n_generators < dim
         if trained.interrupted:
             self.notes.append("training was interrupted; these are the best generators found before that")
         elif trained.stop_reason == "time":
             self.notes.append(f"training stopped when the time budget ran out, at loss {trained.loss['total']:.3g}")
+        elif not trained.converged and self.subalgebra_mode:
+            closure = trained.loss.get("closure", 0.0)
+            self.unclosed_note = (
+                f"no closed {n_generators}-dimensional subalgebra was found: training stopped at total loss "
+                f"{trained.loss['total']:.3g} (closure {closure:.2g}); one may not exist, or try more seeds "
+                f"(liealg subalgebras FORMULA --dim {n_generators} --seeds 8)")
+            self.notes.append(self.unclosed_note)  # withdrawn if the span turns out closed
+        elif not trained.converged and self.ambient_dimension is not None and n_generators != "auto" \
+                and self.ambient_dimension < int(n_generators):
+            self.notes.append(
+                f"the symmetry algebra has dimension {self.ambient_dimension}: {n_generators} generators cannot all "
+                "be symmetries (use --generators auto)")
         elif not trained.converged:
             self.notes.append(
                 f"training stopped at total loss {trained.loss['total']:.3g} above the tolerance {trained.tol:.3g}; "
                 "try more epochs, another seed, more samples, or fewer generators")
 
-    def make_exact(self) -> None:
+    def make_exact(self, seed: int = 0) -> None:
         from liealg.exact import principal_angles, rationalize, same_span, solve_symmetries
 
         trained = self.trained
         if trained is None or not self.exact.rationalize or not self.time_left("making the generators exact"):
+            return
+        if self.subalgebra_mode:
+            self.make_exact_subalgebra(seed)
             return
         t0 = time.perf_counter()
         self.polished = trained.polished()
@@ -537,7 +681,7 @@ class _Run:
         field = self.coefficient_field()
         if not field.is_exact and field.kind != "callable":
             self.notes.append(f"a numeric result, not exact: {field.reason}")
-        if self.exact.compare and field.is_exact:
+        if self.exact.compare and field.is_exact and self.exact_basis is None:
             self.stage("solving the exact invariance conditions (to compare)")
             t0 = time.perf_counter()
             self.exact_basis = tuple(solve_symmetries(self.work))
@@ -566,6 +710,135 @@ class _Run:
             if not self.matches_exact:
                 self.notes.append(f"the learned algebra (dimension {len(self.generators)}) differs from the exact one "
                                   f"(dimension {len(exact_basis)})")
+
+    def make_exact_subalgebra(self, seed: int) -> None:
+        """``k`` generators below the whole algebra's dimension: a subalgebra. Its span is exact only
+        when it happens to be rational (a sparse run); it is named either way (numerically, with the
+        tolerance, when it is not exact), and an exact conjugate of it is sought."""
+        from liealg.errors import RationalizationError as _RationalizationError
+        from liealg.exact import principal_angles, rationalize, same_span
+        from liealg.subalgebras import analyze_subalgebra
+
+        trained = self.trained
+        assert trained is not None
+        t0 = time.perf_counter()
+        self.polished = trained.polished()
+        self.timed("polish", t0)
+        field = self.coefficient_field()
+        if not field.is_exact and field.kind != "callable":
+            self.notes.append(f"a numeric result, not exact: {field.reason}")
+        t0 = time.perf_counter()
+        try:
+            self.rationalization = rationalize(self.polished, max_denominator=self.exact.max_denominator,
+                                               basis=self.exact.basis if self.scales is None else "rref",
+                                               field=field.field if field.kind == "algebraic" else None)
+            self.generators = tuple(self.rationalization.matrices)
+        except _RationalizationError:
+            pass  # a subalgebra in general position is not rational: named numerically below
+        self.timed("rationalize", t0)
+        exact_basis = self.exact_basis
+        if exact_basis:
+            angles = principal_angles(trained.generators, exact_basis, pad=False)
+            self.span_error = float(np.max(angles)) if len(angles) else None
+            if self.generators is not None and not same_span(list(self.generators) + list(exact_basis),
+                                                             exact_basis):
+                self.notes.append("the exact generators are NOT inside the exact symmetry algebra")
+        self.stage("naming the subalgebra")
+        t0 = time.perf_counter()
+        ambient: Any = (self.to_oracle_coordinates(exact_basis) if exact_basis
+                        else self.floats_to_oracle_coordinates(self.form_ambient()))
+        try:
+            analysis = analyze_subalgebra(self.floats_to_oracle_coordinates(self.polished), ambient, seed=seed)
+        except LieAlgError as exc:
+            self.notes.append(f"the learned subalgebra could not be analysed: {exc}")
+            self.timed("subalgebra", t0)
+            return
+        self.subalgebra_analysis = analysis
+        k = trained.n_generators
+        self.closed_subalgebra = analysis.closed and analysis.inside_error < 1e-6 and analysis.dimension == k
+        if analysis.exact and self.generators is None and analysis.representative is not None:
+            self.generators = self.to_work_coordinates(analysis.representative.generators)
+        if self.closed_subalgebra and self.unclosed_note in self.notes:
+            self.notes.remove(self.unclosed_note)
+        if self.closed_subalgebra:
+            if self.generators is None:
+                rep = analysis.representative
+                what = (f"named {analysis.name} numerically (within {analysis.tolerance:.1g})" if analysis.name
+                        else "not named")
+                conj = (f"; it is conjugate to the exact subalgebra given (a group element carries one onto the "
+                        f"other to {rep.angle:.1g} rad)" if rep is not None else "")
+                self.notes.append(f"the learned {k}-dimensional subalgebra is closed but not exact (its span is "
+                                  f"irrational): {what}{conj}")
+            if not trained.converged:
+                self.notes.append(f"the total loss stayed at {trained.loss['total']:.3g} (the sparsity term, or "
+                                  "normalization pulled by it), but the learned span is a closed subalgebra of "
+                                  "symmetries to round-off")
+        self.notes.extend(n for n in analysis.notes if n.startswith(("no exact representative", "not named")))
+        self.timed("subalgebra", t0)
+
+    def whole_algebra(self, what: str) -> tuple[sp.Matrix, ...] | None:
+        """The whole symmetry algebra's exact generators in the oracle's coordinates (the exact
+        solver's when this run learned only a subalgebra), or None with a note."""
+        basis = self.exact_basis if self.subalgebra_mode or self.generators is None else self.generators
+        if not basis:
+            self.notes.append(f"{what} needs the exact generators of the symmetry algebra; this run has none")
+            return None
+        return self.to_oracle_coordinates(basis)
+
+    def stabilize(self, at: Any, seed: int) -> None:
+        from liealg.subalgebras import stabilizer
+
+        gens = self.whole_algebra("the stabilizer")
+        if gens is None:
+            return
+        self.stage("the stabilizer of the point(s)")
+        t0 = time.perf_counter()
+        names = [v.name for vec in self.oracle.vectors for v in vec]
+        self.stabilizer = stabilizer(gens, at, variables=names, blocks=len(self.oracle.vectors), seed=seed,
+                                     name=self.exact.identify)
+        self.timed("stabilizer", t0)
+
+    def break_symmetry(self, term: str, combined: Oracle, seed: int) -> None:
+        from liealg.exact import solve_symmetries
+        from liealg.subalgebras import breaking
+
+        gens = self.whole_algebra("explicit breaking")
+        if gens is None:
+            return
+        self.stage("the residual symmetry of the perturbed oracle")
+        t0 = time.perf_counter()
+        residual = tuple(solve_symmetries(combined))
+        self.breaking = breaking(gens, residual, term=term, seed=seed, name=self.exact.identify)
+        self.timed("breaking", t0)
+
+    def standardize(self) -> None:
+        from liealg.subalgebras import standard_basis
+
+        if self.subalgebra_mode or not self.generators:
+            self.notes.append("the standard basis applies to the exact generators of the whole algebra; this run has "
+                              "none (a subalgebra run, or not exact)")
+            return
+        self.stage("the map onto the textbook basis")
+        t0 = time.perf_counter()
+        try:
+            self.standard = standard_basis(self.to_oracle_coordinates(self.generators))
+        except IdentificationError as exc:
+            self.notes.append(f"no standard basis: {exc}")
+        self.timed("standard", t0)
+
+    def form_ambient(self) -> np.ndarray:
+        """The whole symmetry algebra as floats (balanced coordinates): the null space of the
+        invariance form, for oracles the exact solver does not take."""
+        import torch
+
+        from liealg.training import symmetry_dimension
+
+        assert self.trained is not None and self.trained.form is not None
+        form = self.trained.form
+        dim, _ = symmetry_dimension(form)
+        _, vectors = form.eigen()
+        mats = form.space.matrices(torch.as_tensor(vectors[:, :dim].T.copy())).numpy()
+        return np.array(mats)
 
     def express_in_exact_basis(self) -> bool:
         """When rationalization refuses a span that the exact solver confirms, use the exact basis."""
@@ -651,14 +924,42 @@ class _Run:
             spectral_gap=self.spectral_gap,
             scales=self.scales,
             loss={} if trained is None else trained.loss,
-            converged=True if trained is None else trained.converged,
+            converged=(False if self.impossible is not None else True if trained is None
+                       else trained.converged or self.closed_subalgebra),
             interrupted=False if trained is None else trained.interrupted,
             stopped_for_time=self.out_of_time or (trained is not None and trained.stop_reason == "time"),
             training=trained,
             seed=seed,
             timings=self.timings,
             notes=tuple(self.notes),
+            subalgebra=(self.closed_subalgebra if self.subalgebra_mode else
+                        False if self.impossible is not None else None),
+            no_subalgebra=self.impossible,
+            ambient_dimension=self.ambient_dimension,
+            subalgebra_analysis=self.subalgebra_analysis,
+            stabilizer=self.stabilizer,
+            breaking=self.breaking,
+            standard=self.standard,
         )
+
+
+def _perturbed(oracle: Oracle, term: str | sp.Expr) -> Oracle:
+    """The oracle with ``term`` as one more formula. For generic ``delta``, ``W`` preserves
+    ``F + delta*T`` exactly when it preserves ``F`` and ``T``: the residual algebra of the
+    perturbation is the symmetry algebra of this oracle, solved exactly."""
+    from liealg.exact import oracle_coefficient_field
+
+    if oracle.exprs is None:
+        raise OptionError("breaking= needs a formula oracle (the perturbation is added to its formulas)")
+    names = [[v.name for v in vec] for vec in oracle.vectors]
+    text = sp.sstr(term) if isinstance(term, sp.Expr) else term
+    if not isinstance(text, str):
+        raise OptionError(f"breaking= takes a formula (a string or a sympy expression), got {term!r}")
+    combined = Oracle([*(sp.sstr(e) for e in oracle.exprs), text], vectors=names, is_complex=oracle.is_complex)
+    if not oracle_coefficient_field(combined).is_exact:
+        raise OptionError("breaking= needs polynomial formulas with exact coefficients (the residual algebra is solved "
+                          f"exactly); {oracle.formula_text()} + delta*({text}) is not one")
+    return combined
 
 
 def _certify(oracle: Oracle, generators: Sequence[sp.Matrix], notes: list[str]) -> Certificate | None:

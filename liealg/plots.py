@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["plot_generators", "plot_history", "plot_scan", "plot_dynkin", "save_all", "plot_symmetry_map",
-           "plot_scan_grid"]
+           "plot_scan_grid", "plot_subalgebras", "plot_stabilizer"]
 
 
 def _plt() -> ModuleType:
@@ -197,6 +197,12 @@ def save_all(result: Any, directory: str | Path) -> list[Path]:
     if result.identification is not None:
         plot_dynkin(result.identification, path=directory / "dynkin.png")
         written.append(directory / "dynkin.png")
+    if getattr(result, "stabilizer", None) is not None:
+        plot_stabilizer(result.stabilizer, path=directory / "stabilizer.png")
+        written.append(directory / "stabilizer.png")
+    if getattr(result, "breaking", None) is not None:
+        plot_stabilizer(result.breaking, path=directory / "breaking.png")
+        written.append(directory / "breaking.png")
     plt.close("all")
     return written
 
@@ -337,4 +343,69 @@ def plot_scan_grid(grid: Any, *, path: str | Path | None = None) -> Figure:
     ax.set_title(f"log10 lowest loss over {len(grid.seeds)} seed(s): {grid.family}", fontsize=9)
     fig.colorbar(image, ax=ax, label="log10 lowest loss")
     fig.tight_layout()
+    return _finish(fig, path)
+
+
+def plot_subalgebras(survey: Any, *, path: str | Path | None = None) -> Figure:
+    """The subalgebra classes found over seeds: one bar chart per dimension ``k``.
+
+    Parameters
+    ----------
+    survey : liealg.subalgebras.SubalgebraSurvey
+        Bars count the seeds that found each class; a dimension with no subalgebra (proved) is
+        marked "none exists", one where no seed closed "none found".
+    """
+    plt = _plt()
+    dims = list(survey.dims) or [0]
+    fig, axes = plt.subplots(1, len(dims), figsize=(2.6 * len(dims) + 0.6, 3.2), squeeze=False, sharey=True)
+    seeds = max(len(survey.seeds), 1)
+    for ax, k in zip(axes[0], dims):
+        classes = survey.by_dimension(k)
+        ax.set_title(f"k = {k}", fontsize=9)
+        ax.set_ylim(0, seeds)
+        if not classes:
+            text = "none exists" if k in survey.impossible else "none found"
+            ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=9)
+            ax.set_xticks([])
+            continue
+        labels = [(c.name or "family") + ("" if not c.abelian else "\n(abelian)") for c in classes]
+        colors = ["tab:green" if c.exact else "tab:orange" for c in classes]
+        ax.bar(range(len(classes)), [c.count for c in classes], color=colors)
+        ax.set_xticks(range(len(classes)), labels, rotation=30, ha="right", fontsize=7)
+    axes[0][0].set_ylabel("seeds")
+    fig.suptitle(f"subalgebras of {survey.ambient_name or 'the symmetry algebra'} found over {seeds} seed(s) "
+                 "(green: exact representative)", fontsize=9)
+    return _finish(fig, path)
+
+
+def plot_stabilizer(value: Any, *, path: str | Path | None = None) -> Figure:
+    """The unbroken generators as heat maps beside the broken ones.
+
+    Parameters
+    ----------
+    value : liealg.subalgebras.Stabilizer or Breaking
+        Anything with ``unbroken`` and ``broken`` sequences of (d, d) matrices.
+    """
+    plt = _plt()
+    groups = [("unbroken", _as_float_arrays(list(value.unbroken))), ("broken", _as_float_arrays(list(value.broken)))]
+    cols = max(min(max(len(g) for _, g in groups), 8), 1)
+    rows_of = [max(1, int(np.ceil(len(g) / cols))) for _, g in groups]
+    rows = sum(rows_of)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.5 * cols + 0.8, 1.5 * rows + 0.6), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    vmax = max([float(np.abs(m).max()) for _, g in groups for m in g] + [1e-300]) or 1.0
+    row0 = 0
+    for (label, mats), nrows in zip(groups, rows_of):
+        if not mats:
+            axes[row0, 0].text(0.0, 0.5, f"no {label} generators", va="center", fontsize=8)
+        for i, m in enumerate(mats):
+            r, c = divmod(i, cols)
+            ax = axes[row0 + r, c]
+            ax.imshow(np.real(m), cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+            ax.set_title(f"{label} {i + 1}", fontsize=7)
+        row0 += nrows
+    title = getattr(value, "title", None)
+    if title:
+        fig.suptitle(title, fontsize=9)
     return _finish(fig, path)

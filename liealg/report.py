@@ -64,6 +64,36 @@ def identification_report(ident: Any) -> list[str]:
     return lines
 
 
+def _subalgebra_lines(result: Any) -> list[str]:
+    """A run of ``k`` generators below the whole algebra's dimension: what it found."""
+    flag = getattr(result, "subalgebra", None)
+    if flag is None:
+        return []
+    ambient = getattr(result, "ambient_dimension", None)
+    of = f" of the {ambient}-dimensional symmetry algebra" if ambient else ""
+    proof = getattr(result, "no_subalgebra", None)
+    if proof is not None:
+        return [f"Subalgebra: none of that dimension exists{of} (the proof is in the note below)"]
+    analysis = getattr(result, "subalgebra_analysis", None)
+    if not flag:
+        return [f"Subalgebra: NO closed {result.dimension}-dimensional subalgebra was found{of}"]
+    lines = [f"Subalgebra: yes, closed, dimension {result.dimension}{of}"]
+    if analysis is None:
+        return lines
+    if analysis.name:
+        how = "exact" if not analysis.numeric else f"numeric, within {analysis.tolerance:.1g}"
+        lines.append(f"  name: {analysis.name} ({how}); abelian: {'yes' if analysis.abelian else 'no'}; "
+                     f"Killing signature {tuple(analysis.killing_signature)}")
+    rep = analysis.representative
+    if rep is not None and rep.kind == "conjugate":
+        lines.append(f"  an exact representative of its conjugacy class (a group element carries it onto the "
+                     f"learned span to {rep.angle:.1g} rad):")
+        for i, m in enumerate(rep.generators, start=1):
+            lines.append(f"  H{i} =")
+            lines.append(format_matrix(m))
+    return lines
+
+
 def text_report(result: Any, *, max_generators: int = 12) -> str:
     """The CLI's report of a :class:`liealg.pipeline.Discovery`."""
     lines: list[str] = []
@@ -73,7 +103,9 @@ def text_report(result: Any, *, max_generators: int = 12) -> str:
         vec = " | ".join(" ".join(s.name for s in v) for v in oracle.vectors)
         lines.append(f"  variables: {vec}{'  (complex)' if oracle.is_complex else ''}")
     lines.append(f"Method: {result.method}")
-    if result.dimension == 0:
+    if getattr(result, "no_subalgebra", None) is not None:
+        pass  # nothing was trained: said below
+    elif result.dimension == 0:
         lines.append("No continuous linear symmetry: the symmetry algebra is 0-dimensional.")
     else:
         lines.append(f"Generators: {result.dimension}")
@@ -102,7 +134,15 @@ def text_report(result: Any, *, max_generators: int = 12) -> str:
             ident_lines[0] += "  (of the generators above, which are NOT all proved symmetries)"
         lines.extend(ident_lines)
     elif result.name:
-        lines.append(f"Lie algebra: {result.name}")
+        numeric = getattr(result, "subalgebra_analysis", None)
+        suffix = (f"  (numeric, within {numeric.tolerance:.1g})" if numeric is not None and numeric.numeric
+                  and numeric.tolerance is not None else "")
+        lines.append(f"Lie algebra: {result.name}{suffix}")
+    lines.extend(_subalgebra_lines(result))
+    for extra in ("stabilizer", "breaking", "standard"):
+        value = getattr(result, extra, None)
+        if value is not None:
+            lines.extend(value.report_lines())
     for note in result.notes:
         lines.append(f"Note: {note}")
     if result.timings:

@@ -42,6 +42,7 @@ __all__ = [
     "default_tol",
     "default_n_samples",
     "fit_auto",
+    "sampled_form",
 ]
 
 log = logging.getLogger(__name__)
@@ -395,6 +396,31 @@ def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.devic
                    "use fewer samples, or a smaller oracle")
     samples = points_for(oracle, sampling, seed=seed, default_n=default_n, device=device)
     return invariance_form(oracle, samples)
+
+
+def sampled_form(oracle: Oracle, sampling: Sampling | None = None, *, seed: int = 0,
+                 device: str = "cpu") -> InvarianceForm:
+    """The invariance form on the samples ``fit`` would draw: share it between many runs.
+
+    Parameters
+    ----------
+    oracle : Oracle
+    sampling : Sampling, optional
+    seed : int
+    device : str
+
+    Returns
+    -------
+    InvarianceForm
+        Pass it to :func:`fit` as ``form=``.
+
+    Examples
+    --------
+    >>> form = sampled_form(Oracle("x1**2 + x2**2"), seed=0)
+    >>> symmetry_dimension(form)[0]
+    1
+    """
+    return _form_for(oracle, sampling or Sampling(), seed, resolve_device(device))
 
 
 def fit(

@@ -56,6 +56,7 @@ ORDER = [
     "report",
     "plots",
     "data",
+    "subalgebras",
     "pipeline",
     "sweeps",
     "testing",
