@@ -19,28 +19,27 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import sympy as sp  # noqa: E402
+import matplotlib.pyplot as plt
+import sympy as sp
 
-from liealg.exact.polyfields import fit_polynomial_field, polynomial_symmetries, report_polynomial  # noqa: E402
-from liealg.config import Sampling  # noqa: E402
-from liealg.nonlinear import (FieldLosses, FieldNetwork, discover_nonlinear, plot_vector_field,  # noqa: E402
-                              report_nonlinear)
-from liealg.oracle import Oracle  # noqa: E402
+from liealg.config import Sampling
+from liealg.exact.polyfields import fit_polynomial_field, polynomial_symmetries, report_polynomial
+from liealg.nonlinear import FieldLosses, FieldNetwork, discover_nonlinear, plot_vector_field, report_nonlinear
+from liealg.oracle import Oracle
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="docs/img", help="folder for the PNG (default docs/img)")
+    parser.add_argument("--out", "--plot", default="docs/img", help="folder for the PNG (default docs/img)")
     parser.add_argument("--quick", action="store_true", help="smaller networks, for a smoke test")
     args = parser.parse_args()
-    size = dict(network=FieldNetwork(hidden=(32, 32)), sampling=Sampling(n=256)) if args.quick else {}
+    size = {"network": FieldNetwork(hidden=(16, 16)), "sampling": Sampling(n=256)} if args.quick else {}
 
     x1, x2 = sp.symbols("x1 x2", real=True)
     phi = Oracle(x1 * x2)
 
     plain = discover_nonlinear(phi, seed=0, **size)
-    print("== learned field (invariance + normalization) ==")
+    print("== learned field (invariance, normalization, speed floor) ==")
     print(report_nonlinear(plain, fit_degree=None))
 
     smooth = discover_nonlinear(phi, seed=0, losses=FieldLosses(curvature=1e-2), **size)

@@ -78,7 +78,8 @@ def _add_oracle_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--optimizer", choices=("lbfgs", "adam"), default="lbfgs")
     p.add_argument("--epochs", type=_positive_int)
     p.add_argument("--sparsity", type=float, default=0.0, help="weight of the sparsity term")
-    p.add_argument("--closure", type=float, default=1.0, help="weight of the closure term (0 = off)")
+    p.add_argument("--closure", type=float, default=None,
+                   help="weight of the closure term (0 = off; default 1, and 0 with --nonlinear)")
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64")
     p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     p.add_argument("--max-seconds", type=float, metavar="S",
@@ -110,7 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--checkpoint", metavar="PATH", help="save the training state here every 10 epochs")
     d.add_argument("--resume", action="store_true", help="continue from --checkpoint PATH if it exists")
     d.add_argument("--nonlinear", action="store_true", help="learn non-linear symmetries (neural vector fields)")
-    d.add_argument("--fields", type=_positive_int, default=1, help="number of vector fields with --nonlinear")
+    d.add_argument("--fields", type=_generators, default=None, metavar="N|auto",
+                   help="with --nonlinear: number of vector fields (default 1; auto: the most the oracle allows, "
+                        "n - rank(grad phi))")
+    d.add_argument("--normalization", choices=("mean", "pointwise"), default=None,
+                   help="with --nonlinear: mean |v|^2 = 1 with a speed floor (default), or |v| = 1 at every sample")
+    d.add_argument("--min-speed", type=float, default=None, metavar="F",
+                   help="with --nonlinear: every field moves at least F times its RMS speed wherever the oracle "
+                        "is not flat (default 0.2; 0 = no floor)")
+    d.add_argument("--min-coverage", type=float, default=None, metavar="F",
+                   help="with --nonlinear: converged needs each field to move (|v| >= 0.1 RMS) on this fraction "
+                        "of the samples (default 0.9)")
+    d.add_argument("--field-grid", metavar="PATH",
+                   help="with --nonlinear: write the learned fields on a regular grid over the sample box (JSON)")
     d.add_argument("--degree", type=_positive_int, help="with --nonlinear: exact polynomial fields up to this degree")
     _add_data_options(d)
 
@@ -152,9 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--latent", type=_positive_int, default=16)
     f.add_argument("--classes", type=int, choices=(2, 10), default=None)
     f.add_argument("--seed", type=int, default=0)
-    f.add_argument("--epochs", type=_positive_int, default=150, help="L-BFGS steps for the fields (default 150)")
+    f.add_argument("--epochs", type=_positive_int, default=150,
+                   help="at most this many L-BFGS steps for the fields (default 150)")
     f.add_argument("--fit-epochs", type=_positive_int, default=100,
                    help="passes over the images for the autoencoder and the classifier (default 100)")
+    f.add_argument("--fields", type=_positive_int, default=None, metavar="K",
+                   help="number of flows (default: 3, or fewer where fewer directions are free)")
+    f.add_argument("--distance", type=float, default=None, metavar="F",
+                   help="how far each code travels, both ways, in units of the codes' RMS spread (default 1.5)")
+    f.add_argument("--prior", choices=("auto", "gaussian", "none"), default="auto",
+                   help="latent density the flows also keep, so that they stay where the data lives (default auto: "
+                        "a Gaussian fitted to the codes where a direction stays free)")
     f.add_argument("--plot", metavar="DIR")
     f.add_argument("--json", metavar="PATH")
     f.add_argument("--quiet", action="store_true")
@@ -207,7 +228,7 @@ def _make_oracle(args: argparse.Namespace) -> Oracle:
     if args.vars and args.vectors:
         raise OptionError("give --vars or --vectors, not both (--vectors already lists the variables)")
     return Oracle(formulas if len(formulas) > 1 else formulas[0], variables=args.vars,
-                  vectors=args.vectors, complex=args.complex)
+                  vectors=args.vectors, is_complex=args.complex)
 
 
 def _read_formulas(path: str) -> list[str]:
@@ -290,7 +311,7 @@ def _stage_printer(args: argparse.Namespace) -> Callable[[str], None] | None:
 def _linear_losses(args: argparse.Namespace) -> Any:
     from liealg.losses import LinearLosses
 
-    return LinearLosses(sparsity=args.sparsity, closure=args.closure)
+    return LinearLosses(sparsity=args.sparsity, closure=1.0 if args.closure is None else args.closure)
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:
@@ -303,6 +324,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     _check_outputs(args)
     if args.nonlinear:
         return _cmd_discover_nonlinear(args, oracle)
+    _refuse_nonlinear_flags(args)
     sampling, losses = _sampling(args), _linear_losses(args)
     training = _training(args, checkpoint=args.checkpoint, resume=args.resume)
     exact = ExactConfig(rationalize=not args.no_exact, basis=args.basis, identify=not args.no_identify)
@@ -424,31 +446,86 @@ def _cmd_discover_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_NONLINEAR_FLAGS = ("fields", "normalization", "min_speed", "min_coverage", "field_grid", "degree")
+
+
+def _refuse_nonlinear_flags(args: argparse.Namespace) -> None:
+    """Flags of the vector fields are refused without --nonlinear rather than ignored."""
+    from liealg.errors import OptionError
+
+    given = [f"--{name.replace('_', '-')}" for name in _NONLINEAR_FLAGS if getattr(args, name) is not None]
+    if given:
+        raise OptionError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to vector fields; "
+                          "add --nonlinear")
+
+
 def _cmd_discover_nonlinear(args: argparse.Namespace, oracle: Any) -> int:
     from liealg import nonlinear
+    from liealg.errors import OptionError
 
+    # Linear-only options are refused, not silently ignored.
+    linear_only = [flag for flag, on in (("--sparsity", args.sparsity != 0),
+                                         ("--generators", args.generators != "auto"),
+                                         ("--method exact", args.method != "train"), ("--basis", args.basis != "rref"),
+                                         ("--latex", args.latex), ("--checkpoint", args.checkpoint is not None),
+                                         ("--resume", args.resume)) if on]
+    if linear_only:
+        raise OptionError(f"{', '.join(linear_only)} appl{'ies' if len(linear_only) == 1 else 'y'} to linear "
+                          "generators, not to --nonlinear vector fields (use --fields N for their number)")
     if args.degree:
         from liealg.exact import polyfields
 
+        if args.fields is not None or args.field_grid or args.normalization or args.min_speed is not None:
+            raise OptionError("--degree solves for exact polynomial fields; --fields, --normalization, "
+                              "--min-speed and --field-grid apply to learned fields")
         res = polyfields.polynomial_symmetries(oracle, degree=args.degree)
         print(polyfields.report_polynomial(res))
         return EXIT_OK
+    if args.field_grid:
+        from liealg.io import check_writable
+
+        check_writable(args.field_grid)
     sampling = _sampling(args)
     if sampling.n is None:
         sampling = sampling.replace(n=1024)
-    result = nonlinear.discover_nonlinear(oracle, args.fields, seed=args.seed, sampling=sampling,
-                                          training=_training(args))
+    losses = nonlinear.FieldLosses(
+        closure=0.0 if args.closure is None else args.closure,
+        normalization_mode=args.normalization or "mean",
+        min_speed=0.2 if args.min_speed is None else args.min_speed,
+    )
+    check = nonlinear.FieldCheck(coverage=0.9 if args.min_coverage is None else args.min_coverage)
+    n_fields = args.fields or 1
+    if n_fields == "auto":
+        n_fields = nonlinear.max_fields(oracle, seed=args.seed)
+        if n_fields == 0:
+            raise OptionError(f"{oracle.formula_text()} leaves no direction free: its gradients have full rank "
+                              f"{oracle.n_inputs}, so no field can move without changing it")
+        print(f"Fields: {n_fields} (the most this oracle allows: n - rank(grad phi))")
+    bar, update = _progress(args, args.epochs, "training fields")
+    try:
+        result = nonlinear.discover_nonlinear(oracle, n_fields, seed=args.seed, sampling=sampling,
+                                              losses=losses, training=_training(args), check=check, progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
     print(nonlinear.report_nonlinear(result))
     if args.json:
         from liealg import io
 
         io.write_json_atomic(args.json, nonlinear.nonlinear_to_json(result))
         print(f"Saved: {args.json}")
+    if args.field_grid:
+        from liealg import io
+
+        io.write_json_atomic(args.field_grid, nonlinear.field_grid(result))
+        print(f"Field grid: {args.field_grid}")
     if args.plot and oracle.n_inputs == 2:
         for path in nonlinear.save_field_plots(result, args.plot):
             print(f"Plot: {path}")
     elif args.plot:
         print("Note: vector-field plots are drawn for 2-variable oracles only")
+    if result.interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_OK if result.converged else EXIT_NOT_CONVERGED
 
 
@@ -490,8 +567,8 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg import io
     from liealg.algebra import LieAlgebra
     from liealg.errors import InputFileError, OptionError
-    from liealg.io import load_matrices, load_structure_constants
     from liealg.identification import identify
+    from liealg.io import load_matrices, load_structure_constants
     from liealg.report import identification_report
 
     given = [x for x in (args.result, args.structure_constants, args.matrices) if x]
@@ -596,15 +673,20 @@ def _cmd_flows(args: argparse.Namespace) -> int:
     classes = args.classes or (10 if args.latent > 10 else 2)
     from liealg.config import TrainConfig
 
+    _check_outputs(args)
     report = flows.digits_flows(latent=args.latent, classes=classes, seed=args.seed, fit_epochs=args.fit_epochs,
-                                training=TrainConfig(epochs=args.epochs, num_threads=1), plot_dir=args.plot)
+                                n_fields=args.fields, distance=args.distance, prior=args.prior,
+                                training=TrainConfig(epochs=args.epochs, tol=1e-4, num_threads=1),
+                                plot_dir=args.plot)
     print(flows.report_flows(report))
     if args.json:
         from liealg import io
 
         io.write_json_atomic(args.json, flows.flows_to_json(report))
         print(f"Saved: {args.json}")
-    return EXIT_OK
+    if report.discovery.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if report.converged else EXIT_NOT_CONVERGED
 
 
 # --------------------------------------------------------------------------- sweeps

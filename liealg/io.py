@@ -214,10 +214,10 @@ def floats_to_json(array: np.ndarray | Sequence[float]) -> JSONValue:
     return a.tolist()  # type: ignore[no-any-return]
 
 
-def floats_from_json(data: JSONValue, *, complex: bool = False) -> np.ndarray:
-    """Inverse of :func:`floats_to_json` (``complex=True`` for [re, im] pairs)."""
+def floats_from_json(data: JSONValue, *, is_complex: bool = False) -> np.ndarray:
+    """Inverse of :func:`floats_to_json` (``is_complex=True`` for [re, im] pairs)."""
     a = np.asarray(data, dtype=np.float64)
-    if complex:
+    if is_complex:
         return a[..., 0] + 1j * a[..., 1]
     return a
 

@@ -39,6 +39,8 @@ __all__ = [
     "lie_derivatives",
     "field_invariance",
     "field_normalization",
+    "speed_floor",
+    "field_speed",
     "field_orthogonality",
     "field_brackets",
     "field_closure",
@@ -294,6 +296,65 @@ def field_normalization(v: torch.Tensor, mode: str = "mean", target: float = 1.0
     if mode == "mean":
         return (sq.mean(0) - target).pow(2).sum()
     return (sq - target).pow(2).mean(0).sum()
+
+
+def speed_floor(grads: torch.Tensor, min_speed: float) -> torch.Tensor:
+    """The least speed a field may have at each sample, relative to its RMS speed.
+
+    ``floor_i = f s_i / sqrt(s_i^2 + f^2)``, about ``min(f, s_i)``, where ``f = min_speed`` and
+    ``s_i = |grad phi(x_i)| / RMS_j |grad phi(x_j)|`` (Frobenius norm over the oracle's
+    components). Away from the oracle's flat places the floor is ``f``; it falls to 0 only where
+    the gradient does -- at critical points, where every field tangent to the level sets is
+    singular (the origin of ``x1 x2``) and a field must be allowed to slow down. A field whose
+    speed is proportional to ``|grad phi|`` (the 2-D Hamiltonian field) always clears it.
+
+    Parameters
+    ----------
+    grads : (m, o, n) oracle gradients at the samples
+    min_speed : float, ``f``
+
+    Returns
+    -------
+    torch.Tensor, shape (m,)
+
+    Examples
+    --------
+    >>> g = torch.tensor([[[3.0, 4.0]], [[0.0, 0.0]]])   # |grad| 5 and 0: s = sqrt(2), 0
+    >>> [round(float(t), 4) for t in speed_floor(g, 0.2)]
+    [0.198, 0.0]
+    """
+    s2 = grads.pow(2).sum((1, 2))
+    mean = s2.mean()
+    if not bool(mean > 0):
+        return torch.zeros_like(s2)
+    s2 = s2 / mean
+    return min_speed * (s2 / (s2 + min_speed**2)).sqrt()
+
+
+def field_speed(v: torch.Tensor, floor: torch.Tensor) -> torch.Tensor:
+    """Speed floor: ``sum_a mean_i relu(floor_i - |v_a(x_i)| / RMS_j |v_a(x_j)|)^2``.
+
+    A hinge, zero for every field that moves at least ``floor_i`` times its RMS speed at every
+    sample, whatever its speed elsewhere: it forbids fields that vanish on a large set (large
+    on a few samples, tiny elsewhere -- the near-trivial solutions the mean normalization
+    allows) without fixing the speed, which no symmetry condition determines (``g(x) v`` is a
+    symmetry whenever ``v`` is). See :func:`speed_floor` for ``floor``.
+
+    Parameters
+    ----------
+    v : (m, k, n); floor : (m,)
+
+    Examples
+    --------
+    >>> spiky = torch.tensor([[[2.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]], [[0.0, 0.0]]])  # moves on 1 of 4
+    >>> round(float(field_speed(spiky, torch.full((4,), 0.2))), 6)
+    0.03
+    >>> float(field_speed(torch.ones(4, 1, 2), torch.full((4,), 0.2)))               # moves everywhere
+    0.0
+    """
+    speed = v.pow(2).sum(-1)  # (m, k)
+    rms = speed.mean(0, keepdim=True).sqrt().clamp_min(1e-300)
+    return torch.relu(floor[:, None].to(v.dtype) - (speed + 1e-300).sqrt() / rms).pow(2).mean(0).sum()
 
 
 def field_orthogonality(v: torch.Tensor, mode: str = "pointwise") -> torch.Tensor:

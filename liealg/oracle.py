@@ -16,6 +16,7 @@ Complex variables are handled by working in real coordinates: each complex vecto
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -59,15 +60,11 @@ class Oracle:
     vectors : sequence of sequences, optional
         Several argument vectors of equal length ``d``, e.g. ``[["x1", "x2"], ["y1", "y2"]]``
         (or the string ``"x1 x2; y1 y2"``); one ``d x d`` generator acts on each of them.
-    complex : bool
+    is_complex : bool
         Variables are complex; generators are complex matrices acting by ``z' = (I + eps W) z``.
         Use ``conjugate(z1)`` in the formula.
     name : str, optional
         A label for reports.
-    allow_unused : bool
-        Kept for compatibility; listed variables that the formula does not use are always
-        accepted (the space you name is the space the generators act on), and reported in
-        :attr:`unused_variables`.
 
     Attributes
     ----------
@@ -113,13 +110,12 @@ class Oracle:
         *,
         variables: Any = None,
         vectors: Any = None,
-        complex: bool = False,
+        is_complex: bool = False,
         name: str | None = None,
-        allow_unused: bool = True,
     ) -> None:
         if variables is not None and vectors is not None:
             raise OracleError("give either variables or vectors, not both (vectors already list the variables)")
-        self.is_complex = bool(complex)
+        self.is_complex = bool(is_complex)
         self.name = name
         self._callable: Callable | None = None
 
@@ -233,6 +229,8 @@ class Oracle:
         (z = a + ib substituted, nothing multiplied out), so a determinant of 720 terms stays
         720 terms; its real and imaginary parts become the real outputs."""
         exprs = self.exprs or ()
+        for e in exprs:
+            _refuse_numbers_beyond_float64(e)
         if not self.is_complex:
             for e in exprs:
                 _refuse_complex_constants(e)
@@ -310,12 +308,12 @@ class Oracle:
                 return f(y * per_real.to(device=y.device, dtype=y.dtype))
 
             return Oracle.from_callable(scaled_callable, self.n_inputs, n_vectors=self.n_vectors,
-                                        complex=self.is_complex, name=self.name)
+                                        is_complex=self.is_complex, name=self.name)
         subs = {sym: v * sym for vec in self.vectors for sym, v in zip(vec, s)}
         exprs = [sp.expand(e.xreplace(subs)) if e.is_polynomial() else e.xreplace(subs) for e in self.exprs]
         names = [[sym.name for sym in vec] for vec in self.vectors]
         return Oracle(exprs, vectors=names if self.n_vectors > 1 else None,
-                      variables=names[0] if self.n_vectors == 1 else None, complex=self.is_complex, name=self.name)
+                      variables=names[0] if self.n_vectors == 1 else None, is_complex=self.is_complex, name=self.name)
 
     @classmethod
     def from_data(cls, X: Any, y: Any = None, *, features: Any = None, vectors: Any = None, network: Any = None,
@@ -336,7 +334,7 @@ class Oracle:
         n: int,
         *,
         n_vectors: int = 1,
-        complex: bool = False,
+        is_complex: bool = False,
         name: str | None = None,
     ) -> Oracle:
         """An oracle given as a torch function or ``nn.Module`` (e.g. a learned classifier).
@@ -362,22 +360,22 @@ class Oracle:
             raise OracleError(f"from_callable needs a callable, got {type(f).__name__}")
         if not isinstance(n, int) or n < 1:
             raise OracleError(f"n (the number of input coordinates) must be a positive integer, got {n!r}")
-        per = 2 if complex else 1
+        per = 2 if is_complex else 1
         if n_vectors < 1 or n % (n_vectors * per):
             raise OracleError(
                 f"n = {n} coordinates cannot be split into {n_vectors} vector(s)"
-                + (" of complex numbers (2 real coordinates each)" if complex else "")
+                + (" of complex numbers (2 real coordinates each)" if is_complex else "")
             )
         self = cls.__new__(cls)
-        self.is_complex = bool(complex)
+        self.is_complex = bool(is_complex)
         self.name = name or getattr(f, "__name__", type(f).__name__)
         self._callable = f
         self.exprs = None
         d = n // (n_vectors * per)
-        prefix = "z" if complex else "x"
+        prefix = "z" if is_complex else "x"
         names = [[f"{prefix}{j + 1}" if n_vectors == 1 else f"{prefix}{i + 1}_{j + 1}" for j in range(d)]
                  for i in range(n_vectors)]
-        make = sp.Symbol if complex else (lambda s: sp.Symbol(s, real=True))
+        make = sp.Symbol if is_complex else (lambda s: sp.Symbol(s, real=True))
         self.vectors = tuple(tuple(make(s) for s in v) for v in names)
         self._build_real_form()
         self._real_exprs = ()
@@ -514,8 +512,11 @@ def _minimum(a: Any, b: Any) -> torch.Tensor:
 
 
 def _heaviside(x: torch.Tensor, at_zero: Any = 0.5) -> torch.Tensor:
+    # torch.heaviside has no derivative; a step built with where has derivative 0 off the jump,
+    # which is the derivative a symmetry search needs.
     x = torch.as_tensor(x)
-    return torch.heaviside(x, torch.as_tensor(at_zero, dtype=x.dtype, device=x.device))
+    one, half = torch.ones_like(x), torch.full_like(x, float(at_zero))
+    return torch.where(x > 0, one, torch.where(x < 0, torch.zeros_like(x), half))
 
 
 # Names in sympy's torch code that need scalars or mixed arguments handled (Max(x1, 0) prints as
@@ -546,12 +547,32 @@ def torch_function(variables: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> 
     return sp.lambdify(list(variables), prepared, modules=[_TORCH_OVERRIDES, "torch"], cse=False)
 
 
+#: Exact numbers whose size is beyond what float64 holds (about 1.8e308, and 2.2e-308 for the
+#: smallest normal number) cannot be evaluated: torch would see inf or 0.
+_FLOAT64_LOG10_RANGE = 307
+
+
+def _refuse_numbers_beyond_float64(e: sp.Expr) -> None:
+    """``1e999*x1**2``: the exact parser keeps the number, but the oracle is evaluated in floats."""
+    for r in e.atoms(sp.Rational):
+        if r == 0:
+            continue
+        size = abs(r)
+        magnitude = math.log10(size.p) - math.log10(size.q)
+        if abs(magnitude) > _FLOAT64_LOG10_RANGE:
+            raise OracleError(
+                f"the formula contains the number {'1e' if magnitude > 0 else '1e-'}{abs(round(magnitude))} "
+                "(about), beyond the range of floating point (1e-307 to 1e307); rescale the formula or "
+                "the variables so its numbers are of ordinary size"
+            )
+
+
 def _refuse_complex_constants(e: sp.Expr) -> None:
     """A real oracle with an imaginary constant (x1**2 + I*x2**2) is a typo or a complex oracle."""
     if e.has(sp.I):
         raise OracleError(
             f"the formula {e} contains the imaginary unit I, but the variables are real; for complex "
-            "variables use complex=True (CLI: --complex), or remove I"
+            "variables use is_complex=True (CLI: --complex), or remove I"
         )
 
 

@@ -16,7 +16,10 @@ What a formula may contain
 * the constants ``pi``, ``E`` and ``I``;
 * the operators ``+ - * / **`` and ``^`` (``^`` means power, as physicists write ``x^2``; it is
   turned into ``**`` before parsing, so it binds and associates like ``**``);
-* calls of the functions in :data:`FUNCTIONS` with positional arguments.
+* calls of the functions in :data:`FUNCTIONS` with positional arguments;
+* branches: ``Piecewise((f, condition), ..., (g, True))`` and ``f if condition else g``, where a
+  condition compares expressions with ``< <= > >=`` (chains allowed) and joins comparisons with
+  ``&``, ``|``, ``and``, ``or``, ``not``, ``~``. Comparisons appear nowhere else.
 
 Anything else (attribute access, indexing, strings, comparisons, ``lambda``, keyword arguments,
 ...) is refused with an :class:`~liealg.errors.OracleError` whose message quotes the offending
@@ -24,7 +27,8 @@ piece, gives its column, and says how to fix it.
 
 Resource limits (so that no input can hang the parser or exhaust memory)
 -----------------------------------------------------------------------
-* ``max_length`` characters of text (default 10 000);
+* ``max_length`` characters of text (default 5 000 000; parsing takes about 2.5 us per character,
+  so a 50 000-character quartic parses in about a second);
 * ``max_depth`` levels of nesting (default 200). A chain of the same kind of operator, like
   ``a + b - c + d`` or ``a*b/c``, counts as one level, so long polynomials are fine;
 * the exponent rule, checked *before* any power is computed:
@@ -132,6 +136,10 @@ FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
     "max": (sympy.Max, 1, None),
     "Min": (sympy.Min, 1, None),
     "min": (sympy.Min, 1, None),
+    "Heaviside": (sympy.Heaviside, 1, 2),
+    # Piecewise((expr, condition), ..., (expr, True)) is built by _Builder.piecewise: its arguments
+    # are pairs and its conditions comparisons, which no other function takes.
+    "Piecewise": (sympy.Piecewise, 1, _MAX_PIECES := 100),
 }
 
 #: Named constants. ``e`` is deliberately *not* here: it is a common variable name.
@@ -868,11 +876,14 @@ _NODE_NAMES: dict[type, tuple[str, str]] = {
     ast.Set: ("sets are not allowed", "A formula is a single expression."),
     ast.Dict: ("dicts are not allowed", "A formula is a single expression."),
     ast.Compare: (
-        "comparisons are not allowed",
-        "A formula is an expression, not an equation or inequality; write f instead of f == 0.",
+        "comparisons are allowed only as conditions",
+        "A formula is an expression, not an equation or inequality; write f instead of f == 0, or "
+        "use the comparison as a condition: Piecewise((f, x1 >= 0), (g, True)) or f if x1 >= 0 else g.",
     ),
-    ast.BoolOp: ("'and'/'or' are not allowed", "Formulas have no logical operators."),
-    ast.IfExp: ("'if ... else' is not allowed", "Use sign(...), Abs(...), Max(...) or Min(...)."),
+    ast.BoolOp: (
+        "'and'/'or' are allowed only in conditions",
+        "Use them inside a condition: Piecewise((f, (x1 >= 0) & (x2 < 1)), (g, True)).",
+    ),
     ast.NamedExpr: ("':=' (assignment) is not allowed", "Write the formula itself."),
     ast.JoinedStr: ("f-strings are not allowed", "Type the formula as plain text."),
     ast.FormattedValue: ("f-strings are not allowed", "Type the formula as plain text."),
@@ -965,6 +976,10 @@ class _Builder:
             raise self.refuse(node, "'~' (bitwise not) is not allowed", "Formulas have no bitwise operators.")
         if isinstance(node, ast.Call):
             return self.call(node, depth)
+        if isinstance(node, ast.IfExp):  # f if cond else g
+            body, orelse = self.node(node.body, depth + 1), self.node(node.orelse, depth + 1)
+            cond = self.condition(node.test, depth + 1)
+            return self.checked(node, lambda: sympy.Piecewise((body, cond), (orelse, True)))
         what, fix = _NODE_NAMES.get(
             type(node), (f"this construct ({type(node).__name__}) is not allowed", "Write a plain formula.")
         )
@@ -1220,6 +1235,8 @@ class _Builder:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise self.refuse(arg, *_NODE_NAMES[ast.Starred])
+        if name == "Piecewise":
+            return self.piecewise(node, depth)
         _, least, most = FUNCTIONS[name]
         n = len(node.args)
         if n < least or (most is not None and n > most):
@@ -1232,6 +1249,63 @@ class _Builder:
             raise self.refuse(node, f"{name} takes {want}, got {n}", f"Fix the call to {name}.")
         args = [self.node(arg, depth + 1) for arg in node.args]
         return self.apply(node, name, args)
+
+    # --- conditions (only inside Piecewise and if-else) ------------------------------------
+    def piecewise(self, node: ast.Call, depth: int) -> sympy.Expr:
+        """``Piecewise((expr, cond), ..., (expr, True))``: the first true condition's expression."""
+        if not node.args or len(node.args) > _MAX_PIECES:
+            raise self.refuse(node, f"Piecewise takes 1 to {_MAX_PIECES} (expression, condition) pairs",
+                              "Write Piecewise((f, x1 >= 0), (g, True)).")
+        pairs = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
+                raise self.refuse(arg, "each argument of Piecewise is a pair (expression, condition)",
+                                  "Write Piecewise((f, x1 >= 0), (g, True)).")
+            pairs.append((self.node(arg.elts[0], depth + 2), self.condition(arg.elts[1], depth + 2)))
+        return self.checked(node, lambda: sympy.Piecewise(*pairs))
+
+    def condition(self, node: ast.AST, depth: int) -> sympy.Basic:
+        """A condition: comparisons (< <= > >=, chained), joined by and/or/&/|, negated by not/~, or True."""
+        if depth > self.max_depth:
+            raise self.refuse(node, f"the condition is nested too deeply (more than max_depth={self.max_depth})",
+                              "Simplify the condition.")
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return sympy.true if node.value else sympy.false
+        if isinstance(node, ast.Compare):
+            relations = {ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge}
+            sides = [self.node(node.left, depth + 1)] + [self.node(c, depth + 1) for c in node.comparators]
+            parts = []
+            for op, a, b in zip(node.ops, sides, sides[1:], strict=False):
+                relation = relations.get(type(op))
+                if relation is None:
+                    raise self.refuse(node, "only < <= > >= compare in a condition",
+                                      "An equality holds on a set of measure zero; write the branch as an inequality.")
+                parts.append(self.checked_condition(node, lambda r=relation, a=a, b=b: r(a, b)))
+            return parts[0] if len(parts) == 1 else self.checked_condition(node, lambda: sympy.And(*parts))
+        if isinstance(node, ast.BoolOp):
+            joined = [self.condition(v, depth + 1) for v in node.values]
+            join = sympy.And if isinstance(node.op, ast.And) else sympy.Or
+            return self.checked_condition(node, lambda: join(*joined))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+            left, right = self.condition(node.left, depth + 1), self.condition(node.right, depth + 1)
+            join = sympy.And if isinstance(node.op, ast.BitAnd) else sympy.Or
+            return self.checked_condition(node, lambda: join(left, right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert)):
+            inner = self.condition(node.operand, depth + 1)
+            return self.checked_condition(node, lambda: sympy.Not(inner))
+        raise self.refuse(node, "this is not a condition",
+                          "A condition compares expressions (x1 >= 0), joins comparisons with & | and or, or is True.")
+
+    def checked_condition(self, node: ast.AST, make: Callable[[], sympy.Basic]) -> sympy.Basic:
+        try:
+            value = make()
+        except Exception as exc:  # noqa: BLE001  (sympy refuses e.g. comparisons of complex numbers)
+            detail = _printable(str(exc))[:200]
+            raise self.refuse(node, f"could not build this condition ({type(exc).__name__}: {detail})",
+                              "Compare real expressions.") from None
+        if not isinstance(value, sympy.logic.boolalg.Boolean):
+            raise self.refuse(node, "this is not a condition", "Compare expressions, e.g. x1 >= 0.")
+        return value
 
     def apply(self, node: ast.Call, name: str, args: list[sympy.Expr]) -> sympy.Expr:
         func = FUNCTIONS[name][0]
@@ -1311,7 +1385,7 @@ def parse_formula(
     text: str,
     *,
     symbols: Mapping[str, sympy.Symbol] | None = None,
-    max_length: int = 10_000,
+    max_length: int = 5_000_000,
     max_depth: int = 200,
     max_exponent: int = 64,
 ) -> sympy.Expr:
@@ -1330,7 +1404,7 @@ def parse_formula(
         create symbols on demand. Names it does not hold become plain ``sympy.Symbol(name)``.
         Function and constant names (``sin``, ``pi``, ``E``, ``I``) always mean the
         function or constant.
-    max_length : int, default 10 000
+    max_length : int, default 5 000 000
         Longest accepted text, in characters.
     max_depth : int, default 200
         Deepest accepted nesting. A chain of one operator kind (``a + b - c``, ``a*b/c``) is a

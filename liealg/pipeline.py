@@ -238,12 +238,12 @@ class Discovery:
             if oracle_json.get("formulas"):
                 vectors = oracle_json["vectors"]
                 oracle = Oracle(oracle_json["formulas"], vectors=vectors,
-                                complex=bool(oracle_json.get("complex")), allow_unused=True)
+                                is_complex=bool(oracle_json.get("complex")))
             dimension = int(data["dimension"])
             generators = io.result_generators(data, where=where)
             learned = None
             if data.get("learned") is not None:
-                learned = io.floats_from_json(data["learned"], complex=bool(oracle_json.get("complex")))
+                learned = io.floats_from_json(data["learned"], is_complex=bool(oracle_json.get("complex")))
             algebra = io.result_algebra(data, where=where)
             return cls(
                 oracle=oracle,
@@ -360,7 +360,7 @@ def discover(
     training = training or TrainConfig()
     sampling = sampling or Sampling()
     if not isinstance(oracle, Oracle):
-        oracle = Oracle(oracle, variables=variables, vectors=vectors, complex=is_complex)
+        oracle = Oracle(oracle, variables=variables, vectors=vectors, is_complex=is_complex)
     elif variables is not None or vectors is not None or is_complex:
         raise OptionError("variables, vectors and is_complex describe a formula; an Oracle already has them")
     if not (n_generators == "auto" or (isinstance(n_generators, int) and not isinstance(n_generators, bool))):

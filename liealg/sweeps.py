@@ -578,9 +578,9 @@ def run_point(task: PointTask) -> SweepPoint:
         from liealg.oracle import Oracle
 
         if task.vectors is not None:
-            oracle = Oracle(concrete, vectors=[list(v) for v in task.vectors], complex=task.is_complex)
+            oracle = Oracle(concrete, vectors=[list(v) for v in task.vectors], is_complex=task.is_complex)
         else:
-            oracle = Oracle(concrete, variables=list(task.variables), complex=task.is_complex)
+            oracle = Oracle(concrete, variables=list(task.variables), is_complex=task.is_complex)
         result = discover(oracle, n_generators=task.n_generators, method=task.method, seed=task.seed,
                           sampling=task.sampling, training=task.training, losses=task.losses, exact=task.exact)
     except Exception as exc:  # a failed point is a row with its error, never a lost point

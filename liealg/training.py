@@ -145,7 +145,7 @@ def invariance_form(oracle: Oracle, samples: torch.Tensor, *, learned: bool = Fa
     >>> tuple(form.q.shape)
     (4, 4)
     """
-    space = MatrixSpace(oracle.matrix_size, complex=oracle.is_complex)
+    space = MatrixSpace(oracle.matrix_size, is_complex=oracle.is_complex)
     values = check_finite(oracle, samples)
     feats = lie_features(oracle, samples, space)  # (m, n_out, p)
     m = feats.shape[0]
@@ -344,7 +344,7 @@ class TrainingResult:
         basis = vectors[:, :dim]  # (p, dim), orthonormal
         theta = self.theta @ basis @ basis.T
         w = self.form.space.matrices(torch.as_tensor(theta)).numpy()
-        out = np.array(w.astype(np.complex128 if self.form.space.complex else np.float64))
+        out = np.array(w.astype(np.complex128 if self.form.space.is_complex else np.float64))
         out.setflags(write=False)
         return out
 
@@ -380,7 +380,7 @@ class ScanResult:
 
 # --------------------------------------------------------------------------- training
 def _space(oracle: Oracle) -> MatrixSpace:
-    return MatrixSpace(oracle.matrix_size, complex=oracle.is_complex)
+    return MatrixSpace(oracle.matrix_size, is_complex=oracle.is_complex)
 
 
 def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.device) -> InvarianceForm:
@@ -391,7 +391,7 @@ def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.devic
     # eigendecomposition (p x p, a few copies).
     require_memory(8.0 * (3 * m * oracle.n_outputs * space.p + 4 * space.p**2 + 4 * m * oracle.n_inputs),
                    f"the invariance conditions of {m} samples on {space.p} unknowns "
-                   f"({space.d}x{space.d}{' complex' if space.complex else ''} generators)",
+                   f"({space.d}x{space.d}{' complex' if space.is_complex else ''} generators)",
                    "use fewer samples, or a smaller oracle")
     samples = points_for(oracle, sampling, seed=seed, default_n=default_n, device=device)
     return invariance_form(oracle, samples)
@@ -448,7 +448,7 @@ def fit(
     if isinstance(n_generators, bool) or not isinstance(n_generators, int) or not 1 <= n_generators <= space.p:
         raise OptionError(
             f"n_generators must be an integer from 1 to {space.p} (the dimension of the space of "
-            f"{space.d}x{space.d} {'complex' if space.complex else 'real'} matrices), got {n_generators!r}"
+            f"{space.d}x{space.d} {'complex' if space.is_complex else 'real'} matrices), got {n_generators!r}"
         )
     check_positive_int("seed", seed, minimum=0)
     device = resolve_device(training.device)
@@ -560,7 +560,7 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
     else:
         f_np = None  # k^3 d^2 work (so(24): 8 s); the exact algebra has them exactly
     return TrainingResult(
-        generators=w_best.cpu().numpy().astype(np.complex128 if space.complex else np.float64),
+        generators=w_best.cpu().numpy().astype(np.complex128 if space.is_complex else np.float64),
         theta=model.theta.detach().cpu().double().numpy(),
         structure_constants=f_np,
         loss=MappingProxyType(final),

@@ -120,7 +120,7 @@ def invariance_nullspace(
     exprs: sp.Expr | Sequence[sp.Expr],
     vectors: Sequence[Sequence[sp.Symbol]],
     *,
-    complex: bool = False,
+    is_complex: bool = False,
 ) -> tuple[sp.Matrix, ...]:
     """Exact basis of all linear generators that leave every polynomial in ``exprs`` invariant.
 
@@ -130,9 +130,9 @@ def invariance_nullspace(
         Real polynomials with rational coefficients in the symbols of ``vectors``.
     vectors : sequence of sequences of sympy.Symbol
         The argument vectors, each of the same length ``D``; one generator acts on each. For
-        ``complex=True`` each vector lists real coordinates ``(Re z_1..Re z_d, Im z_1..Im z_d)``
+        ``is_complex=True`` each vector lists real coordinates ``(Re z_1..Re z_d, Im z_1..Im z_d)``
         (``D = 2d``, the layout of :attr:`liealg.oracle.Oracle.real_vectors`).
-    complex : bool
+    is_complex : bool
         Look for complex ``d x d`` generators ``W = A + iB``, acting on real coordinates as
         ``[[A, -B], [B, A]]``.
 
@@ -153,7 +153,7 @@ def invariance_nullspace(
     polys = [_sparse_poly(e, index) for e in exprs]
 
     # The generator basis: each unknown t_u contributes a real D x D matrix, given sparsely.
-    if complex:
+    if is_complex:
         if D % 2:
             raise AssertionError("complex vectors need an even number of real coordinates")
         d = D // 2
@@ -188,7 +188,7 @@ def invariance_nullspace(
     out = []
     for vec in N:
         vals = [sp.Rational(int(q.p), int(q.q)) for q in vec]
-        if complex:
+        if is_complex:
             d = D // 2
             A = sp.Matrix(d, d, vals[: d * d])
             B = sp.Matrix(d, d, vals[d * d:])

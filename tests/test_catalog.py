@@ -333,7 +333,7 @@ class TestCatalog:
         # generators of the independent reference solver (so this does not depend on the library's).
         entry = cat.get(key)
         o = entry.oracle()
-        mats = reference_nullspace(o.real_exprs, o.real_vectors, complex=o.is_complex)
+        mats = reference_nullspace(o.real_exprs, o.real_vectors, is_complex=o.is_complex)
         assert len(mats) == entry.dimension
         assert killing_signature(mats) == entry.killing_signature
 
@@ -342,9 +342,9 @@ class TestCatalog:
         # the library's solver against the independent reference in tests/reference_solver.py;
         # the catalog's basis (identity on the free columns) must be exactly the reference's
         o = cat.get(key).oracle()
-        reference = reference_nullspace(o.real_exprs, o.real_vectors, complex=o.is_complex)
+        reference = reference_nullspace(o.real_exprs, o.real_vectors, is_complex=o.is_complex)
         assert same_span(solve_symmetries(o), reference)
-        assert exceptional.invariance_nullspace(o.real_exprs, o.real_vectors, complex=o.is_complex) == reference
+        assert exceptional.invariance_nullspace(o.real_exprs, o.real_vectors, is_complex=o.is_complex) == reference
 
     @pytest.mark.parametrize("key,build", [("g2", exceptional.g2_matrices), ("f4", exceptional.f4_matrices),
                                            ("e6", exceptional.e6_matrices)])

@@ -33,7 +33,7 @@ SO3 = [E(3, 0, 1) - E(3, 1, 0), E(3, 0, 2) - E(3, 2, 0), E(3, 1, 2) - E(3, 2, 1)
         Oracle("x1**2 + x2**2 + x3**2 + x4**2 + x5**2"),
         Oracle("x1**2 + x2**2 + x3**2 - x4**2"),
         Oracle("x1*y2 - x2*y1", vectors=[["x1", "x2"], ["y1", "y2"]]),
-        Oracle("z1*conjugate(z1) + z2*conjugate(z2)", complex=True),
+        Oracle("z1*conjugate(z1) + z2*conjugate(z2)", is_complex=True),
         Oracle(["x1**2 + x2**2 + x3**2", "x3"]),
     ],
     ids=["so5", "so13", "sp2", "u2", "vector-valued"],
@@ -129,7 +129,7 @@ def test_numeric_fallback_when_simplification_cannot_decide(monkeypatch):
 
 
 def test_lie_derivative_complex_oracle():
-    oracle = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", complex=True)
+    oracle = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", is_complex=True)
     (L,) = lie_derivative(oracle, sp.I * E(2, 0, 0))
     assert sp.expand(L) == 0
     (L,) = lie_derivative(oracle, E(2, 0, 0))  # a real scaling of z1 is not unitary
@@ -144,7 +144,7 @@ def test_input_errors():
         certify(oracle, [sp.Matrix([[0, 0.5], [-0.5, 0]])])
     with pytest.raises(CertificationError, match="2 x 2"):
         certify(oracle, [sp.eye(3)])
-    with pytest.raises(CertificationError, match="complex=True"):
+    with pytest.raises(CertificationError, match="is_complex=True"):
         certify(oracle, [sp.I * sp.eye(2)])
 
 
@@ -158,7 +158,7 @@ def test_callable_oracle_needs_numeric_certification():
 
 
 def test_certify_numeric_float_and_complex_inputs():
-    oracle = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", complex=True)
+    oracle = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", is_complex=True)
     gens = torch.tensor([[[1j, 0], [0, 0]], [[0, 1], [-1, 0]]], dtype=torch.complex128)
     assert certify_numeric(oracle, gens, n_points=32).numeric
     assert not certify_numeric(oracle, torch.tensor([[[1.0, 0], [0, 0]]]), n_points=32).numeric

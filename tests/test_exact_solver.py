@@ -108,7 +108,7 @@ def test_so22_from_split_quadratic_form():
 def test_vector_valued_oracle_is_the_intersection():
     both = solve_symmetries(Oracle(["x1**2 + x2**2 + x3**2", "x3"]))
     quadric = solve_symmetries(Oracle("x1**2 + x2**2 + x3**2"))
-    linear = solve_symmetries(Oracle("x3", variables="x1 x2 x3", allow_unused=True))
+    linear = solve_symmetries(Oracle("x3", variables="x1 x2 x3"))
     assert len(quadric) == 3 and len(linear) == 6  # x3 fixed: the third row of W vanishes
     assert list(both) == [E(3, 0, 1) - E(3, 1, 0)]  # so(3) with the third row zero: so(2)
 
@@ -122,7 +122,7 @@ def test_symplectic_form_two_vectors_gives_sl2():
 
 
 def test_complex_oracle_gives_u2_with_gaussian_entries():
-    oracle = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", complex=True)
+    oracle = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", is_complex=True)
     gens = solve_symmetries(oracle)
     assert len(gens) == 4  # real dimension of u(2)
     I = sp.I

@@ -10,27 +10,40 @@ import sympy as sp
 import torch
 
 from liealg.config import Sampling, TrainConfig
-from liealg.errors import OptionError, OracleError
+from liealg.errors import OptionError, OracleError, ResourceError
 from liealg.exact.polyfields import fit_polynomial_field
 from liealg.generators import NeuralVectorFields
-from liealg.losses import (field_brackets, field_closure, field_invariance, field_normalization,
-                           field_orthogonality)
+from liealg.losses import (
+    field_brackets,
+    field_closure,
+    field_invariance,
+    field_normalization,
+    field_orthogonality,
+    field_speed,
+    speed_floor,
+)
 from liealg.nonlinear import (
+    FieldCheck,
     FieldLosses,
     FieldNetwork,
     alignment,
     discover_nonlinear,
+    field_grid,
     hamiltonian_field,
     integrate_flow,
+    max_fields,
+    measure_fields,
     nonlinear_to_json,
     oracle_drift,
     report_nonlinear,
     save_field_plots,
+    scan_fields,
 )
-from liealg.oracle import Oracle, sample_points
+from liealg.oracle import Oracle, oracle_gradients, sample_points
 
 x1, x2, x3 = sp.symbols("x1 x2 x3", real=True)
-SMALL = dict(network=FieldNetwork(hidden=(32, 32)), sampling=Sampling(n=256))
+SMALL = {"network": FieldNetwork(hidden=(32, 32)), "sampling": Sampling(n=256)}
+HELD_OUT = torch.randn(2000, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +93,7 @@ def test_plots_and_json(squeeze, tmp_path):
 
 
 def test_reproducible_with_seed():
-    tiny = dict(training=TrainConfig(epochs=3), network=FieldNetwork(hidden=(8,)), sampling=Sampling(n=64))
+    tiny = {"training": TrainConfig(epochs=3), "network": FieldNetwork(hidden=(8,)), "sampling": Sampling(n=64)}
     a = discover_nonlinear(Oracle(x1 * x2), seed=3, **tiny)
     b = discover_nonlinear(Oracle(x1 * x2), seed=3, **tiny)
     assert a.history["total"] == b.history["total"]
@@ -115,7 +128,7 @@ def test_lie_brackets_of_linear_fields():
     W = torch.randn(3, 3, 3, dtype=torch.float64, generator=g)
     x = torch.randn(10, 3, dtype=torch.float64, generator=g)
     fields = lambda z: torch.einsum("aij,mj->mai", W, z)  # noqa: E731
-    v, br = field_brackets(fields, x)
+    _v, br = field_brackets(fields, x)
     expect = torch.einsum("abij,mj->mabi", torch.einsum("bij,ajk->abik", W, W) - torch.einsum("aij,bjk->abik", W, W), x)
     assert torch.allclose(br, expect, atol=1e-12)
     # The hand-written forward mode of NeuralVectorFields agrees with torch.func.
@@ -151,7 +164,7 @@ def test_global_orthogonality_allows_function_multiples():
 
 
 def test_closure_run_records_structure_constants():
-    result = discover_nonlinear(Oracle(x3 + 0 * x1 + 0 * x2, variables="x1 x2 x3", allow_unused=True), 2,
+    result = discover_nonlinear(Oracle(x3 + 0 * x1 + 0 * x2, variables="x1 x2 x3"), 2,
                                 losses=FieldLosses(closure=1.0), training=TrainConfig(epochs=5),
                                 network=FieldNetwork(hidden=(16,)), sampling=Sampling(n=128))
     assert result.structure_constants.shape == (2, 2, 2)
@@ -224,3 +237,184 @@ def test_float32_training_and_report():
     assert next(result.fields.parameters()).dtype == torch.float32
     assert all(math.isfinite(v) for v in result.losses.values())
     assert "field 1" in report_nonlinear(result)  # the report works from float32 fields too
+
+
+# --------------------------------------------------------------------------- fields that move
+# Independent references, written by hand (not from liealg): for each non-smooth oracle the
+# exact direction of its level sets, and its gradient, by region.
+def _unit(x):
+    return x / x.norm(dim=1, keepdim=True)
+
+
+def _l1_reference(z):  # |x1| + |x2|: around the diamond, (sign x2, -sign x1)
+    return torch.stack([torch.sign(z[:, 1]), -torch.sign(z[:, 0])], -1), torch.sign(z)
+
+
+def _max_reference(z):  # max(|x1|, |x2|): vertical where |x1| > |x2|, horizontal elsewhere
+    right = (z[:, 0].abs() > z[:, 1].abs())[:, None]
+    e1, e2 = torch.tensor([1.0, 0.0], dtype=z.dtype), torch.tensor([0.0, 1.0], dtype=z.dtype)
+    grad = torch.where(right, e1 * torch.sign(z), e2 * torch.sign(z))
+    return torch.where(right, e2, e1), grad
+
+
+def _piecewise_reference(z):  # x1 if x1 >= 0 else -x2: vertical on the right, horizontal on the left
+    right = (z[:, 0] >= 0)[:, None]
+    e1, e2 = torch.tensor([1.0, 0.0], dtype=z.dtype), torch.tensor([0.0, 1.0], dtype=z.dtype)
+    return torch.where(right, e2, e1), torch.where(right, e1, -e2)
+
+
+NON_SMOOTH = {
+    "l1": (sp.Abs(x1) + sp.Abs(x2), _l1_reference),
+    "max": (sp.Max(sp.Abs(x1), sp.Abs(x2)), _max_reference),
+    "piecewise": (sp.Piecewise((x1, x1 >= 0), (-x2, True)), _piecewise_reference),
+}
+
+
+@pytest.mark.parametrize("name", list(NON_SMOOTH))
+def test_non_smooth_field_moves_everywhere_along_the_exact_direction(name):
+    expr, reference = NON_SMOOTH[name]
+    result = discover_nonlinear(Oracle(expr), seed=0, sampling=Sampling(n=256),
+                                training=TrainConfig(tol=1e-4, epochs=80))
+    assert result.converged, result.failures
+    assert result.coverage[0] >= 0.9 and result.tangency[0] < 0.05
+    # On held-out points, by hand: the field moves (|v| >= 0.1 RMS) nearly everywhere ...
+    v = result.field(0)(HELD_OUT)
+    speed = v.norm(dim=1)
+    assert float((speed >= 0.1 * speed.pow(2).mean().sqrt()).double().mean()) >= 0.95
+    # ... along the exact direction of the level sets (up to sign: g(x) v is a symmetry too) ...
+    direction, grad = reference(HELD_OUT)
+    cos = (_unit(v) * _unit(direction)).sum(1).abs()
+    assert float(cos.median()) > 0.999 and float(cos.quantile(0.05)) > 0.9
+    # ... so it is tangent: |cos(v, grad phi)| is small (small is good).
+    tangency = (_unit(v) * _unit(grad)).sum(1).abs()
+    assert float(tangency.median()) < 0.01
+
+
+def test_speed_floor_and_check_catch_a_near_trivial_field():
+    # A field that moves only in the far corners of |x1| + |x2| (as the mean normalization alone
+    # allowed): exactly tangent where it moves, zero elsewhere.
+    def corners(z):
+        direction, _ = _l1_reference(z)
+        return direction * ((z[:, 0].abs() > 1) & (z[:, 1].abs() > 1)).to(z.dtype)[:, None]
+
+    phi = Oracle(sp.Abs(x1) + sp.Abs(x2))
+    fig = measure_fields(corners, phi, HELD_OUT)
+    assert fig.coverage[0] == pytest.approx(float(((HELD_OUT.abs() > 1).all(1)).double().mean()))
+    assert fig.coverage[0] < 0.2 and fig.invariance[0] == 0.0
+    (why,) = fig.failures(FieldCheck())
+    assert "moves on" in why and "below the 90% required" in why
+    # The loss term sees it too: the floor is f (= 0.2) wherever |grad phi| is constant.
+    _, g = oracle_gradients(phi, HELD_OUT)
+    floor = speed_floor(g, 0.2)
+    assert torch.allclose(floor, torch.full_like(floor, 0.2 / math.sqrt(1.04)))
+    assert float(field_speed(corners(HELD_OUT)[:, None, :], floor)) > 0.02
+    assert float(field_speed(_l1_reference(HELD_OUT)[0][:, None, :], floor)) == 0.0
+    # At a critical point (the origin of x1 x2) the floor falls to zero.
+    _, g = oracle_gradients(Oracle(x1 * x2), torch.tensor([[0.0, 0.0], [1.0, 1.0]], dtype=torch.float64))
+    assert speed_floor(g, 0.2).tolist()[0] == 0.0
+
+
+def test_a_field_that_is_not_tangent_fails_the_check():
+    fig = measure_fields(lambda z: z, Oracle(x1**2 + x2**2), HELD_OUT)  # radial: across the circles
+    assert fig.tangency[0] == pytest.approx(1.0) and fig.coverage[0] > 0.95
+    assert any("not tangent" in why for why in fig.failures(FieldCheck()))
+    with pytest.raises(OptionError, match="from 0 to 1"):
+        FieldCheck(coverage=1.5)
+    with pytest.raises(OptionError, match="min_speed"):
+        FieldLosses(min_speed=1.0)
+
+
+def test_too_many_fields_are_refused_before_training():
+    # One oracle in n dimensions: level sets of dimension n - 1, at most n - 1 pointwise
+    # independent fields; several independent components leave fewer.
+    assert max_fields(Oracle(x1 * x2)) == 1
+    assert max_fields(Oracle(x1**2 + x2**2 + x3**2)) == 2
+    assert max_fields(Oracle([x1 + x2, x3])) == 1
+    assert max_fields(Oracle([x1 + x2, 2 * x1 + 2 * x2, x3])) == 1  # a dependent component adds nothing
+    with pytest.raises(OptionError, match=r"at most 1 field\(s\)"):
+        discover_nonlinear(Oracle(x1 * x2), 2, **SMALL)
+    with pytest.raises(OptionError, match="no field can move"):
+        discover_nonlinear(Oracle([x1, x2]), 1, **SMALL)
+    # Independent over the reals only (global orthogonality): not bounded pointwise.
+    tiny = {"network": FieldNetwork(hidden=(8,)), "sampling": Sampling(n=64), "training": TrainConfig(epochs=1)}
+    result = discover_nonlinear(Oracle(x1 * x2), 2, losses=FieldLosses(orthogonality_mode="global"), **tiny)
+    assert result.n_fields == 2 and result.max_fields == 1
+
+
+def test_scan_over_field_counts_stops_where_the_oracle_does():
+    tiny = {"network": FieldNetwork(hidden=(8,)), "sampling": Sampling(n=64), "training": TrainConfig(epochs=2)}
+    scan = scan_fields(Oracle(x1**2 + x2**2 + x3**2), 4, **tiny)
+    assert scan.bound == 2 and scan.counts == (1, 2)
+    text = scan.text()
+    assert "3..4  impossible, not trained" in text and "allows at most 2" in text
+
+
+def test_field_grid_and_json_carry_the_figures(squeeze, tmp_path):
+    grid = json.loads(json.dumps(field_grid(squeeze, per_side=5)))
+    x = squeeze.samples
+    assert grid["box"] == {"low": x.min(0).values.tolist(), "high": x.max(0).values.tolist()}
+    assert len(grid["points"]) == 25 and len(grid["fields"]) == 1 and grid["vectors"] == grid["fields"][0]
+    pts = torch.tensor(grid["points"], dtype=torch.float64)
+    assert torch.allclose(torch.tensor(grid["vectors"], dtype=torch.float64), squeeze.field(0)(pts))
+    assert {tuple(p) for p in grid["points"]} >= {tuple(grid["box"]["low"]), tuple(grid["box"]["high"])}
+    with pytest.raises(ResourceError, match="above the limit"):
+        field_grid(squeeze, per_side=2000)
+    data = nonlinear_to_json(squeeze)
+    assert data["coverage"] == list(squeeze.coverage) and data["tangency"] == list(squeeze.tangency)
+    assert data["failures"] == [] and data["max_fields"] == 1
+
+
+def test_cli_nonlinear_exit_codes_and_files(run_cli, tmp_path):
+    grid, out = tmp_path / "grid.json", tmp_path / "result.json"
+    r = run_cli("discover", "--nonlinear", "x1*x2", "--samples", "256", "--field-grid", grid, "--json", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "moves on" in r.stdout and "tangency" in r.stdout
+    data = json.loads(out.read_text())
+    assert data["converged"] and data["coverage"][0] >= 0.9 and data["tangency"][0] < 0.05
+    assert len(json.loads(grid.read_text())["points"]) == 21 * 21
+    # Not converged (3 epochs): exit 3, with the figures and the reason.
+    r = run_cli("discover", "--nonlinear", "abs(x1)+abs(x2)", "--samples", "128", "--epochs", "3", "--json", out)
+    assert r.returncode == 3 and "NOT converged" in r.stdout and "not converged: loss" in r.stdout
+    assert not json.loads(out.read_text())["converged"]
+    # Refused, not trained: too many fields; options of the other kind.
+    r = run_cli("discover", "--nonlinear", "x1*x2", "--fields", "2")
+    assert r.returncode == 2 and "at most 1 field(s)" in r.stderr
+    r = run_cli("discover", "--nonlinear", "x1*x2", "--sparsity", "0.1")
+    assert r.returncode == 2 and "--sparsity applies to linear generators" in r.stderr
+    r = run_cli("discover", "x1*x2", "--field-grid", grid)
+    assert r.returncode == 2 and "add --nonlinear" in r.stderr
+
+
+# --------------------------------------------------------------------------- non-smooth formulas in torch
+POINTS = torch.tensor([[1.0, 2.0], [-1.0, 3.0], [0.5, -0.2], [-2.0, -0.5]], dtype=torch.float64)
+
+
+def _values_and_grads(expr):
+    y, g = oracle_gradients(Oracle(expr, variables="x1 x2"), POINTS)
+    return y[:, 0].tolist(), g[:, 0].tolist()
+
+
+def test_piecewise_evaluates_and_differentiates_in_torch():
+    # The reference code's piecewise oracle: x1 if x1 >= 0 else -x2 (by hand at each point).
+    y, g = _values_and_grads(sp.Piecewise((x1, x1 >= 0), (-x2, True)))
+    assert y == [1.0, -3.0, 0.5, 0.5]
+    assert g == [[1.0, 0.0], [0.0, -1.0], [1.0, 0.0], [0.0, -1.0]]
+    # Conditions joined with and / or; the first true branch wins.
+    expr = sp.Piecewise((x1 * x2, (x1 >= 0) & (x2 < 1)), (x2**2, (x1 < -1.5) | (x2 > 2.5)), (x1 + x2, True))
+    y, g = _values_and_grads(expr)
+    assert y == [3.0, 9.0, -0.1, 0.25]
+    assert g == [[1.0, 1.0], [0.0, 6.0], [-0.2, 0.5], [0.0, -1.0]]
+
+
+def test_max_min_sign_with_numbers_evaluate_and_differentiate_in_torch():
+    y, g = _values_and_grads(sp.Max(x1, 0) + x2)
+    assert y == [3.0, 3.0, 0.3, -0.5] and g == [[1.0, 1.0], [0.0, 1.0], [1.0, 1.0], [0.0, 1.0]]
+    y, g = _values_and_grads(sp.Min(sp.Abs(x1), sp.Rational(3, 2)) * x2)
+    assert y == [2.0, 3.0, -0.1, -0.75] and g == [[2.0, 1.0], [-3.0, 1.0], [-0.2, 0.5], [0.0, 1.5]]
+    y, g = _values_and_grads(sp.sign(x1) * x2)
+    assert y == [2.0, -3.0, -0.2, 0.5] and g == [[0.0, 1.0], [0.0, -1.0], [0.0, 1.0], [0.0, -1.0]]
+
+
+def test_heaviside_evaluates_and_differentiates_in_torch():
+    y, g = _values_and_grads(sp.Heaviside(x1) * x2)
+    assert y == [2.0, 0.0, -0.2, 0.0] and g == [[0.0, 1.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]

@@ -31,7 +31,7 @@ def test_sympy_expression_and_vector_valued():
 
 
 def test_constant_component_broadcasts():
-    phi = Oracle(["x1 + x2", "x1 - x1 + 3"], variables="x1 x2", allow_unused=True)
+    phi = Oracle(["x1 + x2", "x1 - x1 + 3"], variables="x1 x2")
     out = phi(torch.zeros(4, 2, dtype=torch.float64))
     assert out.shape == (4, 2)
 
@@ -59,11 +59,11 @@ def test_multi_vector_oracle():
     phi = Oracle("x1*y2 - x2*y1", vectors="x1 x2; y1 y2")
     assert phi.n_vectors == 2 and phi.matrix_size == 2 and phi.n_inputs == 4
     with pytest.raises(OracleError, match="same length"):
-        Oracle("x1*y1", vectors=[["x1", "x2"], ["y1"]], allow_unused=True)
+        Oracle("x1*y1", vectors=[["x1", "x2"], ["y1"]])
 
 
 def test_complex_oracle_real_form():
-    phi = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", complex=True)
+    phi = Oracle("z1*conjugate(z1) + z2*conjugate(z2)", is_complex=True)
     assert phi.is_complex and phi.matrix_size == 2 and phi.n_inputs == 4
     assert phi.n_outputs == 1  # the imaginary part is identically zero and is dropped
     x = torch.tensor([[1.0, 2.0, 3.0, 4.0]], dtype=torch.float64)  # Re z1, Re z2, Im z1, Im z2
@@ -120,6 +120,6 @@ def test_is_polynomial_means_rational_coefficients(formula, expected):
 
 
 def test_imaginary_unit_in_a_real_oracle_suggests_complex():
-    with pytest.raises(OracleError, match="imaginary unit I.*complex=True"):
+    with pytest.raises(OracleError, match="imaginary unit I.*is_complex=True"):
         Oracle("x1**2 + I*x2**2")
-    assert Oracle("z1*conjugate(z1) + I*(z1 - conjugate(z1))", complex=True).n_outputs == 1
+    assert Oracle("z1*conjugate(z1) + I*(z1 - conjugate(z1))", is_complex=True).n_outputs == 1

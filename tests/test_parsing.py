@@ -266,7 +266,7 @@ def test_recursion_limit_is_restored():
         ("...", ["Ellipsis"]),
         ("x1 < 2", ["comparison", "f == 0"]),
         ("x1 == x2", ["comparison"]),
-        ("x1 and x2", ["'and'/'or'"]),
+        ("x1 and x2", ["'and'/'or'", "only in conditions"]),
         ("not x1", ["'not'"]),
         ("(y := 2)", ["':='"]),
         ("f'{x1}'", ["f-string"]),
@@ -283,7 +283,13 @@ def test_recursion_limit_is_restored():
         ("x1 & x2", ["'&'"]),
         ("x1 << 2", ["'<<'"]),
         ("~x1", ["'~'"]),
-        ("x1 if x2 else x3", ["'if ... else'"]),
+        ("x1 if x2 else x3", ["not a condition", "x1 >= 0"]),
+        ("x1 if x1 == 0 else x3", ["only < <= > >=", "measure zero"]),
+        ("x1 if I > 0 else x3", ["condition", "Invalid comparison"]),
+        ("Piecewise(x1)", ["pair (expression, condition)"]),
+        ("Piecewise((x1, x1 > 0, 3))", ["pair (expression, condition)"]),
+        ("Piecewise((x1, x2))", ["not a condition"]),
+        ("Piecewise()", ["1 to 100"]),
         ("foo(x1)", ["'foo' is not an allowed function", "sin", "sqrt", "Max"]),
         ("open('/etc/passwd')", ["'open' is not an allowed function"]),
         ("x1(2)", ["'x1' is not an allowed function", "x1*("]),
@@ -377,8 +383,9 @@ def test_comments_nul_and_control_characters():
 
 
 def test_too_long():
-    text = "x1 + " * 2500
-    refused(text, "max_length=10000", "characters long")
+    text = "x1 + " * 2500 + "x1"
+    assert parse_formula(text) == 2501 * x1  # 12,500 characters: within the default limit
+    refused(text, "max_length=10000", "characters long", max_length=10_000)
     refused("x1 + x2", "max_length=3", max_length=3)
     assert parse_formula("x1 + x2", max_length=7) == x1 + x2
 
@@ -386,7 +393,7 @@ def test_too_long():
 def test_nested_too_deeply():
     refused("(" * 300 + "x1" + ")" * 300, "nested too deeply")
     deep = "(" * 10_000 + "x1" + ")" * 10_000
-    refused(deep, "max_length")
+    refused(deep, "max_length", max_length=10_000)
     refused(deep, "nested too deeply", max_length=10**6)
     refused("sin(" * 6 + "x" + ")" * 6, "nested too deeply", "max_depth=5", max_depth=5)
     refused("-" * 5000 + "x1", "nested too deeply")
@@ -692,3 +699,34 @@ def test_docstring_examples():
     result = doctest.testmod(parsing, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_branches_parse_to_piecewise():
+    """Piecewise and if-else, with comparisons only as conditions; Heaviside as a function."""
+    x2 = sympy.Symbol("x2")
+    assert parse_formula("x1 if x1 >= 0 else -x2") == sympy.Piecewise((x1, x1 >= 0), (-x2, True))
+    assert parse_formula("Piecewise((x1, x1 >= 0), (-x2, True))") == sympy.Piecewise((x1, x1 >= 0), (-x2, True))
+    expr = parse_formula("Piecewise((x1*x2, (x1 >= 0) & (x2 < 1)), (x2**2, x1 < -1.5 or x2 > 2.5), (x1, True))")
+    assert expr == sympy.Piecewise((x1 * x2, (x1 >= 0) & (x2 < 1)),
+                                   (x2**2, (x1 < sympy.Rational(-3, 2)) | (x2 > sympy.Rational(5, 2))), (x1, True))
+    chained = parse_formula("x1 if 0 < x1 <= 1 and not x2 > 0 else x2")
+    assert chained.subs({x1: sympy.Rational(1, 2), x2: -1}) == sympy.Rational(1, 2)
+    assert chained.subs({x1: sympy.Rational(1, 2), x2: 1}) == 1
+    assert chained.subs({x1: 2, x2: -1}) == -1
+    assert parse_formula("Heaviside(x1)*x2") == sympy.Heaviside(x1) * x2
+    assert parse_formula("Heaviside(x1, 1)") == sympy.Heaviside(x1, 1)
+
+
+def test_a_50000_character_quartic_parses_in_seconds():
+    import random
+
+    rng = random.Random(0)
+    xs = sympy.symbols("x1:21")
+    terms, expected = [], sympy.Integer(0)
+    while sum(len(t) + 3 for t in terms) < 50_000:
+        i, j, k, m = sorted(rng.randrange(20) for _ in range(4))
+        c = rng.randint(1, 99)
+        terms.append(f"{c}*x{i + 1}*x{j + 1}*x{k + 1}*x{m + 1}")
+        expected += c * xs[i] * xs[j] * xs[k] * xs[m]
+    text = " + ".join(terms)
+    assert sympy.expand(parse_formula(text) - expected) == 0  # the time: benchmarks/bench_wild.py

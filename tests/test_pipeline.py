@@ -3,7 +3,6 @@
 import json
 
 import pytest
-import sympy as sp
 
 import liealg
 from liealg import cli

@@ -6,7 +6,6 @@ import pickle
 
 import numpy as np
 import pytest
-import torch
 
 from liealg.config import TrainConfig
 from liealg.errors import InputFileError, OptionError

@@ -1,6 +1,5 @@
 """Training linear generators: losses, convergence on known algebras, the N_g scan."""
 
-import math
 
 import numpy as np
 import pytest
@@ -23,7 +22,7 @@ def quadric(p, q=0):
 
 
 def test_matrix_space_roundtrip_and_real_action():
-    space = MatrixSpace(3, complex=True)
+    space = MatrixSpace(3, is_complex=True)
     g = torch.Generator().manual_seed(0)
     w = torch.randn(2, 3, 3, generator=g, dtype=torch.float64) + 1j * torch.randn(2, 3, 3, generator=g, dtype=torch.float64)
     theta = space.parameters_of(w)

@@ -11,7 +11,6 @@ and a name whose Killing signature is the one computed here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

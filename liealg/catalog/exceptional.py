@@ -55,7 +55,7 @@ def invariance_nullspace(
     exprs: sp.Expr | Sequence[sp.Expr],
     vectors: Sequence[Sequence[sp.Symbol]],
     *,
-    complex: bool = False,
+    is_complex: bool = False,
 ) -> tuple[sp.ImmutableMatrix, ...]:
     """Exact basis of all linear generators that leave every polynomial in ``exprs`` invariant.
 
@@ -71,9 +71,9 @@ def invariance_nullspace(
         Real polynomials with rational coefficients in the symbols of ``vectors``.
     vectors : sequence of sequences of sympy.Symbol
         The argument vectors, each of the same length ``D``; one generator acts on each. For
-        ``complex=True`` each vector lists real coordinates ``(Re z_1..Re z_d, Im z_1..Im z_d)``
+        ``is_complex=True`` each vector lists real coordinates ``(Re z_1..Re z_d, Im z_1..Im z_d)``
         (``D = 2d``, the layout of :attr:`liealg.oracle.Oracle.real_vectors`).
-    complex : bool
+    is_complex : bool
         Look for complex ``d x d`` generators ``W = A + iB``, acting on real coordinates as
         ``[[A, -B], [B, A]]``.
 
@@ -98,7 +98,7 @@ def invariance_nullspace(
     [1,  0]]),)
     """
     exprs = [exprs] if isinstance(exprs, sp.Basic) else list(exprs)
-    cond = polynomial_conditions(exprs, vectors, is_complex=complex)
+    cond = polynomial_conditions(exprs, vectors, is_complex=is_complex)
     R, _ = solve_conditions(cond)
     p = R.ncols()
     # RREF of the column-reversed null space = the basis with identity on the free columns

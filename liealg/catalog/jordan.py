@@ -264,7 +264,7 @@ def traceless_substitution() -> dict[sp.Symbol, sp.Expr]:
 
 
 # ---------------------------------------------------------------------------- the split Albert algebra
-def split_cubic_norm(A: OMatrix) -> Any:
+def split_cubic_norm(A: OMatrix) -> Scalar:
     """The cubic norm of the split Albert algebra h3(O'): the same formula with split octonions.
 
     ``N'(A) = abc - a n(u) - b n(v) - c n(w) + 2 Re(u v w)`` where ``n`` is the split norm

@@ -321,7 +321,7 @@ def u(p: int, q: int = 0) -> CatalogEntry:
     zs = _vector("z", n, real=False)
 
     def factory() -> Oracle:
-        return Oracle(_hermitian(zs, p), variables=zs, complex=True, name=f"u({_pq_text(p, q)})")
+        return Oracle(_hermitian(zs, p), variables=zs, is_complex=True, name=f"u({_pq_text(p, q)})")
 
     sig = (0, 0, 1) if n == 1 else tuple(a + b for a, b in zip(_su_signature(p, q), (0, 0, 1)))
     name = f"u({_pq_text(p, q)})"
@@ -388,7 +388,7 @@ def su(p: int, q: int = 0, *, formulation: str = "auto") -> CatalogEntry:
     p, q : int
         Signature of the Hermitian form, ``p >= 1``, ``p + q >= 2``.
     formulation : {"auto", "complex", "real"}
-        ``"complex"``: a complex oracle (``complex=True``) with components ``[h, det]`` on complex
+        ``"complex"``: a complex oracle (``is_complex=True``) with components ``[h, det]`` on complex
         vectors ``zk_1..zk_n``; generators are complex ``n x n``.
         ``"real"`` (the lean form): a real oracle on vectors ``x^(k) = (ak_1..ak_n, bk_1..bk_n)``
         (``z = a + ib``) with components ``[Re h(x1, x1), Im h(x1, x2), Re det]``, the
@@ -431,7 +431,7 @@ def su(p: int, q: int = 0, *, formulation: str = "auto") -> CatalogEntry:
         vecs = [tuple(sympy.Symbol(f"z{k}_{i}") for i in range(1, n + 1)) for k in range(1, n + 1)]
 
         def factory() -> Oracle:
-            return Oracle([_hermitian(vecs[0], p), _laplace_det(vecs)], vectors=vecs, complex=True, name=name)
+            return Oracle([_hermitian(vecs[0], p), _laplace_det(vecs)], vectors=vecs, is_complex=True, name=name)
 
         description = (f"components [h(z1, z1), det(z1, ..., z{n})] with h of signature ({p}, {q}), on {n} "
                        f"complex vectors zk_1..zk_{n} (k = 1..{n}); u(p,q) from h, tr W = 0 from det.")

@@ -171,7 +171,7 @@ def _as_exact_matrices(oracle: Oracle, matrices: GeneratorsLike) -> list[sp.Immu
             if not oracle.is_complex and not e.is_real:
                 raise CertificationError(
                     f"generator {idx} has the complex entry {e}, but the oracle is real; build the oracle "
-                    "with complex=True for complex generators"
+                    "with is_complex=True for complex generators"
                 )
         out.append(M)
     return out
@@ -591,7 +591,7 @@ def certify_numeric(
     if d != oracle.matrix_size:
         raise CertificationError(f"generators are {d} x {d}; the oracle needs {oracle.matrix_size} x {oracle.matrix_size}")
     if is_complex and not oracle.is_complex and np.abs(rows[:, d * d:]).max(initial=0) > 0:
-        raise CertificationError("complex generators for a real oracle; build the oracle with complex=True")
+        raise CertificationError("complex generators for a real oracle; build the oracle with is_complex=True")
     if is_complex and not oracle.is_complex:
         rows = rows[:, : d * d]
     if oracle.is_complex and not is_complex:

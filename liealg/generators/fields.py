@@ -18,7 +18,7 @@ from torch import nn
 from liealg.config import check_choice
 from liealg.errors import OptionError
 
-__all__ = ["NeuralVectorFields", "SingleField", "ACTIVATIONS"]
+__all__ = ["NeuralVectorFields", "TangentFields", "SingleField", "ACTIVATIONS", "normal_basis", "project_tangent"]
 
 ACTIVATIONS: Mapping[str, Callable[[], nn.Module]] = MappingProxyType(
     {"tanh": nn.Tanh, "silu": nn.SiLU, "gelu": nn.GELU, "softplus": nn.Softplus, "relu": nn.ReLU}
@@ -200,10 +200,112 @@ class NeuralVectorFields(nn.Module):
         return f"n={self.n}, k={self.k}, hidden={self.hidden}, activation={self.activation_name!r}"
 
 
+def normal_basis(grads: torch.Tensor, rtol: float = 1e-6) -> torch.Tensor:
+    """Orthonormal rows spanning the oracle's gradients at each point: ``(m, o, n)`` -> ``(m, o, n)``.
+
+    Rows beyond the numerical rank (singular values below ``rtol`` times the largest) are zero,
+    so the result always has ``o`` rows (at most ``n``).
+
+    Examples
+    --------
+    >>> b = normal_basis(torch.tensor([[[3.0, 4.0], [6.0, 8.0]]], dtype=torch.float64))  # rank 1
+    >>> [[round(abs(v), 6) for v in row] for row in b[0].tolist()]
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    m, o, n = grads.shape
+    if o > n or m == 0:
+        return _svd_basis(grads, rtol)
+    # A QR factorization is several times cheaper than an SVD (this runs at every step of a
+    # flow); points where R's diagonal shows a (nearly) dependent gradient go through the SVD.
+    q, r = torch.linalg.qr(grads.transpose(1, 2))  # q: (m, n, o)
+    d = r.diagonal(dim1=1, dim2=2).abs()
+    top = d.max(1).values
+    full = (d > rtol * top[:, None]).all(1) & (top > 0)
+    basis = q.transpose(1, 2)
+    if not bool(full.all()):
+        basis = basis.clone()
+        basis[~full] = _svd_basis(grads[~full], rtol)
+    return basis
+
+
+def _svd_basis(grads: torch.Tensor, rtol: float) -> torch.Tensor:
+    _, sv, vh = torch.linalg.svd(grads, full_matrices=False)  # vh: (m, min(o, n), n)
+    keep = (sv > rtol * sv[:, :1]) & (sv[:, :1] > 0)
+    return vh * keep[..., None].to(vh.dtype)
+
+
+def project_tangent(v: torch.Tensor, basis: torch.Tensor) -> torch.Tensor:
+    """``v`` minus its components along ``basis`` (:func:`normal_basis`): tangent to the level set.
+
+    Parameters
+    ----------
+    v : (m, k, n) field values; basis : (m, r, n) orthonormal rows (or zero rows)
+    """
+    return v - torch.einsum("mrn,mkr->mkn", basis, torch.einsum("mrn,mkn->mkr", basis, v))
+
+
+class TangentFields(nn.Module):
+    """Neural vector fields made tangent to an oracle's level sets by construction.
+
+    ``v_a(x) = P(x) w_a(x)``: the network's fields ``w`` (a :class:`NeuralVectorFields`) with
+    their components along the oracle's gradients removed, ``P(x) = I - B(x)^T B(x)`` with
+    ``B`` an orthonormal basis of the gradients at ``x`` (:func:`normal_basis`). The Lie
+    derivative ``v . grad phi_j`` is then zero at *every* point, not only at the samples, and
+    training only has to choose smooth, independent, moving directions within the level sets.
+
+    For oracles whose gradients are cheap and exact -- a trained network, say a classifier
+    whose ten logits leave a few free directions in a latent space -- where learning the
+    tangency itself is slow: there, a learned field stayed at a median ``|sin|`` of 0.1-0.4 to
+    the level sets (see ``docs/nonlinear.md``).
+
+    Parameters
+    ----------
+    fields : NeuralVectorFields
+    gradients : callable ``(m, n) -> (m, o, n)``
+        The oracle's gradients at a batch of points (e.g. ``lambda x: oracle_gradients(oracle, x)[1]``).
+    """
+
+    def __init__(self, fields: NeuralVectorFields, gradients: Callable[[torch.Tensor], torch.Tensor]) -> None:
+        super().__init__()
+        self.base = fields
+        self.gradients = gradients
+        self.n, self.k = fields.n, fields.k
+        self.hidden = fields.hidden
+        self.activation_name = fields.activation_name
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """All fields at ``x``, projected: shape ``(m, k, n)``."""
+        w = self.base(x)
+        basis = normal_basis(self.gradients(x.detach()).to(w.dtype))
+        return project_tangent(w, basis)
+
+    @property
+    def n_generators(self) -> int:
+        return self.k
+
+    def velocities(self, x: torch.Tensor) -> torch.Tensor:
+        return self(x)
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        return self.base.snapshot()
+
+    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.base.restore(state)
+
+    def field(self, a: int) -> SingleField:
+        """The ``a``-th field alone, as a callable ``(m, n) -> (m, n)``."""
+        if not 0 <= a < self.k:
+            raise OptionError(f"field index {a} out of range: there are {self.k} field(s), 0..{self.k - 1}")
+        return SingleField(self, a)
+
+    def extra_repr(self) -> str:
+        return f"tangent, {self.base.extra_repr()}"
+
+
 class SingleField:
     """One field of a :class:`NeuralVectorFields`, callable on a batch ``(m, n) -> (m, n)``."""
 
-    def __init__(self, fields: NeuralVectorFields, index: int) -> None:
+    def __init__(self, fields: NeuralVectorFields | TangentFields, index: int) -> None:
         self.fields = fields
         self.index = index
 

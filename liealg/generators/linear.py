@@ -37,12 +37,12 @@ class MatrixSpace:
     ----------
     d : int
         Matrix size.
-    complex : bool
+    is_complex : bool
         Complex matrices (real dimension ``2 d**2``) instead of real ones (``d**2``).
 
     Examples
     --------
-    >>> space = MatrixSpace(2, complex=True)
+    >>> space = MatrixSpace(2, is_complex=True)
     >>> space.p
     8
     >>> theta = torch.zeros(1, 8, dtype=torch.float64); theta[0, 4] = 1.0   # B[0, 0] = 1
@@ -52,22 +52,22 @@ class MatrixSpace:
     """
 
     d: int
-    complex: bool = False
+    is_complex: bool = False
 
     @property
     def p(self) -> int:
         """Real dimension of the space (number of parameters per generator)."""
-        return (2 if self.complex else 1) * self.d * self.d
+        return (2 if self.is_complex else 1) * self.d * self.d
 
     @property
     def real_size(self) -> int:
         """Size ``D`` of the real action matrix ``R(W)``."""
-        return (2 if self.complex else 1) * self.d
+        return (2 if self.is_complex else 1) * self.d
 
     def matrices(self, theta: torch.Tensor) -> torch.Tensor:
         """Parameter vectors ``(..., p)`` to matrices ``(..., d, d)`` (complex dtype if complex)."""
         d = self.d
-        if not self.complex:
+        if not self.is_complex:
             return theta.reshape(*theta.shape[:-1], d, d)
         a = theta[..., : d * d].reshape(*theta.shape[:-1], d, d)
         b = theta[..., d * d :].reshape(*theta.shape[:-1], d, d)
@@ -76,7 +76,7 @@ class MatrixSpace:
     def parameters_of(self, matrices: torch.Tensor | np.ndarray) -> torch.Tensor:
         """Inverse of :meth:`matrices`: ``(..., d, d)`` to ``(..., p)``."""
         w = torch.as_tensor(matrices)
-        if not self.complex:
+        if not self.is_complex:
             if w.is_complex():
                 raise OptionError("complex matrices given for a real generator space")
             return w.reshape(*w.shape[:-2], self.d * self.d)
@@ -86,7 +86,7 @@ class MatrixSpace:
 
     def real_action(self, theta: torch.Tensor) -> torch.Tensor:
         """The real matrices ``R(W)``, shape ``(..., D, D)``, acting on real coordinates."""
-        if not self.complex:
+        if not self.is_complex:
             return self.matrices(theta)
         d = self.d
         a = theta[..., : d * d].reshape(*theta.shape[:-1], d, d)
@@ -102,7 +102,7 @@ class MatrixSpace:
         this returns its coefficients, shape ``(..., p)``.
         """
         d = self.d
-        if not self.complex:
+        if not self.is_complex:
             return g.reshape(*g.shape[:-2], d * d)
         ga = g[..., :d, :d] + g[..., d:, d:]
         gb = g[..., d:, :d] - g[..., :d, d:]
