@@ -1637,6 +1637,26 @@ class LieAlgebra:
                         if v:
                             _jacobi_error(i, j, m)
 
+    # ---- rich display (Jupyter, papers): liealg.display, imported at call time (a later stage)
+
+    def _repr_html_(self) -> str:
+        """An HTML card for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.algebra_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Display math for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.algebra_latex(self)
+
+    def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
+        """A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this algebra."""
+        from liealg import display
+
+        return display.to_latex(self, caption=caption, label=label, generators=generators)
+
     # ---- dunder -------------------------------------------------------------------------------
 
     def __repr__(self) -> str:

@@ -178,6 +178,26 @@ class Identification:
             "ideals": [{"type": i.type, "real_form": i.real_form, "dimension": i.dimension} for i in self.ideals],
         }
 
+    # ---- rich display (Jupyter, papers): liealg.display, imported at call time (a later stage)
+
+    def _repr_html_(self) -> str:
+        """An HTML card for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.identification_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Display math for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.identification_latex(self)
+
+    def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
+        """A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this identification."""
+        from liealg import display
+
+        return display.to_latex(self, caption=caption, label=label, generators=generators)
+
     def __str__(self) -> str:
         lines = [f"{self.name}  (dim {self.dimension})"]
         if self.aliases:

@@ -157,6 +157,26 @@ class Discovery:
 
         return text_report(self)
 
+    # ---- rich display (Jupyter, papers): liealg.display, imported at call time (a later stage)
+
+    def _repr_html_(self) -> str:
+        """An HTML card for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.discovery_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Display math for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.discovery_latex(self)
+
+    def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
+        """A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this result."""
+        from liealg import display
+
+        return display.to_latex(self, caption=caption, label=label, generators=generators)
+
     # ------------------------------------------------------------------ JSON
     def to_json(self) -> dict[str, Any]:
         """The machine-readable result (see docs/json.md for every key)."""

@@ -187,3 +187,39 @@ def test_latex_name(name, latex):
 def test_to_latex_refuses_other_objects():
     with pytest.raises(OptionError, match="Discovery, LieAlgebra or Identification"):
         display.to_latex("so(3)")
+
+
+# --------------------------------------------------------------------------------------------
+# The methods Jupyter calls, on the objects themselves
+# --------------------------------------------------------------------------------------------
+
+
+def test_discovery_shows_itself_in_jupyter(lorentz):
+    html_out, tex = lorentz._repr_html_(), lorentz._repr_latex_()
+    assert html_out == display.discovery_html(lorentz) and "so(3,1)" in html_out
+    assert tex == display.discovery_latex(lorentz) and r"\mathfrak{so}(3,1)" in tex
+    table = lorentz.to_latex(caption="Lorentz", label="tab:l", generators=False)
+    assert table == display.to_latex(lorentz, caption="Lorentz", label="tab:l", generators=False)
+    assert r"\caption{Lorentz}" in table and r"\begin{pmatrix}" not in table
+    assert lorentz.to_latex().count(r"\begin{pmatrix}") == 6
+
+
+def test_algebra_and_identification_show_themselves():
+    L = LieAlgebra.from_matrices(cat.sp(4))
+    assert "sp(4,R)" in L._repr_html_() and L._repr_latex_().startswith("$$\\begin{aligned}")
+    assert L.to_latex(label="tab:sp4") == display.to_latex(L, label="tab:sp4")
+    I = identify(L)
+    assert I._repr_html_() == display.identification_html(I) and I._repr_html_().count("<svg") == 2
+    assert I._repr_latex_() == display.identification_latex(I)
+    # sp(4,R) = so(3,2) and B2 = C2: identification names it so(3,2), type B2
+    assert r"\label{x}" in I.to_latex(label="x") and "complex type & $B_2$" in I.to_latex()
+
+
+def test_ipython_picks_html_and_latex():
+    """What a notebook receives: IPython's formatter finds both representations."""
+    from IPython.core.formatters import DisplayFormatter
+
+    I = identify(cat.so(3, 1))
+    data, _ = DisplayFormatter().format(I)
+    assert {"text/plain", "text/html", "text/latex"} <= set(data)
+    assert "so(3,1)" in data["text/html"] and data["text/plain"].startswith("Identification(")
