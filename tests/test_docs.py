@@ -7,14 +7,23 @@ the site builds with warnings as errors.
   flags exist), without running it;
 * every ``<!-- docs: cli-output -->`` block and ``<!-- docs: generated NAME -->`` region equals
   what ``scripts/regenerate_docs.py`` produces now (timings and round-off masked);
+* the notebooks (examples/notebooks/*.ipynb) run, and each shows its headline answer (so(3,1),
+  su(3) and its Gell-Mann structure constants, g2 as derivations of the octonions, the
+  two-Higgs-doublet symmetry map), both freshly executed and in the committed outputs;
 * ``mkdocs build --strict`` succeeds (the site: docs/, mkdocs.yml, the API reference from the
-  docstrings, the executed notebooks).
+  docstrings, the pictures and the notebooks just executed).
+
+Time (2 cores shared with other jobs): the notebooks about 40 s (one kernel for all four), the
+site about 30 s, the snippets about 10 s; docs/sweeps.md's snippet starts worker processes
+(about 20 s) and is marked slow.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -46,10 +55,14 @@ def _python_blocks(path: Path) -> list[regen.Block]:
     return [b for b in regen.blocks(lines) if b.lang in ("python", "py")]
 
 
-PYTHON_PAGES = [p for p in PAGES if _python_blocks(p)]
+# Pages whose snippets take more than ~10 s: their test is marked slow (the reason says why).
+SLOW_PAGES = {"docs/sweeps.md": "starts a pool of worker processes (about 20 s on 2 cores)"}
+
+PYTHON_PAGES = [pytest.param(p, id=_id(p), marks=[pytest.mark.slow] if _id(p) in SLOW_PAGES else [])
+                for p in PAGES if _python_blocks(p)]
 
 
-@pytest.mark.parametrize("page", PYTHON_PAGES, ids=_id)
+@pytest.mark.parametrize("page", PYTHON_PAGES)
 def test_python_snippets_run(page, tmp_path, monkeypatch):
     if _id(page) in KNOWN_FAILING:
         pytest.xfail(KNOWN_FAILING[_id(page)])
@@ -84,6 +97,8 @@ def _shell_commands(page: Path) -> list[tuple[int, list[str]]]:
         if block.lang not in ("bash", "sh", "console", "shell"):
             continue
         for n, line in enumerate(block.body):
+            if block.lang == "console" and not line.startswith("$ "):
+                continue  # a console block: commands after "$ ", the rest is their output
             text = line.strip().removeprefix("$ ")
             for part in text.split("&&"):
                 words = shlex.split(part, comments=True)
@@ -118,7 +133,8 @@ def test_shown_outputs_are_current(page):
     old = page.read_text(encoding="utf-8")
     new = regen.regenerate_page(page)
     old_lines, new_lines = regen.mask(old).split("\n"), regen.mask(new).split("\n")
-    diff = [f"line {i + 1}:\n  shown: {a}\n  now:   {b}" for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    diff = [f"line {i + 1}:\n  shown: {a}\n  now:   {b}"
+            for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
     assert old_lines == new_lines, (f"{_id(page)} is out of date; run python scripts/regenerate_docs.py\n"
                                     + "\n".join(diff[:10]))
 
@@ -137,16 +153,137 @@ def test_cli_output_lines_option():
     assert regen._keep(lines, "") == lines
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="mkdocs is not installed (pip install -e .[docs])")
-def test_site_builds_strict(tmp_path):
-    """The site builds with warnings as errors (broken links, missing pages, bad docstrings)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+# --------------------------------------------------------------------------------------------
+# Notebooks
+# --------------------------------------------------------------------------------------------
+
+NOTEBOOKS = sorted(regen.NOTEBOOKS.glob("*.ipynb"))
+
+
+def _lines(nb) -> list[str]:
+    return [line.strip() for text in regen.notebook_text(nb) for line in text.split("\n")]
+
+
+def _grid_2hdm() -> list[list[int]]:
+    """The symmetry map by hand (examples/sweep_2hdm.py derives each case): with m12 = l6 = l7 = 0,
+    the gauge su(2) + u(1) (4); l5 = 0 adds Peccei-Quinn (5); l5 = +-l4 != 0 a custodial su(2) (6);
+    l4 = l5 = 0: so(4) + so(4) (12). Rows l5, columns l4, both -1, -1/2, 0, 1/2, 1."""
+    values = [-2, -1, 0, 1, 2]
+    def dim(l4: int, l5: int) -> int:
+        if l4 == l5 == 0:
+            return 12
+        if l5 == 0:
+            return 5
+        return 6 if abs(l5) == abs(l4) else 4
+    return [[dim(l4, l5) for l4 in values] for l5 in values]
+
+
+def check_lorentz(lines: list[str]) -> None:
+    assert "so(3,1)" in lines and "generators: 6 | certified: True" in lines
+    kinds = next(line for line in lines if line.startswith("['rotation'"))
+    assert kinds.count("rotation") == 3 and kinds.count("boost") == 3
+    assert "L := LieAlgebraByStructureConstants(Rationals, T);;" in lines
+
+
+def check_su3(lines: list[str]) -> None:
+    assert "su(3)" in lines and "generators: 8 | certified: True" in lines
+    assert "rank learned: 8 | rank learned + Gell-Mann: 8" in lines  # the span of i lambda_a
+    assert "every generator anti-Hermitian and traceless: True" in lines
+    # the textbook structure constants of the Gell-Mann basis
+    assert "f_123 = 1 | f_147 = 1/2 | f_458 = sqrt(3)/2 | f_678 = sqrt(3)/2" in lines
+
+
+def check_g2(lines: list[str]) -> None:
+    assert "g2" in lines and "the 3-form has 42 terms" in lines
+    assert "generators: 14 | certified: True | Killing signature: (0, 14, 0)" in lines
+    assert "every generator is a derivation of O: True" in lines
+
+
+def check_2hdm(lines: list[str]) -> None:
+    assert "su(2) ⊕ u(1) | dimension 4" in lines
+    assert "Peccei-Quinn  l4=-1/5, l5=0: su(2) ⊕ u(1)^2 (dimension 5)" in lines
+    assert "custodial     l4=-1/5, l5=-1/5: su(2) ⊕ su(2) (dimension 6)" in lines
+    rows = [[int(v) for v in m.split()] for line in lines for m in re.findall(r"\[([\d ]+)\]", line)]
+    assert rows == _grid_2hdm()
+    assert "12 su(2) ⊕ su(2) ⊕ su(2) ⊕ su(2)" in lines
+
+
+HEADLINES = {"lorentz": check_lorentz, "su3_gell_mann": check_su3, "g2_octonions": check_g2,
+             "two_higgs_doublet": check_2hdm}
+
+
+def test_every_notebook_has_a_headline_check():
+    assert sorted(p.stem for p in NOTEBOOKS) == sorted(HEADLINES)
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Every notebook, executed now (one kernel, namespace cleared between notebooks)."""
+    import nbformat
+
+    nbs = regen.execute_notebooks(NOTEBOOKS, shared_kernel=True, timeout=300)
+    folder = tmp_path_factory.mktemp("notebooks")
+    for path, nb in zip(NOTEBOOKS, nbs):
+        nbformat.write(nb, folder / path.name)
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_notebook_gives_its_headline_answer(executed, name):
+    import nbformat
+
+    nb = nbformat.read(executed / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error"
+            assert not (out.get("output_type") == "stream" and out.get("name") == "stderr"), out.get("text")
+    HEADLINES[name](_lines(nb))
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_committed_notebook_shows_the_answer(name):
+    """The outputs kept in the repository (GitHub shows them) say the same; refresh them with
+    python scripts/regenerate_docs.py --notebooks."""
+    import nbformat
+
+    nb = nbformat.read(regen.NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert all(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "run the notebooks and commit them"
+    HEADLINES[name](_lines(nb))
+
+
+# --------------------------------------------------------------------------------------------
+# The site
+# --------------------------------------------------------------------------------------------
+
+
+def test_site_builds_strict(tmp_path, executed):
+    """The site builds with warnings as errors (broken links, missing pages, bad docstrings),
+    with the notebooks just executed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LIEALG_NOTEBOOKS": str(executed), "NO_MKDOCS_2_WARNING": "1"}
+    site = tmp_path / "site"
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
                        cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
     assert r.returncode == 0, r.stderr[-4000:]
-    site = tmp_path / "site"
-    for page in ("index.html", "getting-started/index.html", "cli/index.html", "api/index.html",
-                 "catalog-table/index.html", "notebooks/lorentz/index.html"):
+    for page in ("index.html", "concepts/index.html", "cli/index.html", "api/index.html", "catalog/index.html",
+                 "interop/index.html", "display/index.html", "diagrams/index.html", "json/index.html",
+                 "errors/index.html"):
         assert (site / page).is_file(), page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Set-up and the two commands" in home and 'href="cli/"' in home  # README, its links pointed at the site
     api = (site / "api" / "index.html").read_text(encoding="utf-8")
-    assert "discover" in api and "Discovery" in api
+    for name in ("liealg.pipeline.discover", "liealg.oracle.Oracle", "liealg.algebra.LieAlgebra",
+                 "liealg.identification.identify", "liealg.config.TrainConfig", "liealg.losses.LinearLosses"):
+        assert f'id="{name}"' in api, name
+    # the pictures: made by the build, one Dynkin diagram and one root system per simple ideal
+    svgs = sorted(p.name for p in (site / "img" / "generated").glob("*.svg"))
+    assert "g2-0-dynkin.svg" in svgs and "so8-0-roots.svg" in svgs
+    g2 = (site / "img" / "generated" / "g2-0-roots.svg").read_text(encoding="utf-8")
+    assert g2.count("<circle") == 12 + 1  # 12 roots and the origin
+    # the notebooks, rendered with their outputs: the answer and the card with its diagrams
+    for name, answer in (("lorentz", "so(3,1)"), ("su3_gell_mann", "f_458 = sqrt(3)/2"),
+                         ("g2_octonions", "derivation of O: True"), ("two_higgs_doublet", "data:image/png")):
+        text = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
+        assert answer in text, (name, answer)
+    assert "<svg" in (site / "notebooks" / "lorentz" / "index.html").read_text(encoding="utf-8")
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(d["location"].startswith("interop/") for d in search["docs"])
