@@ -193,7 +193,21 @@ class Identification:
         return display.identification_latex(self)
 
     def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
-        """A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this identification."""
+        r"""A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this identification.
+
+        Parameters
+        ----------
+        caption, label : str, optional
+            The table's ``\caption`` (default: the algebra's name) and ``\label``.
+        generators : bool
+            Also the generators (``pmatrix``) and brackets (``align*``) after the table.
+
+        Examples
+        --------
+        >>> from liealg.catalog import so
+        >>> print(identify(so(3, 1)).to_latex().splitlines()[4])
+        algebra & $\mathfrak{so}(3,1)$ \\
+        """
         from liealg import display
 
         return display.to_latex(self, caption=caption, label=label, generators=generators)
