@@ -113,6 +113,8 @@ def run_cli(command: str, cwd: Path) -> str:
         raise ValueError(f"a cli-output block must start with '$ liealg ...', got {command!r}")
     out, err = io.StringIO(), io.StringIO()
     old = Path.cwd()
+    old_columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"  # argparse wraps --help to the terminal: the same width everywhere
     os.chdir(cwd)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -122,6 +124,10 @@ def run_cli(command: str, cwd: Path) -> str:
                 code = exc.code if isinstance(exc.code, int) else 0
     finally:
         os.chdir(old)
+        if old_columns is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = old_columns
     text = out.getvalue() + err.getvalue()
     text = text.replace(str(cwd) + os.sep, "")
     if code:

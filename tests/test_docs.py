@@ -124,6 +124,19 @@ def test_shell_commands_use_real_flags(page, capsys):
                 raise AssertionError(f"{_id(page)}:{line}: liealg {shlex.join(argv)}: {err}") from None
 
 
+def test_cli_page_shows_every_command():
+    """docs/cli.md shows the real --help of every subcommand the parser has."""
+    import argparse
+
+    from liealg.cli import build_parser
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [name for name in subparsers.choices if f"$ liealg {name} --help" not in text]
+    assert not missing, (f"add a '<!-- docs: cli-output -->' block with '$ liealg NAME --help' to docs/cli.md "
+                         f"for {missing}")
+
+
 GENERATED_PAGES = [p for p in PAGES if regen.has_generated_content(p)]
 
 
