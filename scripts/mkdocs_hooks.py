@@ -7,8 +7,8 @@ Registered in ``mkdocs.yml`` (``hooks:``); ``mkdocs build --strict`` runs them, 
 * ``diagrams.md`` and ``img/generated/*.svg``: Dynkin diagrams and root systems of catalog
   algebras, drawn by :mod:`liealg.display` from what :func:`liealg.identify` certifies;
 * ``notebooks/NAME.md``: each ``examples/notebooks/NAME.ipynb`` with its outputs (text, HTML,
-  LaTeX, PNG). With ``LIEALG_NOTEBOOKS=DIR`` the notebooks are read from ``DIR`` instead (the
-  test executes them into a temporary folder and builds the site from those).
+  LaTeX, PNG). With ``LIEALG_NOTEBOOKS=DIR`` a notebook that ``DIR`` also has is read from there
+  (the test executes them into a temporary folder and builds the site from those).
 
 Links from a page to files outside ``docs/`` (``../examples/g2.py``) cannot work on a site; they
 are shown as the path in code.
@@ -137,8 +137,11 @@ def notebook_page(path: Path) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def notebook_dir() -> Path:
-    return Path(os.environ.get("LIEALG_NOTEBOOKS") or NOTEBOOKS)
+def notebooks() -> list[Path]:
+    """Each notebook of examples/notebooks, from ``$LIEALG_NOTEBOOKS`` where that folder has it."""
+    fresh = Path(os.environ["LIEALG_NOTEBOOKS"]) if os.environ.get("LIEALG_NOTEBOOKS") else None
+    return [fresh / nb.name if fresh is not None and (fresh / nb.name).is_file() else nb
+            for nb in sorted(NOTEBOOKS.glob("*.ipynb"))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,7 +155,7 @@ def on_files(files: Files, config: Any) -> Files:
     files.append(File.generated(config, "diagrams.md", content=page))
     for path, svg in svgs.items():
         files.append(File.generated(config, path, content=svg))
-    for nb in sorted(notebook_dir().glob("*.ipynb")):
+    for nb in notebooks():
         files.append(File.generated(config, f"notebooks/{nb.stem}.md", content=notebook_page(nb)))
     return files
 
