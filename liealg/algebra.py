@@ -1662,6 +1662,40 @@ class LieAlgebra:
                         if v:
                             _jacobi_error(i, j, m)
 
+    # ---- rich display (Jupyter, papers): liealg.display, imported at call time (a later stage)
+
+    def _repr_html_(self) -> str:
+        """An HTML card for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.algebra_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Display math for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.algebra_latex(self)
+
+    def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
+        r"""A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this algebra.
+
+        Parameters
+        ----------
+        caption, label : str, optional
+            The table's ``\caption`` (default: the algebra's name) and ``\label``.
+        generators : bool
+            Also the generators (``pmatrix``) and brackets (``align*``) after the table.
+
+        Examples
+        --------
+        >>> L = LieAlgebra.from_structure_constants(3, [[0, 1, 2, 1], [1, 2, 0, 1], [0, 2, 1, -1]])
+        >>> print(L.to_latex(generators=False).splitlines()[4])
+        algebra & $\mathfrak{su}(2)$ \\
+        """
+        from liealg import display
+
+        return display.to_latex(self, caption=caption, label=label, generators=generators)
+
     # ---- dunder -------------------------------------------------------------------------------
 
     def __repr__(self) -> str:

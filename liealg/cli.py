@@ -6,6 +6,7 @@
     liealg scan --grid --family quadratic --n-max K --max M --seeds S [--executor dask --workers 2]
     liealg sweep FORMULA --vars "x1 x2" --param a=0:1:11 [--param b=0,1/2] [--executor dask] [--json PATH]
     liealg identify RESULT.json | --structure-constants FILE | --matrices FILE
+    liealg gap RESULT.json | --structure-constants FILE | --matrices FILE | --table FILE [--format table] [--check]
     liealg catalog [KEY]
     liealg flows digits --latent 16
 
@@ -158,6 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help='JSON {"matrix_size": d, "count": n, "entries": [[m, i, j, "c"], ...]}')
     i.add_argument("--json", metavar="PATH")
     i.add_argument("--plot", metavar="DIR", help="save the Dynkin diagram(s) here")
+
+    g = sub.add_parser("gap", help="an algebra as a GAP script or structure-constant table; read GAP's table; "
+                                   "check the complex type with GAP")
+    g.add_argument("result", nargs="?", metavar="RESULT.json", help="a file written by `liealg discover --json`")
+    g.add_argument("--structure-constants", metavar="FILE", help="liealg's structure-constant JSON")
+    g.add_argument("--matrices", metavar="FILE", help="liealg's matrix JSON")
+    g.add_argument("--table", metavar="FILE", help="GAP text: a structure-constant table or a script (import)")
+    g.add_argument("--format", choices=("script", "table"), default="script",
+                   help="script: LieAlgebraByStructureConstants code (default); table: the SCTable as GAP prints it")
+    g.add_argument("--out", metavar="PATH", help="write the GAP text here instead of printing it")
+    g.add_argument("--json", metavar="PATH", help="write the structure constants as liealg JSON")
+    g.add_argument("--check", action="store_true",
+                   help="run GAP's SemiSimpleType and compare it with liealg's complex type (exit 3 if they differ)")
 
     c = sub.add_parser("catalog", help="list the reference oracles, or show one")
     c.add_argument("key", nargs="?")
@@ -659,6 +673,51 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_gap(args: argparse.Namespace) -> int:
+    """``liealg gap``: export to GAP, import from GAP, compare the complex type with GAP's."""
+    from liealg import interop, io
+    from liealg.algebra import LieAlgebra
+    from liealg.errors import InputFileError, OptionError
+
+    given = [x for x in (args.result, args.structure_constants, args.matrices, args.table) if x]
+    if len(given) != 1:
+        raise OptionError("give exactly one of RESULT.json, --structure-constants FILE, --matrices FILE, --table FILE")
+    if args.result:
+        data = io.check_result_schema(io.read_json(args.result), where=args.result)
+        algebra = io.result_algebra(data, where=args.result)
+        if algebra is None:
+            raise InputFileError(f"{args.result} holds no exact generators (dimension {data.get('dimension')})")
+    elif args.structure_constants:
+        algebra = io.load_structure_constants(args.structure_constants)
+    elif args.matrices:
+        algebra = LieAlgebra.from_matrices(list(io.load_matrices(args.matrices)))
+    else:
+        algebra = interop.load_gap(args.table)
+    for path in (args.out, args.json):
+        if path:
+            io.check_writable(path)
+    wrote = False
+    if args.json:
+        io.save_structure_constants(algebra, args.json)
+        print(f"Saved: {args.json}")
+        wrote = True
+    if args.out or not (wrote or args.check or args.table):
+        text = interop.to_gap(algebra) if args.format == "script" else interop.to_gap_table(algebra) + "\n"
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"Saved: {args.out}")
+        else:
+            print(text, end="")
+    if args.table and not (args.json or args.out or args.check):
+        print(f"Read a Lie algebra of dimension {algebra.dim} ({len(algebra.structure_constants)} nonzero brackets)")
+    if args.check:
+        check = interop.check_with_gap(algebra)
+        print(check)
+        return EXIT_OK if check.agree else EXIT_NOT_CONVERGED
+    return EXIT_OK
+
+
 def _cmd_catalog(args: argparse.Namespace) -> int:
     from liealg.catalog import oracles as catalog
 
@@ -889,6 +948,7 @@ _COMMANDS = {
     "scan": _cmd_scan,
     "subalgebras": _cmd_subalgebras,
     "identify": _cmd_identify,
+    "gap": _cmd_gap,
     "catalog": _cmd_catalog,
     "flows": _cmd_flows,
     "sweep": _cmd_sweep,

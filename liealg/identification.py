@@ -191,6 +191,40 @@ class Identification:
             out["note"] = self.note
         return out
 
+    # ---- rich display (Jupyter, papers): liealg.display, imported at call time (a later stage)
+
+    def _repr_html_(self) -> str:
+        """An HTML card for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.identification_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Display math for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.identification_latex(self)
+
+    def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
+        r"""A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this identification.
+
+        Parameters
+        ----------
+        caption, label : str, optional
+            The table's ``\caption`` (default: the algebra's name) and ``\label``.
+        generators : bool
+            Also the generators (``pmatrix``) and brackets (``align*``) after the table.
+
+        Examples
+        --------
+        >>> from liealg.catalog import so
+        >>> print(identify(so(3, 1)).to_latex().splitlines()[4])
+        algebra & $\mathfrak{so}(3,1)$ \\
+        """
+        from liealg import display
+
+        return display.to_latex(self, caption=caption, label=label, generators=generators)
+
     def __str__(self) -> str:
         lines = [f"{self.name}  (dim {self.dimension})"]
         if not self.exact:

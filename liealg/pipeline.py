@@ -189,6 +189,44 @@ class Discovery:
 
         return text_report(self)
 
+    # ---- rich display (Jupyter, papers): liealg.display, imported at call time (a later stage)
+
+    def _repr_html_(self) -> str:
+        """An HTML card for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.discovery_html(self)
+
+    def _repr_latex_(self) -> str:
+        """Display math for Jupyter (see :mod:`liealg.display`)."""
+        from liealg import display
+
+        return display.discovery_latex(self)
+
+    def to_latex(self, *, caption: str | None = None, label: str | None = None, generators: bool = True) -> str:
+        r"""A LaTeX ``table`` for a paper: :func:`liealg.display.to_latex` of this result.
+
+        Parameters
+        ----------
+        caption, label : str, optional
+            The table's ``\caption`` (default: the algebra's name) and ``\label``.
+        generators : bool
+            Also the generators (``pmatrix``) and brackets (``align*``) after the table.
+
+        Examples
+        --------
+        >>> from liealg import discover
+        >>> r = discover("x1**2 + x2**2 + x3**2", seed=0)
+        >>> table = r.to_latex(label="tab:so3")
+        >>> print(table.splitlines()[5])
+        algebra & $\mathfrak{su}(2)$ \\
+        >>> table.count(r"\begin{pmatrix}")  # the 3 exact generators
+        3
+        """
+        from liealg import display
+
+        return display.to_latex(self, caption=caption, label=label, generators=generators)
+
     # ------------------------------------------------------------------ JSON
     def to_json(self) -> dict[str, Any]:
         """The machine-readable result (see docs/json.md for every key)."""

@@ -11,7 +11,7 @@ if [ "${1:-}" = "--test" ]; then
         (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gap-core gap-libs >/dev/null) \
             || echo "setup: GAP could not be installed; the GAP cross-check tests will be skipped" >&2
     fi
-    extras=".[test]"  # pytest, hypothesis, ruff, mypy; Dask and pyarrow for the sweep and Parquet tests
+    extras=".[test]"  # pytest, hypothesis, ruff, mypy; Dask and pyarrow; mkdocs, nbclient and ipykernel for the docs
 else
     extras="."
 fi

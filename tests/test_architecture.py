@@ -34,6 +34,8 @@ ORDER = [
     "algebra",
     "io",
     "identification",
+    "interop",
+    "display",
     "numeric_identification",
     "oracle",
     "catalog.octonions",
@@ -63,7 +65,8 @@ ORDER = [
     "cli",
 ]
 TORCH_FREE = ["liealg.parsing", "liealg.io", "liealg.exact", "liealg.algebra", "liealg.identification",
-              "liealg.numeric_identification", "liealg.config", "liealg.errors"]
+              "liealg.numeric_identification", "liealg.config", "liealg.errors", "liealg.interop",
+              "liealg.display"]
 
 
 def module_name(path: Path) -> str:
