@@ -53,6 +53,7 @@ __all__ = [
     "Identification",
     "SimpleIdeal",
     "cartan_matrix",
+    "compact_dimension",
     "dynkin_diagram",
     "identify",
     "match_dynkin",
@@ -1090,6 +1091,112 @@ def _abelian_name(m: int) -> tuple[str, tuple[str, ...]]:
     return f"R^{m}", ()
 
 
+def _torus_name(compact: int, split: int) -> str:
+    """``u(1)^a ⊕ R^b``: the abelian Lie algebra named by the group its matrices generate."""
+    parts = []
+    if compact:
+        parts.append("u(1)" if compact == 1 else f"u(1)^{compact}")
+    if split:
+        parts.append("R" if split == 1 else f"R^{split}")
+    return f" {OPLUS} ".join(parts)
+
+
+def _as_complex_array(m: sp.MatrixBase) -> np.ndarray:
+    return np.array([[complex(sp.N(v)) if not v.is_Rational else complex(int(v.p)) / int(v.q) for v in row]
+                     for row in m.tolist()], dtype=complex)
+
+
+def compact_dimension(algebra: LieAlgebra, rows: flint.fmpq_mat | Sequence[Sequence[object]] | None = None, *,
+                      tol: float = 1e-8) -> int | None:
+    """How many directions of a commuting family of matrices generate a compact torus.
+
+    The rows (coefficients in ``algebra``'s basis, default: the whole algebra) must span
+    matrices that commute, as an abelian subalgebra's do. An element ``X`` is *elliptic* (it
+    generates a circle, or a dense winding of a torus) when it is diagonalizable with purely
+    imaginary eigenvalues. For commuting matrices the eigenvalues are linear functionals on
+    the joint generalized eigenspaces and the nilpotent part is additive, so the elliptic
+    elements form a subspace; its dimension ``a`` is returned, and the family is named
+    ``u(1)^a ⊕ R^(m-a)``. Decided numerically from the eigenvalues of the exact matrices
+    (relative tolerance ``tol``). Returns None for an algebra given without matrices (then
+    compactness is not defined by the abstract algebra).
+
+    Parameters
+    ----------
+    algebra : LieAlgebra
+        With :attr:`LieAlgebra.matrices`.
+    rows : (m, n) exact rows, optional
+        A commuting subspace of the algebra (its centre, an abelian factor).
+
+    Examples
+    --------
+    >>> from liealg.catalog import so, gl
+    >>> compact_dimension(LieAlgebra.from_matrices(so(2))), compact_dimension(LieAlgebra.from_matrices(so(1, 1)))
+    (1, 0)
+    >>> L = LieAlgebra.from_matrices(gl(2))
+    >>> compact_dimension(L, L.center_basis())
+    0
+    """
+    mats = algebra.matrices
+    if mats is None:
+        return None
+    n = algebra.dim
+    if rows is None:
+        coeff = np.eye(n)
+    else:
+        R = rows if isinstance(rows, flint.fmpq_mat) else xl.qmatrix(rows, n)
+        coeff = np.array([float(x) for x in R.entries()]).reshape(R.nrows(), n)
+    m = coeff.shape[0]
+    if m == 0:
+        return 0
+    base = [_as_complex_array(M) for M in mats]
+    X = [np.tensordot(row, np.array(base), axes=1) for row in coeff]
+    d = X[0].shape[0]
+    scale = max(float(np.max(np.abs(x))) for x in X) or 1.0
+    X = [x / scale for x in X]
+    rng = np.random.default_rng(12345)
+    Y = sum(c * x for c, x in zip(rng.uniform(0.5, 1.5, m), X))
+    w = np.linalg.eigvals(Y)
+    clusters: list[list[complex]] = []
+    for z in w:
+        for cl in clusters:
+            if abs(cl[0] - z) < 1e-6:
+                cl.append(z)
+                break
+        else:
+            clusters.append([z])
+    conditions = []
+    for cl in clusters:
+        mu, s = complex(np.mean(cl)), len(cl)
+        P = np.linalg.matrix_power(Y - mu * np.eye(d), s)
+        _, _, Vh = np.linalg.svd(P)
+        V = Vh[-s:].conj().T  # (d, s): the generalized eigenspace
+        Vp = np.linalg.pinv(V)
+        for_each = []
+        for x in X:
+            B = Vp @ x @ V
+            lam = np.trace(B) / s
+            N = B - lam * np.eye(s)
+            for_each.append(np.concatenate([[lam.real], N.real.ravel(), N.imag.ravel()]))
+        conditions.append(np.array(for_each).T)  # rows: conditions, columns: family members
+    C = np.concatenate(conditions, axis=0)
+    sv = np.linalg.svd(C, compute_uv=False)
+    rank = int(np.sum(sv > tol * max(1.0, float(sv[0]) if sv.size else 1.0)))
+    return m - rank
+
+
+def _abelian_factor_name(A: LieAlgebra, a: int) -> str:
+    """The name of the abelian direct factor ``R^a`` of ``A``: ``u(1)^c ⊕ R^(a-c)`` by its matrices.
+
+    The central elements inside ``[A, A]`` act nilpotently (they lie in ``[A, rad A]``), so the
+    elliptic central elements all fit in one complement: ``c`` is the compact dimension of the
+    centre. Without matrices the abstract name ``R^a`` is kept.
+    """
+    c = compact_dimension(A, A.center_basis())
+    if c is None:
+        return _abelian_name(a)[0]
+    return _torus_name(min(c, a), a - min(c, a))
+
+
 def _split_abelian(A: LieAlgebra) -> tuple[int, flint.fmpq_mat]:
     """``A = W ⊕ R^a`` with a central: returns a and a basis of an ideal W ⊇ [A, A] complementing it."""
     n = A.dim
@@ -1131,10 +1238,10 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
     if a:
         B = A.subalgebra(W)
         inner, inner_al = _name_solvable(B)
-        ab, _ = _abelian_name(a)
+        ab = _abelian_factor_name(A, a)
         name = f"{_paren(inner)} {OPLUS} {ab}"
         aliases = tuple(f"{_paren(x)} {OPLUS} {ab}" for x in inner_al)
-        if inner == "aff(1)" and a == 1:
+        if inner == "aff(1)" and a == 1 and ab == "R":
             aliases = aliases + ("Bianchi III",)
         return name, aliases
     D = A.derived_basis()
@@ -1333,16 +1440,18 @@ def _semisimple_name(ideals: Sequence[SimpleIdeal]) -> tuple[str, list[str]]:
     return name, [a for a in aliases if a != name]
 
 
-def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int) -> list[str]:
+def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int, compact: int | None = None) -> list[str]:
+    """u(p,q) = su(p,q) ⊕ u(1) (a compact centre), gl(n,R) = sl(n,R) ⊕ R (a non-compact one);
+    both when the algebra came without matrices (``compact`` None)."""
     if len(ideals) != 1 or center != 1:
         return []
     out = []
     for nm in (ideals[0].real_form,) + tuple(ideals[0].aliases):
         m = re.fullmatch(r"su\((\d+(?:,\d+)?)\)", nm)
-        if m:
+        if m and compact != 0:
             out.append(f"u({m.group(1)})")
         m = re.fullmatch(r"sl\((\d+),R\)", nm)
-        if m:
+        if m and compact != 1:
             out.append(f"gl({m.group(1)},R)")
     return out
 
@@ -1352,9 +1461,15 @@ def _compose_name(
 ) -> tuple[str, list[str]]:
     n = L.dim
     if L.is_abelian:
+        c = compact_dimension(L)
+        if c is None:  # abstract: compactness is a property of a group, not of the algebra
+            if n == 1:
+                return "u(1)", ["so(2)", "R", "so(1,1)", "gl(1,R)"]
+            return f"R^{n}", [f"u(1)^{n}"]
+        name = _torus_name(c, n - c)
         if n == 1:
-            return "u(1)", ["so(2)", "R", "so(1,1)", "gl(1,R)"]
-        return f"R^{n}", [f"u(1)^{n}"]
+            return name, ["so(2)"] if c else ["so(1,1)", "gl(1,R)"]
+        return name, [_abelian_name(n)[0]] if c else []
     if not R.nrows():
         name, aliases = _semisimple_name(ideals)
         return name, aliases
@@ -1362,9 +1477,10 @@ def _compose_name(
     if ideals and z == R.nrows() and xl.span(xl.stack([Z, R], n)).nrows() == z:
         # reductive: semisimple ⊕ centre, the centre named u(1)^z (IDENTIFICATION.md §5)
         ss, ss_al = _semisimple_name(ideals)
-        cen = "u(1)" if z == 1 else f"u(1)^{z}"
+        c = compact_dimension(L, Z)
+        cen = ("u(1)" if z == 1 else f"u(1)^{z}") if c is None else _torus_name(c, z - c)
         name = f"{ss} {OPLUS} {cen}"
-        aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z)
+        aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z, c)
         return name, aliases
     if not ideals:
         solvable_name, solvable_aliases = _name_solvable(L)
@@ -1419,7 +1535,7 @@ def _compose_name(
     # direct summands: trivially acting simple ideals, the semidirect product, the abelian factor;
     # ⊕ is associative, so only a summand containing ⋉ needs parentheses
     head = parts[:]
-    tail = [_abelian_name(a)[0]] if a else []
+    tail = [_abelian_factor_name(L, a)] if a else []
 
     def assemble(core: str) -> str:
         summands = head + [core] + tail

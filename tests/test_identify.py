@@ -35,7 +35,7 @@ def random_basis(n: int, seed: int) -> sympy.Matrix:
 # (label, matrices, name, cartan_type, killing signature, ideals as (type, real form, dim), radical, centre)
 ZOO = [
     ("so(2)", lambda: cat.so(2), "u(1)", "", (0, 0, 1), [], 1, 1),
-    ("so(1,1)", lambda: cat.so(1, 1), "u(1)", "", (0, 0, 1), [], 1, 1),
+    ("so(1,1)", lambda: cat.so(1, 1), "R", "", (0, 0, 1), [], 1, 1),
     ("so(3)", lambda: cat.so(3), "su(2)", "A1", (0, 3, 0), [("A1", "su(2)", 3)], 0, 0),
     ("so(4)", lambda: cat.so(4), "su(2) ⊕ su(2)", "A1+A1", (0, 6, 0), [("A1", "su(2)", 3)] * 2, 0, 0),
     ("so(5)", lambda: cat.so(5), "so(5)", "B2", (0, 10, 0), [("B2", "so(5)", 10)], 0, 0),
@@ -70,8 +70,8 @@ ZOO = [
     ("u(2)", lambda: cat.u(2), "su(2) ⊕ u(1)", "A1", (0, 3, 1), [("A1", "su(2)", 3)], 1, 1),
     ("u(3)", lambda: cat.u(3), "su(3) ⊕ u(1)", "A2", (0, 8, 1), [("A2", "su(3)", 8)], 1, 1),
     ("u(2,1)", lambda: cat.u(2, 1), "su(2,1) ⊕ u(1)", "A2", (4, 4, 1), [("A2", "su(2,1)", 8)], 1, 1),
-    ("gl(2)", lambda: cat.gl(2), "sl(2,R) ⊕ u(1)", "A1", (2, 1, 1), [("A1", "sl(2,R)", 3)], 1, 1),
-    ("gl(3)", lambda: cat.gl(3), "sl(3,R) ⊕ u(1)", "A2", (5, 3, 1), [("A2", "sl(3,R)", 8)], 1, 1),
+    ("gl(2)", lambda: cat.gl(2), "sl(2,R) ⊕ R", "A1", (2, 1, 1), [("A1", "sl(2,R)", 3)], 1, 1),
+    ("gl(3)", lambda: cat.gl(3), "sl(3,R) ⊕ R", "A2", (5, 3, 1), [("A2", "sl(3,R)", 8)], 1, 1),
     ("heis(3)", lambda: cat.heisenberg(1), "heis(3)", "", (0, 0, 3), [], 3, 1),
     ("heis(5)", lambda: cat.heisenberg(2), "heis(5)", "", (0, 0, 5), [], 5, 1),
     ("iso(2)", lambda: cat.euclidean(2), "iso(2)", "", (0, 1, 2), [], 3, 0),
@@ -323,7 +323,7 @@ def test_levi_factor_acting_trivially_splits_off():
     r = identify(LieAlgebra.from_matrices(cat.direct_sum(cat.su(2), cat.euclidean(3))))
     assert r.name == "su(2) ⊕ (so(3) ⋉ R^3)"
     r = identify(LieAlgebra.from_matrices(cat.direct_sum(cat.euclidean(3), cat.u(2))))
-    assert r.name == "su(2) ⊕ (so(3) ⋉ R^3) ⊕ R"
+    assert r.name == "su(2) ⊕ (so(3) ⋉ R^3) ⊕ u(1)"  # the centre of u(2) is i*1: compact
 
 
 def test_identify_accepts_matrices_and_is_deterministic():
