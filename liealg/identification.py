@@ -57,6 +57,7 @@ __all__ = [
     "dynkin_diagram",
     "identify",
     "match_dynkin",
+    "positive_roots",
     "real_forms",
 ]
 
@@ -398,6 +399,19 @@ def _positive_roots_from_cartan(C: Sequence[Sequence[int]]) -> set[tuple[int, ..
         if len(roots) > 10_000:
             raise IdentificationError("Cartan matrix is not of finite type (too many roots)")
     return roots
+
+
+def positive_roots(cartan_type: str) -> tuple[tuple[int, ...], ...]:
+    """The positive roots of a (semi)simple type in simple-root coordinates (Bourbaki order),
+    generated from the Cartan matrix by root strings; sorted by height, then lexicographically.
+
+    >>> positive_roots("A2")
+    ((0, 1), (1, 0), (1, 1))
+    >>> len(positive_roots("E6")), len(positive_roots("G2"))
+    (36, 6)
+    """
+    roots = _positive_roots_from_cartan(cartan_matrix(cartan_type))
+    return tuple(sorted(roots, key=lambda c: (sum(c), c)))
 
 
 # ============================================================================================

@@ -34,6 +34,7 @@ ORDER = [
     "algebra",
     "io",
     "identification",
+    "structure",
     "numeric_identification",
     "oracle",
     "catalog.octonions",
@@ -62,7 +63,7 @@ ORDER = [
     "cli",
 ]
 TORCH_FREE = ["liealg.parsing", "liealg.io", "liealg.exact", "liealg.algebra", "liealg.identification",
-              "liealg.numeric_identification", "liealg.config", "liealg.errors"]
+              "liealg.structure", "liealg.numeric_identification", "liealg.config", "liealg.errors"]
 
 
 def module_name(path: Path) -> str:
