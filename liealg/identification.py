@@ -1275,7 +1275,136 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
             return "n4", ("filiform nilpotent of dim 4", "A4,1")
         return f"nilpotent(dim={n}, lower central series {','.join(map(str, lcs))})", ()
     N = A.nilradical_basis()
+    if n == 4:
+        named = _patera_winternitz(A, N)
+        if named is not None:
+            return named
     return f"solvable(dim={n}, nilradical dim={N.nrows()})", ()
+
+
+def _q(x: flint.fmpq) -> sp.Rational:
+    return sp.Rational(int(x.p), int(x.q))
+
+
+def _action_on(A: LieAlgebra, x: flint.fmpq_mat, V: flint.fmpq_mat) -> sp.Matrix:
+    """The matrix of ``ad x`` on the ideal spanned by the rows of ``V`` (column j: image of v_j)."""
+    C = xl.coordinates(V, A.brackets(x, V))
+    assert C is not None  # V is an ideal
+    m = V.nrows()
+    return sp.Matrix(m, m, [_q(c) for c in C.entries()]).T
+
+
+def _outside(V: flint.fmpq_mat, n: int) -> list[flint.fmpq_mat]:
+    """Unit vectors completing the rows of ``V`` to a basis."""
+    _, piv = xl.rref(V)
+    out = []
+    for j in range(n):
+        if j not in piv:
+            e = flint.fmpq_mat(1, n)
+            e[0, j] = 1
+            out.append(e)
+    return out
+
+
+def _pw_params(**params: sp.Expr) -> str:
+    return "(" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items()) + ")"
+
+
+def _real_spectrum(M: sp.Matrix) -> tuple[list[tuple[sp.Expr, int, int]], sp.Expr | None, sp.Expr | None]:
+    """Real eigenvalues with (algebraic, geometric) multiplicities, and a complex pair a ± i w (w > 0)."""
+    n = M.rows
+    real: list[tuple[sp.Expr, int, int]] = []
+    pair_re = pair_im = None
+    for lam, mult in M.eigenvals().items():
+        lam = sp.nsimplify(sp.radsimp(lam)) if lam.is_number else lam
+        im_ = sp.im(lam)
+        if im_ != 0:
+            if im_ > 0:
+                pair_re, pair_im = sp.re(lam), im_
+            continue
+        geo = n - (M - lam * sp.eye(n)).rank(simplify=True)
+        real.append((lam, mult, geo))
+    return real, pair_re, pair_im
+
+
+def _patera_winternitz(A: LieAlgebra, N: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:
+    """Indecomposable solvable, non-nilpotent 4-dimensional algebras: the labels A4,2 ... A4,12 of
+    Patera and Winternitz (J. Math. Phys. 18, 1449 (1977)) from the action of a complement of the
+    nilradical on it, normalized up to scaling (and inner derivations). Abelian direct factors
+    are split off before this is called."""
+    n = 4
+    if N.nrows() == 2:
+        xs = _outside(N, n)
+        Ma, Mb = (_action_on(A, x, N) for x in xs)
+        # complex weights on N for some combination t*Ma + s*Mb: disc(t,s) = tr^2 - 4 det indefinite/negative
+        t, s_ = sp.symbols("t s")
+        Mt = t * Ma + s_ * Mb
+        disc = sp.Poly(sp.expand(Mt.trace() ** 2 - 4 * Mt.det()), t, s_)
+        a_, b_, c_ = (disc.coeff_monomial(t**2), disc.coeff_monomial(t * s_), disc.coeff_monomial(s_**2))
+        psd = a_ >= 0 and c_ >= 0 and b_ * b_ - 4 * a_ * c_ <= 0
+        if psd:
+            return "aff(1) ⊕ aff(1)", ("A2 ⊕ A2", "2A2")
+        return "sim(2)", ("A4,12", "co(2) ⋉ R^2", "(so(2) ⊕ R) ⋉ R^2")
+    if N.nrows() != 3:
+        return None
+    x = _outside(N, n)[0]
+    M = _action_on(A, x, N)
+    Nalg = A.subalgebra(N)
+    if Nalg.is_abelian:
+        return _pw_abelian_nilradical(M)
+    # N = heis(3): the action on N / Z(N)
+    Zn = Nalg.center_basis()  # coordinates in N's basis (1 x 3)
+    comp = _outside(Zn, 3)
+    P = sp.Matrix([[_q(c) for c in v.entries()] for v in comp] + [[_q(c) for c in Zn.entries()]]).T  # columns
+    M2 = (P.inv() * M * P)[:2, :2]
+    real, are, aim = _real_spectrum(M2)
+    if aim is not None:
+        a = sp.Abs(are / aim)
+        if a == 0:
+            return "A4,10", ("oscillator algebra", "diamond algebra", "Nappi-Witten algebra")
+        return f"A4,11{_pw_params(a=a)}", ()
+    if len(real) == 1:
+        _, _, geo = real[0]
+        if geo == 2:
+            return f"A4,9{_pw_params(b=1)}", ()
+        return "A4,7", ()
+    (l1, _, _), (l2, _, _) = real
+    if l1 + l2 == 0:
+        return "A4,8", ("heis(3) ⋊ so(1,1)", "A4,9(b=-1)")
+    big, small = (l1, l2) if abs(float(l1)) >= abs(float(l2)) else (l2, l1)
+    return f"A4,9{_pw_params(b=sp.nsimplify(sp.radsimp(small / big)))}", ()
+
+
+def _pw_abelian_nilradical(M: sp.Matrix) -> tuple[str, tuple[str, ...]] | None:
+    real, are, aim = _real_spectrum(M)
+    if aim is not None:
+        (r, _, _), = real
+        a, b = sp.nsimplify(sp.radsimp(r / aim)), sp.nsimplify(sp.radsimp(are / aim))
+        if b < 0 or (b == 0 and a < 0):
+            a, b = -a, -b
+        return f"A4,6{_pw_params(a=a, b=b)}", ()
+    if all(alg == geo for _, alg, geo in real):
+        lams = [lam for lam, alg, _ in real for _ in range(alg)]
+        if any(l == 0 for l in lams):
+            return None
+        top = max(abs(float(l)) for l in lams)
+        options = []
+        for k, l in enumerate(lams):
+            if abs(abs(float(l)) - top) < 1e-12:
+                others = sorted((sp.nsimplify(sp.radsimp(m / l)) for j, m in enumerate(lams) if j != k), key=float)
+                options.append(tuple(others))
+        a, b = min(options, key=lambda ab: (float(ab[0]), float(ab[1])))
+        return f"A4,5{_pw_params(a=a, b=b)}", (("R ⋉ R^3 (dilations)",) if a == b == 1 else ())
+    if len(real) == 1:
+        _, _, geo = real[0]
+        return ("A4,4", ()) if geo == 1 else (f"A4,2{_pw_params(a=1)}", ())
+    (mu, _, _), = [t for t in real if t[1] == 2]
+    (nu, _, _), = [t for t in real if t[1] == 1]
+    if mu == 0:
+        return "A4,3", ()
+    if nu == 0:
+        return None
+    return f"A4,2{_pw_params(a=sp.nsimplify(sp.radsimp(nu / mu)))}", ()
 
 
 def _bianchi(A: LieAlgebra, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]]:
@@ -1402,6 +1531,12 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
         evidence.update(ss_ev)
         evidence["levi"] = "whole algebra" if S_rows.nrows() == n else "Levi subalgebra (GAP's correction along the derived series of the radical)"
     name, aliases = _compose_name(L, ideals, Z, R, seed)
+    if n == 3:
+        bianchi = {"su(2)": "Bianchi IX", "sl(2,R)": "Bianchi VIII"}.get(name)
+        if abelian:
+            bianchi = "Bianchi I"
+        if bianchi:
+            aliases = [*aliases, bianchi]
     cartan_type = "+".join(
         sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
     )

@@ -155,7 +155,7 @@ def test_aliases_and_ascii():
     r = identify(LieAlgebra.from_matrices(cat.poincare(1, 3)))
     assert r.ascii_name == "so(3,1) x| R^4"
     r = identify(LieAlgebra.from_matrices(cat.so(3)))
-    assert set(r.aliases) == {"so(3)", "sp(1)", "usp(2)"}
+    assert set(r.aliases) == {"so(3)", "sp(1)", "usp(2)", "Bianchi IX"}
     assert "so(4)" in identify(LieAlgebra.from_matrices(cat.so(4))).aliases
     assert "sp(4,R)" in identify(LieAlgebra.from_matrices(cat.sp(4))).aliases
     assert "so(6)" in identify(LieAlgebra.from_matrices(cat.su(4))).aliases
@@ -286,7 +286,7 @@ def test_q_simple_but_not_r_simple(a, b, name):
         (3, [[0, 1, 1, 1], [0, 2, 2, -3]], "A3,5(a=-1/3)"),
         (3, [[0, 1, 1, 1], [0, 1, 2, 1], [0, 2, 1, -1], [0, 2, 2, 1]], "A3,7(b=1)"),  # VII_h
         (4, [[0, 1, 2, 1], [0, 2, 3, 1]], "n4"),
-        (4, [[0, 1, 1, 1], [2, 3, 3, 1]], "solvable(dim=4, nilradical dim=2)"),
+        (4, [[0, 1, 1, 1], [2, 3, 3, 1]], "aff(1) ⊕ aff(1)"),  # Patera-Winternitz 2A2
         (5, [[0, 1, 2, 1], [0, 2, 3, 1], [0, 3, 4, 1]], "nilpotent(dim=5, lower central series 5,3,2,1,0)"),
         (5, [[0, 1, 2, 1]], "heis(3) ⊕ R^2"),
     ],
