@@ -36,6 +36,7 @@ integers they must be (Cartan integers, Dynkin labels), with the rounding error 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Sequence
@@ -218,7 +219,8 @@ def _combine(coeffs: Sequence[sp.Rational], mats: Sequence[sp.MatrixBase]) -> sp
         for key, v in M.todok().items():
             acc[key] = acc.get(key, sp.Integer(0)) + c * v
     rows, cols = mats[0].shape
-    return sp.ImmutableMatrix(sp.SparseMatrix(rows, cols, {k: sp.expand(v) for k, v in acc.items() if v != 0}))
+    entries = {k: v if v.is_Rational else sp.expand(v) for k, v in acc.items()}
+    return sp.ImmutableMatrix(sp.SparseMatrix(rows, cols, {k: v for k, v in entries.items() if v != 0}))
 
 
 def _centralizer(L: LieAlgebra, V: flint.fmpq_mat, Y: flint.fmpq_mat) -> flint.fmpq_mat:
@@ -401,11 +403,17 @@ def _choose_cartan(S: LieAlgebra, choice: str, rng: random.Random) -> tuple[flin
 
 
 def weyl_dimension(cartan_type: str, highest_weight: Sequence[int]) -> int:
-    """Dimension of the irreducible representation with this highest weight (Dynkin labels).
+    """Dimension of the irreducible representation with this highest weight (Dynkin labels,
+    Bourbaki order), by Weyl's formula ``prod_(alpha>0) (lambda + rho, alpha^vee) / (rho, alpha^vee)``.
 
     >>> weyl_dimension("A2", (1, 0)), weyl_dimension("G2", (1, 0)), weyl_dimension("E6", (1, 0, 0, 0, 0, 0))
     (3, 7, 27)
     """
+    return _weyl_dimension(cartan_type, tuple(int(x) for x in highest_weight))
+
+
+@functools.cache
+def _weyl_dimension(cartan_type: str, highest_weight: tuple[int, ...]) -> int:
     C = cartan_matrix(cartan_type)
     G = dynkin_diagram(cartan_type)
     r = len(C)
