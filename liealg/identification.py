@@ -1257,6 +1257,9 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
         aliases = tuple(f"{_paren(x)} {OPLUS} {ab}" for x in inner_al)
         if inner == "aff(1)" and a == 1 and ab == "R":
             aliases = aliases + ("Bianchi III",)
+        graaf = {("heis(3)", 1): "L4,2", ("heis(3)", 2): "L5,2", ("n4", 1): "L5,3"}.get((inner, a))
+        if graaf and A.is_nilpotent:
+            aliases = aliases + (graaf,)
         return name, aliases
     D = A.derived_basis()
     Z = A.center_basis()
@@ -1266,13 +1269,17 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
     if D.nrows() == 1 and Z.nrows() == 1 and xl.span(xl.stack([D, Z], n)).nrows() == 1:
         # [A, A] = Z(A) one-dimensional: the form on A/Z is non-degenerate, so A is Heisenberg
         name = f"heis({n})"
-        aliases = (f"h_{n}",) + (("Bianchi II", "A3,1") if n == 3 else ())
+        aliases = (f"h_{n}",) + (("Bianchi II", "A3,1", "L3,2") if n == 3 else ("L5,4",) if n == 5 else ())
         return name, aliases
     if n == 3 and D.nrows() == 2:
         return _bianchi(A, D)
     if A.is_nilpotent:
         if n == 4 and lcs == [4, 2, 1, 0]:
-            return "n4", ("filiform nilpotent of dim 4", "A4,1")
+            return "n4", ("filiform nilpotent of dim 4", "A4,1", "L4,3")
+        if n == 5:
+            named = _de_graaf_5(A, lcs, Z.nrows(), D)
+            if named is not None:
+                return named
         return f"nilpotent(dim={n}, lower central series {','.join(map(str, lcs))})", ()
     N = A.nilradical_basis()
     if n == 4:
@@ -1280,6 +1287,33 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
         if named is not None:
             return named
     return f"solvable(dim={n}, nilradical dim={N.nrows()})", ()
+
+
+def _de_graaf_5(A: LieAlgebra, lcs: list[int], z: int, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:
+    """Indecomposable nilpotent algebras of dimension 5 by de Graaf's labels L5,k (J. Algebra 309,
+    640 (2007); GAP's LieAlgDB), told apart by the lower central series, the centre and the
+    centralizer of [L, L]. (heis(5) = L5,4 is named before; decomposable ones are split first.)"""
+    if lcs == [5, 2, 1, 0] and z == 1:
+        return "L5,5", ()
+    if lcs == [5, 2, 0]:
+        return "L5,8", ()
+    if lcs == [5, 3, 2, 0]:
+        return "L5,9", ()
+    if lcs == [5, 3, 2, 1, 0]:
+        cent = A.dim - xl.rank(_bracket_map(A, D))
+        if cent == 4:
+            return "L5,7", ("filiform nilpotent of dim 5", "m0(5)")
+        return "L5,6", ("filiform nilpotent of dim 5 (the other one)",)
+    return None
+
+
+def _bracket_map(A: LieAlgebra, V: flint.fmpq_mat) -> flint.fmpq_mat:
+    """The linear map ``x -> ([x, v_1], ..., [x, v_m])`` as an ``n x (m n)`` matrix: its kernel is the
+    centralizer of the span of ``V``."""
+    n, m = A.dim, V.nrows()
+    B = A.brackets(xl.identity(n), V)  # row i*m + b is [e_i, v_b]
+    be = B.entries()
+    return flint.fmpq_mat(n, m * n, [be[(i * m + b) * n + k] for i in range(n) for b in range(m) for k in range(n)])
 
 
 def _q(x: flint.fmpq) -> sp.Rational:

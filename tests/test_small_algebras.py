@@ -107,3 +107,25 @@ def test_the_symmetries_of_a_circle_in_three_variables_are_sim2():
 def test_bianchi_types(brackets, name, bianchi):
     r = identify(algebra(3, brackets).change_basis(random_basis(3, 9)))
     assert r.name == name and bianchi in r.aliases
+
+
+# de Graaf's nilpotent algebras of dimension 5 (J. Algebra 309 (2007) 640, section 3), 1-based
+GRAAF5 = [
+    ("L5,2", [[1, 2, 3, 1]], "heis(3) ⊕ R^2"),
+    ("L5,3", [[1, 2, 3, 1], [1, 3, 4, 1]], "n4 ⊕ R"),
+    ("L5,4", [[1, 2, 5, 1], [3, 4, 5, 1]], "heis(5)"),
+    ("L5,5", [[1, 2, 3, 1], [1, 3, 5, 1], [2, 4, 5, 1]], "L5,5"),
+    ("L5,6", [[1, 2, 3, 1], [1, 3, 4, 1], [1, 4, 5, 1], [2, 3, 5, 1]], "L5,6"),
+    ("L5,7", [[1, 2, 3, 1], [1, 3, 4, 1], [1, 4, 5, 1]], "L5,7"),
+    ("L5,8", [[1, 2, 4, 1], [1, 3, 5, 1]], "L5,8"),
+    ("L5,9", [[1, 2, 3, 1], [1, 3, 4, 1], [2, 3, 5, 1]], "L5,9"),
+]
+
+
+@pytest.mark.parametrize("label, brackets, name", GRAAF5, ids=[c[0] for c in GRAAF5])
+def test_nilpotent_dimension_five_by_de_graaf_label(label, brackets, name):
+    L = algebra(5, brackets)
+    assert L.is_nilpotent
+    for seed in (3, 4):
+        r = identify(L.change_basis(random_basis(5, seed)))
+        assert r.name == name and (label == name or label in r.aliases), (label, seed, r.name, r.aliases)
