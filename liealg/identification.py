@@ -1623,6 +1623,25 @@ def _semisimple_name(ideals: Sequence[SimpleIdeal]) -> tuple[str, list[str]]:
     return name, [a for a in aliases if a != name]
 
 
+def _affine_aliases(shown: str, ss_aliases: Sequence[str], rad_name: str) -> list[str]:
+    """iso(p,q) = so(p,q) ⋉ R^(p+q) (e(n), Poincaré for (3,1)), and sim(3) = so(3) ⋉ (R ⋉ R^3)."""
+    out = []
+    mm = re.fullmatch(r"so\((\d+)(?:,(\d+))?\)", shown)
+    m = re.fullmatch(r"R\^(\d+)", rad_name)
+    if mm and m:
+        p, q = int(mm.group(1)), int(mm.group(2) or 0)
+        if p + q == int(m.group(1)):
+            if q == 0:
+                out += [f"iso({p})", f"e({p})", f"Euclidean algebra of R^{p}"]
+            else:
+                out += [f"iso({p},{q})", f"iso({q},{p})"]
+                if {p, q} == {3, 1}:
+                    out += ["Poincaré algebra", "poincare(3,1)"]
+    if rad_name == "A4,5(a=1,b=1)" and (shown in ("so(3)", "su(2)") or "so(3)" in ss_aliases):
+        out += ["sim(3)", "co(3) ⋉ R^3"]
+    return out
+
+
 def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int, compact: int | None = None) -> list[str]:
     """u(p,q) = su(p,q) ⊕ u(1) (a compact centre), gl(n,R) = sl(n,R) ⊕ R (a non-compact one);
     both when the algebra came without matrices (``compact`` None)."""
@@ -1636,6 +1655,9 @@ def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int, compact: int 
         m = re.fullmatch(r"sl\((\d+),R\)", nm)
         if m and compact != 1:
             out.append(f"gl({m.group(1)},R)")
+        m = re.fullmatch(r"so\((\d+(?:,\d+)?)\)", nm)
+        if m and compact == 0:
+            out.append(f"co({m.group(1)})")  # rotations (or Lorentz transformations) and dilations
     return out
 
 
@@ -1712,6 +1734,7 @@ def _compose_name(
                     shown = al
                     break
         semi = f"{_paren(shown)} {SEMI} {_paren(rad_name)}"
+        part_aliases += _affine_aliases(shown, ss_al, rad_name)
         if shown != ss_name:
             part_aliases.append(f"{_paren(ss_name)} {SEMI} {_paren(rad_name)}")
         part_aliases += [f"{_paren(x)} {SEMI} {_paren(rad_name)}" for x in ss_al if x != shown]

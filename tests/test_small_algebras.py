@@ -129,3 +129,18 @@ def test_nilpotent_dimension_five_by_de_graaf_label(label, brackets, name):
     for seed in (3, 4):
         r = identify(L.change_basis(random_basis(5, seed)))
         assert r.name == name and (label == name or label in r.aliases), (label, seed, r.name, r.aliases)
+
+
+def test_physics_aliases():
+    E = lambda i, j: sp.Matrix(4, 4, lambda a, b: 1 if (a, b) == (i, j) else 0)  # noqa: E731
+    rotations = [E(0, 1) - E(1, 0), E(0, 2) - E(2, 0), E(1, 2) - E(2, 1)]
+    translations = [E(0, 3), E(1, 3), E(2, 3)]
+    dilation = [E(0, 0) + E(1, 1) + E(2, 2)]
+    assert "sim(3)" in identify(rotations + dilation + translations).aliases
+    assert {"iso(3)", "e(3)"} <= set(identify(rotations + translations).aliases)
+    import liealg.catalog as cat
+
+    assert {"iso(3,1)", "Poincaré algebra"} <= set(identify(cat.poincare(1, 3)).aliases)
+    r = identify(cat.direct_sum(cat.so(3, 1), [sp.eye(4)]))  # Lorentz transformations and dilations
+    assert r.name == "so(3,1) ⊕ R" and "co(3,1)" in r.aliases
+    assert "co(3)" not in identify(cat.direct_sum(cat.so(3), cat.u(1))).aliases  # a rotation is no dilation
