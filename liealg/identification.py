@@ -1623,6 +1623,19 @@ def _semisimple_name(ideals: Sequence[SimpleIdeal]) -> tuple[str, list[str]]:
     return name, [a for a in aliases if a != name]
 
 
+def _kinematic_aliases(acting: Sequence[SimpleIdeal], rad_name: str, center: int) -> list[str]:
+    """Galilei (so(3) ⋉ (boosts, translations, time): a nilpotent radical with [R, R] = the
+    translations) and Schrödinger ((sl(2,R) ⊕ so(d)) ⋉ heis(2d+1)) algebras, by their pieces."""
+    forms = sorted(I.real_form for I in acting)
+    if forms == ["su(2)"] and rad_name == "nilpotent(dim=7, lower central series 7,3,0)" and center == 0:
+        return ["Galilei algebra", "gal(3+1)"]
+    if forms == ["sl(2,R)", "su(2)"] and rad_name == "heis(7)":
+        return ["Schrödinger algebra", "sch(3+1)"]
+    if forms == ["sl(2,R)"] and rad_name == "heis(3)":
+        return ["Schrödinger algebra (1+1)", "Jacobi algebra"]
+    return []
+
+
 def _affine_aliases(shown: str, ss_aliases: Sequence[str], rad_name: str) -> list[str]:
     """iso(p,q) = so(p,q) ⋉ R^(p+q) (e(n), Poincaré for (3,1)), and sim(3) = so(3) ⋉ (R ⋉ R^3)."""
     out = []
@@ -1735,6 +1748,7 @@ def _compose_name(
                     break
         semi = f"{_paren(shown)} {SEMI} {_paren(rad_name)}"
         part_aliases += _affine_aliases(shown, ss_al, rad_name)
+        part_aliases += _kinematic_aliases(acting, rad_name, L.center_basis().nrows())
         if shown != ss_name:
             part_aliases.append(f"{_paren(ss_name)} {SEMI} {_paren(rad_name)}")
         part_aliases += [f"{_paren(x)} {SEMI} {_paren(rad_name)}" for x in ss_al if x != shown]

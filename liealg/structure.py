@@ -115,6 +115,11 @@ class Structure:
         ``d`` of the ``d x d`` matrices.
     max_error : float
         Largest distance of a rounded Cartan integer or Dynkin label from its float.
+    radical_representation : tuple of tuples of int
+        How the Levi factor acts on the radical (by brackets, complexified): the highest
+        weights of its irreducible summands, e.g. ``((2,),)`` for so(3) on the translations of
+        iso(3) (the vector 3), ``((1, 1),)`` for the Lorentz algebra on those of Poincaré.
+    radical_dimension : int
     """
 
     cartan_type: str
@@ -137,6 +142,8 @@ class Structure:
     irreducible: bool | None = None
     representation_dimension: int | None = None
     max_error: float = 0.0
+    radical_representation: tuple[tuple[int, ...], ...] = ()
+    radical_dimension: int = 0
 
     @property
     def rank(self) -> int:
@@ -167,6 +174,9 @@ class Structure:
             "irreducible": self.irreducible,
             "representation_dimension": self.representation_dimension,
             "max_error": self.max_error,
+            "radical_representation": [
+                {"highest_weight": list(w), "dimension": weyl_dimension(self.cartan_type, w)}
+                for w in self.radical_representation],
         }
 
     def summary(self) -> list[str]:
@@ -191,6 +201,10 @@ class Structure:
                 lines.append(f"Irreducible; highest weight {self.highest_weight}")
             elif self.irreducible is False:
                 lines.append("Reducible (no single highest weight)")
+        if self.radical_dimension:
+            parts = " ⊕ ".join(f"V({','.join(map(str, w))}) (dim {weyl_dimension(self.cartan_type, w)})"
+                               for w in self.radical_representation)
+            lines.append(f"Levi factor on the radical (dim {self.radical_dimension}): {parts}")
         return lines
 
 
@@ -526,7 +540,7 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
     adH = np.tensordot(_float(H), S.ad_matrices_float(), axes=1)  # (r, m, m): ad(h_a)
     KH = _float(H * S.killing_matrix() * H.transpose())
     KH_inv = np.linalg.inv(KH)
-    vals = _root_values(adH, r, nrng)
+    vals, root_vectors = _root_values(adH, r, nrng)
     gram = (vals @ KH_inv @ vals.T)
     if np.max(np.abs(gram.imag)) > _TOL * max(1.0, float(np.max(np.abs(gram)))):
         raise IdentificationError("the Killing Gram matrix of the roots is not real")
@@ -566,6 +580,11 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
         err = max(err, werr)
         highest, irreducible = _highest(cartan_type, weights, mults, d or 0)
         coroot_mats = _exact_coroots(S, H, h_mats, coroots, weights, root_labels, simple)
+    rad_rep: list[tuple[int, ...]] = []
+    if R.nrows():
+        E = _float(S_rows).T @ root_vectors[:, simple]  # simple root vectors in the algebra's basis (n, r)
+        rad_rep, rerr = _module_highest_weights(L, R, H * S_rows, E, coroots)
+        err = max(err, rerr)
     return Structure(
         cartan_type=cartan_type,
         cartan_kind=kind,
@@ -586,7 +605,47 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
         irreducible=irreducible,
         representation_dimension=d,
         max_error=float(err),
+        radical_representation=tuple(rad_rep),
+        radical_dimension=R.nrows(),
     )
+
+
+def _module_highest_weights(L: LieAlgebra, R: flint.fmpq_mat, H: flint.fmpq_mat, E: np.ndarray, coroots: np.ndarray
+                            ) -> tuple[list[tuple[int, ...]], float]:
+    """Highest weights of the Levi factor on the ideal R: the common kernel of the simple root
+    vectors there (the highest weight vectors, one per irreducible summand by Weyl's complete
+    reducibility) and the weights of the Cartan subalgebra on it."""
+    A = L.ad_matrices_float()  # A[i] = ad(e_i) on coefficient columns
+    Rf = _float(R)  # (k, n)
+    Rpinv = np.linalg.pinv(Rf.T)  # (k, n): coordinates in R's basis
+
+    def on_R(x: np.ndarray) -> np.ndarray:
+        return Rpinv @ np.tensordot(x, A, axes=1) @ Rf.T
+
+    stacked = np.concatenate([on_R(E[:, i]) for i in range(E.shape[1])], axis=0)
+    _, sv, Vh = np.linalg.svd(stacked)
+    k = Rf.shape[0]
+    scale = max(1.0, float(sv[0])) if sv.size else 1.0
+    rank = int(np.sum(sv > 1e-8 * scale))
+    K = Vh[rank:].conj().T  # (k, c): the highest weight vectors
+    if K.shape[1] == 0:
+        return [], 0.0
+    Kp = np.linalg.pinv(K)
+    Hf = _float(H)
+    hs = [Kp @ on_R(Hf[a]) @ K for a in range(Hf.shape[0])]
+    Y = sum(c * h for c, h in zip(np.linspace(1.0, 1.7, len(hs)), hs))
+    _, V = np.linalg.eig(Y)
+    Vinv = np.linalg.inv(V)
+    mu = np.array([np.diag(Vinv @ h @ V) for h in hs]).T  # (c, r)
+    labels = mu @ coroots.T
+    li = np.rint(labels.real)
+    err = float(np.max(np.abs(labels - li)))
+    if err > 1e-5:
+        raise IdentificationError(f"the Levi factor's weights on the radical are not integral (error {err:.1e})")
+    out = sorted((tuple(int(x) for x in row) for row in li), reverse=True)
+    if sum(1 for _ in out) and k < len(out):
+        raise IdentificationError("more highest weight vectors than the radical's dimension")
+    return out, err
 
 
 def _canonical_order(cartan_type: str, order: list[int], simple: Sequence[int], vals: np.ndarray, gram: np.ndarray,
@@ -622,7 +681,8 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _root_values(adH: np.ndarray, r: int, nrng: np.random.Generator) -> np.ndarray:
+def _root_values(adH: np.ndarray, r: int, nrng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``alpha(h_a)`` (N, r) and the root vectors (m, N) as columns, in the Levi factor's basis."""
     last = "no attempt"
     for _ in range(8):
         Ah = np.tensordot(nrng.standard_normal(r), adH, axes=1)
@@ -641,7 +701,7 @@ def _root_values(adH: np.ndarray, r: int, nrng: np.random.Generator) -> np.ndarr
                 continue
         Vinv = np.linalg.inv(V)
         vals = np.array([np.diag(Vinv[nonzero] @ adH[a] @ V[:, nonzero]) for a in range(r)]).T
-        return vals
+        return vals, V[:, nonzero]
     raise IdentificationError(f"roots not found: {last}")
 
 

@@ -144,3 +144,18 @@ def test_physics_aliases():
     r = identify(cat.direct_sum(cat.so(3, 1), [sp.eye(4)]))  # Lorentz transformations and dilations
     assert r.name == "so(3,1) ⊕ R" and "co(3,1)" in r.aliases
     assert "co(3)" not in identify(cat.direct_sum(cat.so(3), cat.u(1))).aliases  # a rotation is no dilation
+
+
+def test_galilei_and_schroedinger_aliases():
+    E = lambda i, j, d: sp.Matrix(d, d, lambda a, b: 1 if (a, b) == (i, j) else 0)  # noqa: E731
+    d = 5  # (x1, x2, x3, t, 1): rotations, boosts x += v t, translations, time translation
+    rotations = [E(0, 1, d) - E(1, 0, d), E(0, 2, d) - E(2, 0, d), E(1, 2, d) - E(2, 1, d)]
+    galilei = rotations + [E(i, 3, d) for i in range(3)] + [E(i, 4, d) for i in range(3)] + [E(3, 4, d)]
+    assert "Galilei algebra" in identify(galilei).aliases
+    # Schrödinger in 1+1 (the Jacobi algebra): sl(2,R) on (x, p), heis(3) = (x, p, z)
+    e, f, h, x, p, z = range(6)
+    br = [[e, f, h, 1], [e, h, e, -2], [f, h, f, 2], [x, p, z, 1], [h, x, x, 1], [h, p, p, -1], [e, p, x, 1],
+          [f, x, p, 1]]
+    br = [[i, j, k, c] if i < j else [j, i, k, -c] for i, j, k, c in br]
+    r = identify(LieAlgebra.from_structure_constants(6, br).change_basis(random_basis(6, 2)))
+    assert r.name == "sl(2,R) ⋉ heis(3)" and "Schrödinger algebra (1+1)" in r.aliases

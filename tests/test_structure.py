@@ -243,3 +243,31 @@ def test_json_is_plain():
     text = json.dumps(data)
     assert '"cartan_type": "A1"' in text and data["highest_weight"] == [1]
     assert isinstance(structure(cat.su(2)), Structure)
+
+
+def E(i, j, d):
+    return sp.Matrix(d, d, lambda a, b: 1 if (a, b) == (i, j) else 0)
+
+
+def test_levi_factor_on_the_radical_galilei():
+    # Galilei on (x1, x2, x3, t, 1): rotations, boosts x += v t, translations, time translation.
+    # By hand: boosts and translations are two vectors of so(3) (highest weight (2)), H a scalar.
+    d = 5
+    rotations = [E(0, 1, d) - E(1, 0, d), E(0, 2, d) - E(2, 0, d), E(1, 2, d) - E(2, 1, d)]
+    boosts = [E(i, 3, d) for i in range(3)]
+    translations = [E(i, 4, d) for i in range(3)]
+    s = structure(rotations + boosts + translations + [E(3, 4, d)])
+    assert s.cartan_type == "A1" and s.radical_dimension == 7
+    assert s.radical_representation == ((2,), (2,), (0,))
+    assert "V(2) (dim 3) ⊕ V(2) (dim 3) ⊕ V(0) (dim 1)" in s.summary()[-1]
+
+
+def test_levi_factor_on_the_radical_two_doublets():
+    # sl(2,R) acting alike on (x1, x2) and (y1, y2), with translations of both: two fundamentals
+    d = 5
+    h = E(0, 0, d) - E(1, 1, d) + E(2, 2, d) - E(3, 3, d)
+    e = E(0, 1, d) + E(2, 3, d)
+    f = E(1, 0, d) + E(3, 2, d)
+    s = structure([h, e, f] + [E(i, 4, d) for i in range(4)])
+    assert s.radical_representation == ((1,), (1,))
+    assert structure(cat.poincare(1, 3)).radical_representation == ((1, 1),)
