@@ -139,16 +139,28 @@ def plot_scan(scan_result: Any, *, path: str | Path | None = None) -> Figure:
     return _finish(fig, path)
 
 
-def plot_dynkin(identification: Any, *, path: str | Path | None = None) -> Figure:
+def plot_dynkin(identification: Any, *, path: str | Path | None = None, satake: Any = None) -> Figure:
     """Dynkin diagrams of the simple ideals, numbered in Bourbaki order.
 
     A double or triple bond is drawn as two or three lines with an arrow (a chevron) pointing
     to the shorter root, as in B_n, C_n, F4 and G2. Accepts an :class:`Identification` (one
     panel per simple ideal, titled by its real form), a :class:`~liealg.structure.Structure`
-    or a Cartan type string such as ``"G2"``.
+    or a Cartan type string such as ``"G2"``. With ``satake`` (a Structure whose
+    ``satake_black`` is known, or passing such a Structure itself) the Satake diagram of the real
+    form is drawn: black nodes for compact simple roots, curved arrows between white nodes that
+    complex conjugation exchanges.
     """
     plt = _plt()
     panels: list[tuple[str, str]] = []  # (title, cartan type)
+    if satake is None and getattr(identification, "satake_black", None) is not None:
+        satake = identification
+    if satake is not None and getattr(satake, "satake_black", None) is not None and satake.cartan_type:
+        title = getattr(identification, "name", satake.cartan_type)
+        rank = _rank_of(satake.cartan_type)
+        fig, ax = plt.subplots(figsize=(max(2.6, 0.8 * len(satake.cartan_type.split("+")) + 0.75 * rank), 2.4))
+        _draw_dynkin(ax, satake.cartan_type, satake.satake_black, satake.satake_arrows)
+        ax.set_title(f"{title}: Satake diagram ({satake.cartan_type})", fontsize=9)
+        return _finish(fig, path)
     if isinstance(identification, str):
         panels = [(identification, identification)]
     elif hasattr(identification, "ideals"):
@@ -186,11 +198,13 @@ def _bourbaki_layout(letter: str, r: int) -> list[tuple[float, float]]:
     return [(float(i), 0.0) for i in range(r)]
 
 
-def _draw_dynkin(ax: Any, cartan_type: str) -> None:
+def _draw_dynkin(ax: Any, cartan_type: str, black: Sequence[bool] | None = None,
+                 arrows: Sequence[tuple[int, int]] = ()) -> None:
     from liealg.identification import cartan_matrix
 
     ax.axis("off")
     x0 = 0.0
+    every: list[tuple[float, float]] = []
     for part in cartan_type.split("+"):
         letter, r = part[0], int(part[1:])
         C = cartan_matrix(part)
@@ -220,12 +234,21 @@ def _draw_dynkin(ax: Any, cartan_type: str) -> None:
                         end = mid - w * direction + sgn * w * np.array([-direction[1], direction[0]])
                         ax.plot([mid[0], end[0]], [mid[1], end[1]], color="black", lw=1.3, zorder=2)
         for i, (x, y) in enumerate(pts):
-            ax.scatter([x], [y], s=170, facecolor="white", edgecolor="black", zorder=3)
-            ax.text(x, y - 0.3 if letter != "E" or i != 1 else y - 0.35, str(i + 1), ha="center", va="top",
-                    fontsize=7)
+            filled = black is not None and black[len(every) + i]
+            ax.scatter([x], [y], s=170, facecolor="black" if filled else "white", edgecolor="black", zorder=3)
+            ax.text(x, y - 0.3 if letter != "E" or i != 1 else y - 0.35, str(len(every) + i + 1), ha="center",
+                    va="top", fontsize=7)
         x0 = max(x for x, _ in pts) + 1.5
+        every.extend(pts)
+    from matplotlib.patches import FancyArrowPatch
+
+    for i, j in arrows:
+        ax.add_patch(FancyArrowPatch(every[i], every[j], connectionstyle="arc3,rad=-0.45", arrowstyle="<|-|>",
+                                     mutation_scale=9, color="tab:blue", lw=1.0, shrinkA=7, shrinkB=7, zorder=2))
+    xs, ys = [p[0] for p in every], [p[1] for p in every]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + (1.0 if arrows else 0.5))
     ax.set_aspect("equal")
-    ax.margins(0.25)
 
 
 # ============================================================================================
@@ -354,7 +377,8 @@ def save_structure_plots(algebra: Any, directory: str | Path, *, identification:
             plot_weights(structure, path=directory / "weights.png")
             written.append(directory / "weights.png")
     if identification is not None or structure is not None:
-        plot_dynkin(identification if identification is not None else structure, path=directory / "dynkin.png")
+        plot_dynkin(identification if identification is not None else structure, path=directory / "dynkin.png",
+                    satake=structure)
         written.append(directory / "dynkin.png")
     if algebra is not None:
         plot_structure_constants(algebra, path=directory / "structure_constants.png")

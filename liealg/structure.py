@@ -120,6 +120,14 @@ class Structure:
         weights of its irreducible summands, e.g. ``((2,),)`` for so(3) on the translations of
         iso(3) (the vector 3), ``((1, 1),)`` for the Lorentz algebra on those of Poincaré.
     radical_dimension : int
+    satake_black : tuple of bool or None
+        The Satake diagram of the real form (from a maximally split Cartan subalgebra ``t + a``
+        and a sigma-order): simple root ``i`` is black when it vanishes on ``a`` (a compact root).
+        All black for a compact form, all white for a split one. None when the Cartan
+        subalgebra is generic (no Cartan involution was available).
+    satake_arrows : tuple of (i, j)
+        White nodes joined by an arrow: complex conjugation maps alpha_i to alpha_j modulo
+        black roots (0-based, Bourbaki order).
     """
 
     cartan_type: str
@@ -144,6 +152,8 @@ class Structure:
     max_error: float = 0.0
     radical_representation: tuple[tuple[int, ...], ...] = ()
     radical_dimension: int = 0
+    satake_black: tuple[bool, ...] | None = None
+    satake_arrows: tuple[tuple[int, int], ...] = ()
 
     @property
     def rank(self) -> int:
@@ -174,6 +184,8 @@ class Structure:
             "irreducible": self.irreducible,
             "representation_dimension": self.representation_dimension,
             "max_error": self.max_error,
+            "satake": None if self.satake_black is None else {
+                "black": list(self.satake_black), "arrows": [list(a) for a in self.satake_arrows]},
             "radical_representation": [
                 {"highest_weight": list(w), "dimension": weyl_dimension(self.cartan_type, w)}
                 for w in self.radical_representation],
@@ -190,6 +202,10 @@ class Structure:
         lines.append(f"Cartan matrix ({self.cartan_type}, Bourbaki order): "
                      + "; ".join(" ".join(f"{v:2d}" for v in row) for row in self.cartan_matrix))
         lines.append("Simple roots (Dynkin labels): " + ", ".join(str(r) for r in self.simple_roots))
+        if self.satake_black is not None:
+            nodes = " ".join(f"{i + 1}{'●' if b else '○'}" for i, b in enumerate(self.satake_black))
+            arrows = ", ".join(f"{i + 1}<->{j + 1}" for i, j in self.satake_arrows)
+            lines.append(f"Satake diagram: {nodes}" + (f"; arrows {arrows}" if arrows else ""))
         npos = len(self.roots) // 2
         lines.append(f"Positive roots ({npos}, simple-root coordinates): "
                      + ", ".join("".join(str(c) for c in r) if max(r) < 10 else str(r) for r in self.roots[:npos]))
@@ -525,6 +541,14 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
     if cartan not in ("auto", "split", "compact", "generic"):
         raise OptionError(f"cartan must be 'auto', 'split', 'compact' or 'generic', got {cartan!r}")
     L = _as_algebra(algebra).rational_form()
+    try:
+        return _structure(L, seed, cartan)
+    except (np.linalg.LinAlgError, ValueError, StopIteration, ZeroDivisionError) as exc:
+        # numerics that went wrong on an ill-conditioned basis: a failure to certify, said so
+        raise IdentificationError(f"the roots and weights could not be computed: {type(exc).__name__}: {exc}") from None
+
+
+def _structure(L: LieAlgebra, seed: int, cartan: str) -> Structure:
     n = L.dim
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
@@ -545,7 +569,7 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
     if np.max(np.abs(gram.imag)) > _TOL * max(1.0, float(np.max(np.abs(gram)))):
         raise IdentificationError("the Killing Gram matrix of the roots is not real")
     gram = gram.real
-    simple, coords, C, err = _simple_roots(vals, gram, nrng)
+    simple, coords, C, err = _simple_roots(vals, gram, nrng, split_first=how == "maximally split")
     # Bourbaki order: match each component with the reference diagram
     cartan_type, order = _bourbaki_order(C)
     Cb = cartan_matrix(cartan_type)
@@ -580,6 +604,7 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
         err = max(err, werr)
         highest, irreducible = _highest(cartan_type, weights, mults, d or 0)
         coroot_mats = _exact_coroots(S, H, h_mats, coroots, weights, root_labels, simple)
+    satake = _satake(vals, coords, simple) if how in ("maximally split", "maximally compact") else None
     rad_rep: list[tuple[int, ...]] = []
     if R.nrows():
         E = _float(S_rows).T @ root_vectors[:, simple]  # simple root vectors in the algebra's basis (n, r)
@@ -606,6 +631,8 @@ def structure(algebra: LieAlgebra | Sequence[MatrixLike], *, seed: int = 0,
         representation_dimension=d,
         max_error=float(err),
         radical_representation=tuple(rad_rep),
+        satake_black=None if satake is None else satake[0],
+        satake_arrows=() if satake is None else satake[1],
         radical_dimension=R.nrows(),
     )
 
@@ -675,6 +702,28 @@ def _canonical_order(cartan_type: str, order: list[int], simple: Sequence[int], 
     return best[1]
 
 
+def _satake(vals: np.ndarray, coords: np.ndarray, simple: Sequence[int]
+            ) -> tuple[tuple[bool, ...], tuple[tuple[int, int], ...]] | None:
+    """Black nodes (simple roots imaginary on the Cartan subalgebra, i.e. zero on a) and arrows
+    (the conjugate of a white simple root is another white one plus black ones)."""
+    scale = float(np.max(np.abs(vals)))
+    black = tuple(bool(np.max(np.abs(vals[i].real)) < 1e-8 * scale) for i in simple)
+    arrows = set()
+    for pos, i in enumerate(simple):
+        if black[pos]:
+            continue
+        d = np.max(np.abs(vals - np.conj(vals[i])[None, :]), axis=1)
+        j = int(np.argmin(d))
+        if d[j] > 1e-6 * scale:
+            return None
+        white = [k for k in range(len(simple)) if not black[k] and coords[j][k] != 0]
+        if len(white) != 1 or coords[j][white[0]] != 1:
+            return None  # not a sigma-order after all: no diagram rather than a wrong one
+        if white[0] != pos:
+            arrows.add((min(pos, white[0]), max(pos, white[0])))
+    return black, tuple(sorted(arrows))
+
+
 def _readonly(a: np.ndarray) -> np.ndarray:
     a = np.array(a)
     a.flags.writeable = False
@@ -705,12 +754,19 @@ def _root_values(adH: np.ndarray, r: int, nrng: np.random.Generator) -> tuple[np
     raise IdentificationError(f"roots not found: {last}")
 
 
-def _simple_roots(vals: np.ndarray, gram: np.ndarray,
-                  nrng: np.random.Generator) -> tuple[list[int], np.ndarray, list[list[int]], float]:
+def _simple_roots(vals: np.ndarray, gram: np.ndarray, nrng: np.random.Generator, split_first: bool = False
+                  ) -> tuple[list[int], np.ndarray, list[list[int]], float]:
+    """Simple roots of a generic positive system. ``split_first``: the order reads the real part of
+    the roots (their values on the split part a) first, then the imaginary part: a sigma-order, as
+    Satake diagrams need."""
     m = vals.shape[0]
     scale = float(np.max(np.abs(vals)))
     for _ in range(5):
-        height = gram @ nrng.uniform(0.5, 1.5, size=m)
+        if split_first:
+            z = vals @ nrng.standard_normal(vals.shape[1])
+            height = 1e4 * z.real + z.imag
+        else:
+            height = gram @ nrng.uniform(0.5, 1.5, size=m)
         if np.min(np.abs(height)) > 1e-8 * np.max(np.abs(height)):
             break
     else:

@@ -18,6 +18,7 @@ import liealg.catalog as cat
 from liealg.algebra import LieAlgebra
 from liealg.catalog import exceptional
 from liealg.errors import OptionError
+from liealg.plots import plot_dynkin
 from liealg.structure import Structure, coxeter_projection, structure, weyl_dimension
 
 
@@ -271,3 +272,28 @@ def test_levi_factor_on_the_radical_two_doublets():
     s = structure([h, e, f] + [E(i, 4, d) for i in range(4)])
     assert s.radical_representation == ((1,), (1,))
     assert structure(cat.poincare(1, 3)).radical_representation == ((1, 1),)
+
+
+@pytest.mark.parametrize(
+    "make, black, arrows",
+    [
+        # Satake diagrams from Helgason's table (Bourbaki numbering, 0-based arrows)
+        (lambda: cat.su(3), (True, True), ()),  # compact: all black
+        (lambda: cat.by_name("sl(3,R)"), (False, False), ()),  # split: all white
+        (lambda: cat.su(2, 1), (False, False), ((0, 1),)),  # AIII, q = 1
+        (lambda: cat.su(3, 1), (False, True, False), ((0, 2),)),
+        (lambda: cat.su(2, 2), (False, False, False), ((0, 2),)),
+        (lambda: cat.so(5, 1), (True, False, True), ()),  # su*(4) = sl(2,H): AII
+        (lambda: cat.so(4, 1), (False, True), ()),  # BI, real rank 1
+        (lambda: cat.so(6, 2), (False, False, True, True), ()),  # DI, q = 2
+        (lambda: cat.so(5, 3), (False, False, False, False), ((2, 3),)),  # DI, q = n - 1
+        (lambda: cat.so(3, 1), (False, False), ((0, 1),)),  # sl(2,C) as real
+    ],
+)
+def test_satake_diagrams(make, black, arrows):
+    s = structure(make())
+    assert s.satake_black == black and s.satake_arrows == arrows
+    fig = plot_dynkin(s)
+    ax = fig.axes[0]
+    filled = sum(1 for c in ax.collections if tuple(c.get_facecolor()[0][:3]) == (0.0, 0.0, 0.0))
+    assert filled == sum(black) and len(ax.patches) == len(arrows)
