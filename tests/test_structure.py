@@ -297,3 +297,13 @@ def test_satake_diagrams(make, black, arrows):
     ax = fig.axes[0]
     filled = sum(1 for c in ax.collections if tuple(c.get_facecolor()[0][:3]) == (0.0, 0.0, 0.0))
     assert filled == sum(black) and len(ax.patches) == len(arrows)
+
+
+def test_f4_on_the_albert_algebra():
+    # Bourbaki's tables: the 26 of F4 is V(w4), with 24 short roots and 0 (twice) as weights;
+    # the Albert algebra is 26 + 1 (the trace), so 0 appears three times and it is reducible
+    s = structure(exceptional.f4_matrices())
+    mult = dict(zip(s.weights, s.weight_multiplicities))
+    assert s.cartan_type == "F4" and s.weights[0] == (0, 0, 0, 1)
+    assert mult[(0, 0, 0, 0)] == 3 and len(s.weights) == 25 and s.highest_weight is None
+    assert structure(exceptional.f4_matrices(traceless=True)).highest_weight == (0, 0, 0, 1)
