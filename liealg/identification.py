@@ -1286,7 +1286,38 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
         named = _patera_winternitz(A, N)
         if named is not None:
             return named
+    named = _torus_on_vector_space(A, N)
+    if named is not None:
+        return named
     return f"solvable(dim={n}, nilradical dim={N.nrows()})", ()
+
+
+def _torus_on_vector_space(A: LieAlgebra, N: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:
+    """``t ⋉ R^k``: an abelian nilradical ``N = R^k`` with an abelian complement ``t`` acting on it
+    (rotations and dilations with translations, as in sim(n)). ``t`` is a Cartan subalgebra of A
+    (the Engel subalgebra of a random element), checked to be abelian and to complement N; it is
+    named ``u(1)^a ⊕ R^b`` by its matrices."""
+    n, k = A.dim, N.nrows()
+    if k == 0 or k == n or not xl.is_zero(A.brackets(N, N)):
+        return None
+    rng = random.Random(n * 7919 + k)
+    for _ in range(3):
+        x = flint.fmpq_mat(1, n, [rng.randint(-5, 5) for _ in range(n)])
+        adx = A.ad_matrix(x)
+        P = adx
+        for _ in range(n - 1):
+            P = P * adx
+        T = xl.nullspace(P)  # the generalized kernel of ad x: a Cartan subalgebra for generic x
+        if T.nrows() + k != n or xl.span(xl.stack([T, N], n)).nrows() != n:
+            continue
+        if not xl.is_zero(A.brackets(T, T)):
+            return None
+        t = T.nrows()
+        c = compact_dimension(A, T)
+        torus = _abelian_name(t)[0] if c is None else _torus_name(c, t - c)
+        vec = "R" if k == 1 else f"R^{k}"
+        return f"{_paren(torus)} {SEMI} {vec}", ()
+    return None
 
 
 def _de_graaf_5(A: LieAlgebra, lcs: list[int], z: int, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:

@@ -159,3 +159,24 @@ def test_galilei_and_schroedinger_aliases():
     br = [[i, j, k, c] if i < j else [j, i, k, -c] for i, j, k, c in br]
     r = identify(LieAlgebra.from_structure_constants(6, br).change_basis(random_basis(6, 2)))
     assert r.name == "sl(2,R) ⋉ heis(3)" and "Schrödinger algebra (1+1)" in r.aliases
+
+
+def test_rotations_and_dilations_with_translations():
+    E = lambda i, j, d: sp.Matrix(d, d, lambda a, b: 1 if (a, b) == (i, j) else 0)  # noqa: E731
+    d = 4  # a rotation of (x1, x2), the dilation of (x1, x2, x3), translations: affine 4 x 4 matrices
+    mats = [E(0, 1, d) - E(1, 0, d), E(0, 0, d) + E(1, 1, d) + E(2, 2, d)] + [E(i, 3, d) for i in range(3)]
+    L = LieAlgebra.from_matrices(mats)
+    assert identify(L).name == "(u(1) ⊕ R) ⋉ R^3"
+    assert identify(L.change_basis(random_basis(5, 8))).name == "(u(1) ⊕ R) ⋉ R^3"
+    # the same structure constants without matrices: compactness unknown, R^2
+    abstract = LieAlgebra.from_structure_constants(5, [[i, j, k, str(c)] for (i, j), kc in
+                                                       L.structure_constants.items() for k, c in kc.items()])
+    assert identify(abstract).name == "R^2 ⋉ R^3"
+
+
+def test_the_symmetries_of_a_circle_in_four_variables():
+    # x1^2 + x2^2 in (x1, x2, x3, x4) (issue 13): the rotation of (x1, x2), gl(2,R) on (x3, x4), and
+    # x3, x4 += combinations of x1, x2: sl(2,R) ⋉ ((u(1) ⊕ R) ⋉ R^4), by hand
+    E = lambda i, j: sp.Matrix(4, 4, lambda a, b: 1 if (a, b) == (i, j) else 0)  # noqa: E731
+    mats = [E(0, 1) - E(1, 0)] + [E(i, j) for i in (2, 3) for j in range(4)]
+    assert identify(mats).name == "sl(2,R) ⋉ ((u(1) ⊕ R) ⋉ R^4)"
