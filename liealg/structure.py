@@ -196,9 +196,12 @@ class Structure:
         if not self.cartan_type:
             return ["Cartan data: none (solvable: no roots)"]
         lines = [f"Cartan subalgebra: dim {self.rank}, {self.cartan_kind} ({self.cartan_choice})"]
-        if self.cartan_subalgebra is not None:
+        if self.cartan_subalgebra is not None and (self.representation_dimension or 0) <= 8:
             for a, m in enumerate(self.cartan_subalgebra, start=1):
                 lines.append(f"  h{a} = {sp.sstr(m.tolist())}")
+        elif self.cartan_subalgebra is not None:
+            lines.append(f"  ({self.rank} exact {self.representation_dimension} x {self.representation_dimension} "
+                         "matrices: see --json or Structure.cartan_subalgebra)")
         lines.append(f"Cartan matrix ({self.cartan_type}, Bourbaki order): "
                      + "; ".join(" ".join(f"{v:2d}" for v in row) for row in self.cartan_matrix))
         lines.append("Simple roots (Dynkin labels): " + ", ".join(str(r) for r in self.simple_roots))

@@ -84,3 +84,23 @@ def test_plots_from_python(tmp_path):
         ax = fig.axes[0]
         # nodes are drawn as one scatter each: as many as the rank
         assert len(ax.collections) == sum(int(p[1:]) for p in t.split("+")), t
+
+
+def test_saved_structure_survives_load(tmp_path):
+    from liealg.pipeline import Discovery, discover
+
+    result = discover("x1**2 + x2**2 + x3**2 - x4**2", method="exact")
+    assert result.structure is not None and result.structure.highest_weight == (1, 1)
+    path = result.save(tmp_path / "lorentz.json")
+    again = Discovery.load(path).to_json()["structure"]
+    assert again["cartan_type"] == "A1+A1" and again["highest_weight"] == [1, 1]
+    assert again["satake"] == {"black": [False, False], "arrows": [[0, 1]]}
+
+
+def test_big_representations_do_not_print_their_matrices():
+    from liealg.catalog import exceptional
+
+    lines = structure(exceptional.g2_matrices()).summary()
+    assert any(l.startswith("  h1 = ") for l in lines)  # 7 x 7: shown
+    s = structure(cat.su(3))
+    assert all(len(l) < 200 for l in s.summary())
