@@ -107,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-identify", action="store_true", help="do not name the algebra")
     d.add_argument("--json", metavar="PATH", help="write the machine-readable result here")
     d.add_argument("--latex", action="store_true", help="print the exact generators as LaTeX")
-    d.add_argument("--plot", metavar="DIR", help="save figures (generators, loss curves, Dynkin) here")
+    d.add_argument("--plot", metavar="DIR", help="save figures here: generators, loss curves, roots.png, "
+                   "weights.png, dynkin.png, structure_constants.png, killing_form.png")
     d.add_argument("--checkpoint", metavar="PATH", help="save the training state here every 10 epochs")
     d.add_argument("--resume", action="store_true", help="continue from --checkpoint PATH if it exists")
     d.add_argument("--at", action="append", metavar="POINT",
@@ -158,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--matrices", metavar="FILE",
                    help='JSON {"matrix_size": d, "count": n, "entries": [[m, i, j, "c"], ...]}')
     i.add_argument("--json", metavar="PATH")
-    i.add_argument("--plot", metavar="DIR", help="save the Dynkin diagram(s) here")
+    i.add_argument("--plot", metavar="DIR", help="save roots.png, weights.png, dynkin.png, structure_constants.png "
+                   "and killing_form.png here")
 
     g = sub.add_parser("gap", help="an algebra as a GAP script or structure-constant table; read GAP's table; "
                                    "check the complex type with GAP")
@@ -631,7 +633,7 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     from liealg.errors import InputFileError, OptionError
     from liealg.identification import identify
     from liealg.io import load_matrices, load_structure_constants
-    from liealg.report import identification_report
+    from liealg.report import bracket_report, identification_report, structure_report
 
     given = [x for x in (args.result, args.structure_constants, args.matrices) if x]
     if len(given) != 1:
@@ -660,16 +662,30 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     ident = identify(algebra)
     print(f"Dimension: {algebra.dim}")
     print("\n".join(identification_report(ident)))
+    rational = algebra.rational_form()
+    print("\n".join(bracket_report(algebra)))
+    struct = None
+    if ident.ideals:
+        from liealg.errors import IdentificationError
+        from liealg.structure import structure
+
+        try:
+            struct = structure(algebra)
+        except IdentificationError as exc:
+            print(f"Note: the roots and weights could not be computed: {exc}")
+        else:
+            print("\n".join(structure_report(struct)))
     if args.json:
         io.write_json_atomic(args.json, {"schema": "liealg.identification", "schema_version": 1,
-                                         "dimension": algebra.dim, "algebra": ident.to_json()})
+                                         "dimension": algebra.dim, "algebra": ident.to_json(),
+                                         "structure_constants": rational.to_json()["brackets"],  # type: ignore[dict-item]
+                                         "structure": None if struct is None else struct.to_json()})
         print(f"Saved: {args.json}")
     if args.plot:
-        from liealg.plots import plot_dynkin
+        from liealg.plots import save_structure_plots
 
-        path = Path(args.plot) / "dynkin.png"
-        plot_dynkin(ident, path=path)
-        print(f"Plot: {path}")
+        for path in save_structure_plots(rational, args.plot, identification=ident, structure=struct):
+            print(f"Plot: {path}")
     return EXIT_OK
 
 

@@ -53,10 +53,12 @@ __all__ = [
     "Identification",
     "SimpleIdeal",
     "cartan_matrix",
+    "compact_dimension",
     "dynkin_diagram",
     "identify",
     "identify_over_field",
     "match_dynkin",
+    "positive_roots",
     "real_forms",
 ]
 
@@ -447,6 +449,19 @@ def _positive_roots_from_cartan(C: Sequence[Sequence[int]]) -> set[tuple[int, ..
         if len(roots) > 10_000:
             raise IdentificationError("Cartan matrix is not of finite type (too many roots)")
     return roots
+
+
+def positive_roots(cartan_type: str) -> tuple[tuple[int, ...], ...]:
+    """The positive roots of a (semi)simple type in simple-root coordinates (Bourbaki order),
+    generated from the Cartan matrix by root strings; sorted by height, then lexicographically.
+
+    >>> positive_roots("A2")
+    ((0, 1), (1, 0), (1, 1))
+    >>> len(positive_roots("E6")), len(positive_roots("G2"))
+    (36, 6)
+    """
+    roots = _positive_roots_from_cartan(cartan_matrix(cartan_type))
+    return tuple(sorted(roots, key=lambda c: (sum(c), c)))
 
 
 # ============================================================================================
@@ -1149,6 +1164,112 @@ def _abelian_name(m: int) -> tuple[str, tuple[str, ...]]:
     return f"R^{m}", ()
 
 
+def _torus_name(compact: int, split: int) -> str:
+    """``u(1)^a ⊕ R^b``: the abelian Lie algebra named by the group its matrices generate."""
+    parts = []
+    if compact:
+        parts.append("u(1)" if compact == 1 else f"u(1)^{compact}")
+    if split:
+        parts.append("R" if split == 1 else f"R^{split}")
+    return f" {OPLUS} ".join(parts)
+
+
+def _as_complex_array(m: sp.MatrixBase) -> np.ndarray:
+    return np.array([[complex(sp.N(v)) if not v.is_Rational else complex(int(v.p)) / int(v.q) for v in row]
+                     for row in m.tolist()], dtype=complex)
+
+
+def compact_dimension(algebra: LieAlgebra, rows: flint.fmpq_mat | Sequence[Sequence[object]] | None = None, *,
+                      tol: float = 1e-8) -> int | None:
+    """How many directions of a commuting family of matrices generate a compact torus.
+
+    The rows (coefficients in ``algebra``'s basis, default: the whole algebra) must span
+    matrices that commute, as an abelian subalgebra's do. An element ``X`` is *elliptic* (it
+    generates a circle, or a dense winding of a torus) when it is diagonalizable with purely
+    imaginary eigenvalues. For commuting matrices the eigenvalues are linear functionals on
+    the joint generalized eigenspaces and the nilpotent part is additive, so the elliptic
+    elements form a subspace; its dimension ``a`` is returned, and the family is named
+    ``u(1)^a ⊕ R^(m-a)``. Decided numerically from the eigenvalues of the exact matrices
+    (relative tolerance ``tol``). Returns None for an algebra given without matrices (then
+    compactness is not defined by the abstract algebra).
+
+    Parameters
+    ----------
+    algebra : LieAlgebra
+        With :attr:`LieAlgebra.matrices`.
+    rows : (m, n) exact rows, optional
+        A commuting subspace of the algebra (its centre, an abelian factor).
+
+    Examples
+    --------
+    >>> from liealg.catalog import so, gl
+    >>> compact_dimension(LieAlgebra.from_matrices(so(2))), compact_dimension(LieAlgebra.from_matrices(so(1, 1)))
+    (1, 0)
+    >>> L = LieAlgebra.from_matrices(gl(2))
+    >>> compact_dimension(L, L.center_basis())
+    0
+    """
+    mats = algebra.matrices
+    if mats is None:
+        return None
+    n = algebra.dim
+    if rows is None:
+        coeff = np.eye(n)
+    else:
+        R = rows if isinstance(rows, flint.fmpq_mat) else xl.qmatrix(rows, n)
+        coeff = np.array([float(x) for x in R.entries()]).reshape(R.nrows(), n)
+    m = coeff.shape[0]
+    if m == 0:
+        return 0
+    base = [_as_complex_array(M) for M in mats]
+    X = [np.tensordot(row, np.array(base), axes=1) for row in coeff]
+    d = X[0].shape[0]
+    scale = max(float(np.max(np.abs(x))) for x in X) or 1.0
+    X = [x / scale for x in X]
+    rng = np.random.default_rng(12345)
+    Y = sum(c * x for c, x in zip(rng.uniform(0.5, 1.5, m), X))
+    w = np.linalg.eigvals(Y)
+    clusters: list[list[complex]] = []
+    for z in w:
+        for cl in clusters:
+            if abs(cl[0] - z) < 1e-6:
+                cl.append(z)
+                break
+        else:
+            clusters.append([z])
+    conditions = []
+    for cl in clusters:
+        mu, s = complex(np.mean(cl)), len(cl)
+        P = np.linalg.matrix_power(Y - mu * np.eye(d), s)
+        _, _, Vh = np.linalg.svd(P)
+        V = Vh[-s:].conj().T  # (d, s): the generalized eigenspace
+        Vp = np.linalg.pinv(V)
+        for_each = []
+        for x in X:
+            B = Vp @ x @ V
+            lam = np.trace(B) / s
+            N = B - lam * np.eye(s)
+            for_each.append(np.concatenate([[lam.real], N.real.ravel(), N.imag.ravel()]))
+        conditions.append(np.array(for_each).T)  # rows: conditions, columns: family members
+    C = np.concatenate(conditions, axis=0)
+    sv = np.linalg.svd(C, compute_uv=False)
+    rank = int(np.sum(sv > tol * max(1.0, float(sv[0]) if sv.size else 1.0)))
+    return m - rank
+
+
+def _abelian_factor_name(A: LieAlgebra, a: int) -> str:
+    """The name of the abelian direct factor ``R^a`` of ``A``: ``u(1)^c ⊕ R^(a-c)`` by its matrices.
+
+    The central elements inside ``[A, A]`` act nilpotently (they lie in ``[A, rad A]``), so the
+    elliptic central elements all fit in one complement: ``c`` is the compact dimension of the
+    centre. Without matrices the abstract name ``R^a`` is kept.
+    """
+    c = compact_dimension(A, A.center_basis())
+    if c is None:
+        return _abelian_name(a)[0]
+    return _torus_name(min(c, a), a - min(c, a))
+
+
 def _split_abelian(A: LieAlgebra) -> tuple[int, flint.fmpq_mat]:
     """``A = W ⊕ R^a`` with a central: returns a and a basis of an ideal W ⊇ [A, A] complementing it."""
     n = A.dim
@@ -1190,11 +1311,14 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
     if a:
         B = A.subalgebra(W)
         inner, inner_al = _name_solvable(B)
-        ab, _ = _abelian_name(a)
+        ab = _abelian_factor_name(A, a)
         name = f"{_paren(inner)} {OPLUS} {ab}"
         aliases = tuple(f"{_paren(x)} {OPLUS} {ab}" for x in inner_al)
-        if inner == "aff(1)" and a == 1:
+        if inner == "aff(1)" and a == 1 and ab == "R":
             aliases = aliases + ("Bianchi III",)
+        graaf = {("heis(3)", 1): "L4,2", ("heis(3)", 2): "L5,2", ("n4", 1): "L5,3"}.get((inner, a))
+        if graaf and A.is_nilpotent:
+            aliases = aliases + (graaf,)
         return name, aliases
     D = A.derived_basis()
     Z = A.center_basis()
@@ -1204,16 +1328,207 @@ def _name_solvable(A: LieAlgebra) -> tuple[str, tuple[str, ...]]:
     if D.nrows() == 1 and Z.nrows() == 1 and xl.span(xl.stack([D, Z], n)).nrows() == 1:
         # [A, A] = Z(A) one-dimensional: the form on A/Z is non-degenerate, so A is Heisenberg
         name = f"heis({n})"
-        aliases = (f"h_{n}",) + (("Bianchi II", "A3,1") if n == 3 else ())
+        aliases = (f"h_{n}",) + (("Bianchi II", "A3,1", "L3,2") if n == 3 else ("L5,4",) if n == 5 else ())
         return name, aliases
     if n == 3 and D.nrows() == 2:
         return _bianchi(A, D)
     if A.is_nilpotent:
         if n == 4 and lcs == [4, 2, 1, 0]:
-            return "n4", ("filiform nilpotent of dim 4", "A4,1")
+            return "n4", ("filiform nilpotent of dim 4", "A4,1", "L4,3")
+        if n == 5:
+            named = _de_graaf_5(A, lcs, Z.nrows(), D)
+            if named is not None:
+                return named
         return f"nilpotent(dim={n}, lower central series {','.join(map(str, lcs))})", ()
     N = A.nilradical_basis()
+    if n == 4:
+        named = _patera_winternitz(A, N)
+        if named is not None:
+            return named
+    named = _torus_on_vector_space(A, N)
+    if named is not None:
+        return named
     return f"solvable(dim={n}, nilradical dim={N.nrows()})", ()
+
+
+def _torus_on_vector_space(A: LieAlgebra, N: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:
+    """``t ⋉ R^k``: an abelian nilradical ``N = R^k`` with an abelian complement ``t`` acting on it
+    (rotations and dilations with translations, as in sim(n)). ``t`` is a Cartan subalgebra of A
+    (the Engel subalgebra of a random element), checked to be abelian and to complement N; it is
+    named ``u(1)^a ⊕ R^b`` by its matrices."""
+    n, k = A.dim, N.nrows()
+    if k == 0 or k == n or not xl.is_zero(A.brackets(N, N)):
+        return None
+    rng = random.Random(n * 7919 + k)
+    for _ in range(3):
+        x = flint.fmpq_mat(1, n, [rng.randint(-5, 5) for _ in range(n)])
+        adx = A.ad_matrix(x)
+        P = adx
+        for _ in range(n - 1):
+            P = P * adx
+        T = xl.nullspace(P)  # the generalized kernel of ad x: a Cartan subalgebra for generic x
+        if T.nrows() + k != n or xl.span(xl.stack([T, N], n)).nrows() != n:
+            continue
+        if not xl.is_zero(A.brackets(T, T)):
+            return None
+        t = T.nrows()
+        c = compact_dimension(A, T)
+        torus = _abelian_name(t)[0] if c is None else _torus_name(c, t - c)
+        vec = "R" if k == 1 else f"R^{k}"
+        return f"{_paren(torus)} {SEMI} {vec}", ()
+    return None
+
+
+def _de_graaf_5(A: LieAlgebra, lcs: list[int], z: int, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:
+    """Indecomposable nilpotent algebras of dimension 5 by de Graaf's labels L5,k (J. Algebra 309,
+    640 (2007); GAP's LieAlgDB), told apart by the lower central series, the centre and the
+    centralizer of [L, L]. (heis(5) = L5,4 is named before; decomposable ones are split first.)"""
+    if lcs == [5, 2, 1, 0] and z == 1:
+        return "L5,5", ()
+    if lcs == [5, 2, 0]:
+        return "L5,8", ()
+    if lcs == [5, 3, 2, 0]:
+        return "L5,9", ()
+    if lcs == [5, 3, 2, 1, 0]:
+        cent = A.dim - xl.rank(_bracket_map(A, D))
+        if cent == 4:
+            return "L5,7", ("filiform nilpotent of dim 5", "m0(5)")
+        return "L5,6", ("filiform nilpotent of dim 5 (the other one)",)
+    return None
+
+
+def _bracket_map(A: LieAlgebra, V: flint.fmpq_mat) -> flint.fmpq_mat:
+    """The linear map ``x -> ([x, v_1], ..., [x, v_m])`` as an ``n x (m n)`` matrix: its kernel is the
+    centralizer of the span of ``V``."""
+    n, m = A.dim, V.nrows()
+    B = A.brackets(xl.identity(n), V)  # row i*m + b is [e_i, v_b]
+    be = B.entries()
+    return flint.fmpq_mat(n, m * n, [be[(i * m + b) * n + k] for i in range(n) for b in range(m) for k in range(n)])
+
+
+def _q(x: flint.fmpq) -> sp.Rational:
+    return sp.Rational(int(x.p), int(x.q))
+
+
+def _action_on(A: LieAlgebra, x: flint.fmpq_mat, V: flint.fmpq_mat) -> sp.Matrix:
+    """The matrix of ``ad x`` on the ideal spanned by the rows of ``V`` (column j: image of v_j)."""
+    C = xl.coordinates(V, A.brackets(x, V))
+    assert C is not None  # V is an ideal
+    m = V.nrows()
+    return sp.Matrix(m, m, [_q(c) for c in C.entries()]).T
+
+
+def _outside(V: flint.fmpq_mat, n: int) -> list[flint.fmpq_mat]:
+    """Unit vectors completing the rows of ``V`` to a basis."""
+    _, piv = xl.rref(V)
+    out = []
+    for j in range(n):
+        if j not in piv:
+            e = flint.fmpq_mat(1, n)
+            e[0, j] = 1
+            out.append(e)
+    return out
+
+
+def _pw_params(**params: sp.Expr) -> str:
+    return "(" + ",".join(f"{k}={_fmt(v)}" for k, v in params.items()) + ")"
+
+
+def _real_spectrum(M: sp.Matrix) -> tuple[list[tuple[sp.Expr, int, int]], sp.Expr | None, sp.Expr | None]:
+    """Real eigenvalues with (algebraic, geometric) multiplicities, and a complex pair a ± i w (w > 0)."""
+    n = M.rows
+    real: list[tuple[sp.Expr, int, int]] = []
+    pair_re = pair_im = None
+    for lam, mult in M.eigenvals().items():
+        lam = sp.nsimplify(sp.radsimp(lam)) if lam.is_number else lam
+        im_ = sp.im(lam)
+        if im_ != 0:
+            if im_ > 0:
+                pair_re, pair_im = sp.re(lam), im_
+            continue
+        geo = n - (M - lam * sp.eye(n)).rank(simplify=True)
+        real.append((lam, mult, geo))
+    return real, pair_re, pair_im
+
+
+def _patera_winternitz(A: LieAlgebra, N: flint.fmpq_mat) -> tuple[str, tuple[str, ...]] | None:
+    """Indecomposable solvable, non-nilpotent 4-dimensional algebras: the labels A4,2 ... A4,12 of
+    Patera and Winternitz (J. Math. Phys. 18, 1449 (1977)) from the action of a complement of the
+    nilradical on it, normalized up to scaling (and inner derivations). Abelian direct factors
+    are split off before this is called."""
+    n = 4
+    if N.nrows() == 2:
+        xs = _outside(N, n)
+        Ma, Mb = (_action_on(A, x, N) for x in xs)
+        # complex weights on N for some combination t*Ma + s*Mb: disc(t,s) = tr^2 - 4 det indefinite/negative
+        t, s_ = sp.symbols("t s")
+        Mt = t * Ma + s_ * Mb
+        disc = sp.Poly(sp.expand(Mt.trace() ** 2 - 4 * Mt.det()), t, s_)
+        a_, b_, c_ = (disc.coeff_monomial(t**2), disc.coeff_monomial(t * s_), disc.coeff_monomial(s_**2))
+        psd = a_ >= 0 and c_ >= 0 and b_ * b_ - 4 * a_ * c_ <= 0
+        if psd:
+            return "aff(1) ⊕ aff(1)", ("A2 ⊕ A2", "2A2")
+        return "sim(2)", ("A4,12", "co(2) ⋉ R^2", "(so(2) ⊕ R) ⋉ R^2")
+    if N.nrows() != 3:
+        return None
+    x = _outside(N, n)[0]
+    M = _action_on(A, x, N)
+    Nalg = A.subalgebra(N)
+    if Nalg.is_abelian:
+        return _pw_abelian_nilradical(M)
+    # N = heis(3): the action on N / Z(N)
+    Zn = Nalg.center_basis()  # coordinates in N's basis (1 x 3)
+    comp = _outside(Zn, 3)
+    P = sp.Matrix([[_q(c) for c in v.entries()] for v in comp] + [[_q(c) for c in Zn.entries()]]).T  # columns
+    M2 = (P.inv() * M * P)[:2, :2]
+    real, are, aim = _real_spectrum(M2)
+    if aim is not None:
+        a = sp.Abs(are / aim)
+        if a == 0:
+            return "A4,10", ("oscillator algebra", "diamond algebra", "Nappi-Witten algebra")
+        return f"A4,11{_pw_params(a=a)}", ()
+    if len(real) == 1:
+        _, _, geo = real[0]
+        if geo == 2:
+            return f"A4,9{_pw_params(b=1)}", ()
+        return "A4,7", ()
+    (l1, _, _), (l2, _, _) = real
+    if l1 + l2 == 0:
+        return "A4,8", ("heis(3) ⋊ so(1,1)", "A4,9(b=-1)")
+    big, small = (l1, l2) if abs(float(l1)) >= abs(float(l2)) else (l2, l1)
+    return f"A4,9{_pw_params(b=sp.nsimplify(sp.radsimp(small / big)))}", ()
+
+
+def _pw_abelian_nilradical(M: sp.Matrix) -> tuple[str, tuple[str, ...]] | None:
+    real, are, aim = _real_spectrum(M)
+    if aim is not None:
+        (r, _, _), = real
+        a, b = sp.nsimplify(sp.radsimp(r / aim)), sp.nsimplify(sp.radsimp(are / aim))
+        if b < 0 or (b == 0 and a < 0):
+            a, b = -a, -b
+        return f"A4,6{_pw_params(a=a, b=b)}", ()
+    if all(alg == geo for _, alg, geo in real):
+        lams = [lam for lam, alg, _ in real for _ in range(alg)]
+        if any(l == 0 for l in lams):
+            return None
+        top = max(abs(float(l)) for l in lams)
+        options = []
+        for k, l in enumerate(lams):
+            if abs(abs(float(l)) - top) < 1e-12:
+                others = sorted((sp.nsimplify(sp.radsimp(m / l)) for j, m in enumerate(lams) if j != k), key=float)
+                options.append(tuple(others))
+        a, b = min(options, key=lambda ab: (float(ab[0]), float(ab[1])))
+        return f"A4,5{_pw_params(a=a, b=b)}", (("R ⋉ R^3 (dilations)",) if a == b == 1 else ())
+    if len(real) == 1:
+        _, _, geo = real[0]
+        return ("A4,4", ()) if geo == 1 else (f"A4,2{_pw_params(a=1)}", ())
+    (mu, _, _), = [t for t in real if t[1] == 2]
+    (nu, _, _), = [t for t in real if t[1] == 1]
+    if mu == 0:
+        return "A4,3", ()
+    if nu == 0:
+        return None
+    return f"A4,2{_pw_params(a=sp.nsimplify(sp.radsimp(nu / mu)))}", ()
 
 
 def _bianchi(A: LieAlgebra, D: flint.fmpq_mat) -> tuple[str, tuple[str, ...]]:
@@ -1360,6 +1675,12 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
         evidence["levi"] = ("whole algebra" if S_rows.nrows() == n
                             else "Levi subalgebra (GAP's correction along the derived series of the radical)")
     name, aliases = _compose_name(L, ideals, Z, R, seed)
+    if n == 3:
+        bianchi = {"su(2)": "Bianchi IX", "sl(2,R)": "Bianchi VIII"}.get(name)
+        if abelian:
+            bianchi = "Bianchi I"
+        if bianchi:
+            aliases = [*aliases, bianchi]
     cartan_type = "+".join(
         sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
     )
@@ -1412,17 +1733,54 @@ def _semisimple_name(ideals: Sequence[SimpleIdeal]) -> tuple[str, list[str]]:
     return name, [a for a in aliases if a != name]
 
 
-def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int) -> list[str]:
+def _kinematic_aliases(acting: Sequence[SimpleIdeal], rad_name: str, center: int) -> list[str]:
+    """Galilei (so(3) ⋉ (boosts, translations, time): a nilpotent radical with [R, R] = the
+    translations) and Schrödinger ((sl(2,R) ⊕ so(d)) ⋉ heis(2d+1)) algebras, by their pieces."""
+    forms = sorted(I.real_form for I in acting)
+    if forms == ["su(2)"] and rad_name == "nilpotent(dim=7, lower central series 7,3,0)" and center == 0:
+        return ["Galilei algebra", "gal(3+1)"]
+    if forms == ["sl(2,R)", "su(2)"] and rad_name == "heis(7)":
+        return ["Schrödinger algebra", "sch(3+1)"]
+    if forms == ["sl(2,R)"] and rad_name == "heis(3)":
+        return ["Schrödinger algebra (1+1)", "Jacobi algebra"]
+    return []
+
+
+def _affine_aliases(shown: str, ss_aliases: Sequence[str], rad_name: str) -> list[str]:
+    """iso(p,q) = so(p,q) ⋉ R^(p+q) (e(n), Poincaré for (3,1)), and sim(3) = so(3) ⋉ (R ⋉ R^3)."""
+    out = []
+    mm = re.fullmatch(r"so\((\d+)(?:,(\d+))?\)", shown)
+    m = re.fullmatch(r"R\^(\d+)", rad_name)
+    if mm and m:
+        p, q = int(mm.group(1)), int(mm.group(2) or 0)
+        if p + q == int(m.group(1)):
+            if q == 0:
+                out += [f"iso({p})", f"e({p})", f"Euclidean algebra of R^{p}"]
+            else:
+                out += [f"iso({p},{q})", f"iso({q},{p})"]
+                if {p, q} == {3, 1}:
+                    out += ["Poincaré algebra", "poincare(3,1)"]
+    if rad_name == "A4,5(a=1,b=1)" and (shown in ("so(3)", "su(2)") or "so(3)" in ss_aliases):
+        out += ["sim(3)", "co(3) ⋉ R^3"]
+    return out
+
+
+def _reductive_aliases(ideals: Sequence[SimpleIdeal], center: int, compact: int | None = None) -> list[str]:
+    """u(p,q) = su(p,q) ⊕ u(1) (a compact centre), gl(n,R) = sl(n,R) ⊕ R (a non-compact one);
+    both when the algebra came without matrices (``compact`` None)."""
     if len(ideals) != 1 or center != 1:
         return []
     out = []
     for nm in (ideals[0].real_form,) + tuple(ideals[0].aliases):
         m = re.fullmatch(r"su\((\d+(?:,\d+)?)\)", nm)
-        if m:
+        if m and compact != 0:
             out.append(f"u({m.group(1)})")
         m = re.fullmatch(r"sl\((\d+),R\)", nm)
-        if m:
+        if m and compact != 1:
             out.append(f"gl({m.group(1)},R)")
+        m = re.fullmatch(r"so\((\d+(?:,\d+)?)\)", nm)
+        if m and compact == 0:
+            out.append(f"co({m.group(1)})")  # rotations (or Lorentz transformations) and dilations
     return out
 
 
@@ -1438,7 +1796,13 @@ def _compose_name(
 ) -> tuple[str, list[str]]:
     n = L.dim
     if L.is_abelian:
-        return _abelian_algebra_name(n)
+        c = compact_dimension(L)
+        if c is None:  # abstract: compactness is a property of a group, not of the algebra
+            return _abelian_algebra_name(n)
+        name = _torus_name(c, n - c)
+        if n == 1:
+            return name, ["so(2)"] if c else ["so(1,1)", "gl(1,R)"]
+        return name, [_abelian_name(n)[0]] if c else []
     if not R.nrows():
         name, aliases = _semisimple_name(ideals)
         return name, aliases
@@ -1446,9 +1810,10 @@ def _compose_name(
     if ideals and z == R.nrows() and xl.span(xl.stack([Z, R], n)).nrows() == z:
         # reductive: semisimple ⊕ centre, the centre named u(1)^z (IDENTIFICATION.md §5)
         ss, ss_al = _semisimple_name(ideals)
-        cen = "u(1)" if z == 1 else f"u(1)^{z}"
+        c = compact_dimension(L, Z)
+        cen = ("u(1)" if z == 1 else f"u(1)^{z}") if c is None else _torus_name(c, z - c)
         name = f"{ss} {OPLUS} {cen}"
-        aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z)
+        aliases = [f"{a} {OPLUS} {cen}" for a in ss_al] + _reductive_aliases(ideals, z, c)
         return name, aliases
     if not ideals:
         solvable_name, solvable_aliases = _name_solvable(L)
@@ -1498,13 +1863,15 @@ def _compose_name(
                     shown = al
                     break
         semi = f"{_paren(shown)} {SEMI} {_paren(rad_name)}"
+        part_aliases += _affine_aliases(shown, ss_al, rad_name)
+        part_aliases += _kinematic_aliases(acting, rad_name, L.center_basis().nrows())
         if shown != ss_name:
             part_aliases.append(f"{_paren(ss_name)} {SEMI} {_paren(rad_name)}")
         part_aliases += [f"{_paren(x)} {SEMI} {_paren(rad_name)}" for x in ss_al if x != shown]
     # direct summands: trivially acting simple ideals, the semidirect product, the abelian factor;
     # ⊕ is associative, so only a summand containing ⋉ needs parentheses
     head = parts[:]
-    tail = [_abelian_name(a)[0]] if a else []
+    tail = [_abelian_factor_name(L, a)] if a else []
 
     def assemble(core: str) -> str:
         summands = head + [core] + tail

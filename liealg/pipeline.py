@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
     from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
+    from liealg.structure import Structure
     from liealg.training import TrainingResult
 
 __all__ = ["discover", "Discovery", "METHODS"]
@@ -44,6 +45,8 @@ __all__ = ["discover", "Discovery", "METHODS"]
 log = logging.getLogger(__name__)
 
 METHODS = ("train", "exact")
+#: The largest Levi factor whose roots and weights ``discover`` computes (e6, 78, takes ~6 s).
+STRUCTURE_MAX_DIM = 80
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class Discovery:
         Exact structure constants of the generators.
     identification : Identification or None
         The algebra's name and invariants.
+    structure : Structure or None
+        Cartan subalgebra (as matrices in the oracle's variables), roots, Cartan matrix and the
+        weights of the variables (:func:`liealg.structure.structure`), for a named algebra with a
+        Levi factor of dimension up to 80 (larger: call ``structure(result.generators)``).
     matches_exact : bool or None
         For polynomial oracles: whether the learned span equals the exact solver's algebra.
     span_error : float or None
@@ -118,6 +125,7 @@ class Discovery:
     certificate: Certificate | SavedCertificate | None = None
     algebra: LieAlgebra | None = None
     identification: Identification | None = None
+    structure: Structure | None = field(default=None, compare=False, repr=False)
     matches_exact: bool | None = None
     span_error: float | None = None
     spectral_gap: float | None = None
@@ -140,6 +148,7 @@ class Discovery:
     standard: StandardBasis | None = field(default=None, repr=False)
     saved_extras: Mapping[str, Any] | None = field(default=None, repr=False)
     no_subalgebra: str | None = None
+    saved_structure: Mapping[str, Any] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Immutable all the way down: exact matrices, read-only arrays, read-only mappings.
@@ -151,7 +160,7 @@ class Discovery:
                 array = np.array(array)
                 array.setflags(write=False)
                 object.__setattr__(self, name, array)
-        for name in ("loss", "timings", "saved_algebra", "saved_oracle", "saved_extras"):
+        for name in ("loss", "timings", "saved_algebra", "saved_oracle", "saved_extras", "saved_structure"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
@@ -272,6 +281,8 @@ class Discovery:
             "ambient_dimension": self.ambient_dimension,
             "no_subalgebra": self.no_subalgebra,
             **self._extras_json(),
+            "structure": (self.structure.to_json() if self.structure is not None
+                          else None if self.saved_structure is None else dict(self.saved_structure)),
             "notes": list(self.notes),
             "timings": {k: round(float(v), 6) for k, v in self.timings.items()},
         }
@@ -344,6 +355,7 @@ class Discovery:
                 notes=tuple(data.get("notes") or ()),
                 saved_algebra=data.get("algebra"),
                 saved_oracle=oracle_json,
+                saved_structure=data.get("structure"),
                 certificate=SavedCertificate.from_json(data.get("certificate")),
                 subalgebra=data.get("subalgebra"),
                 ambient_dimension=data.get("ambient_dimension"),
@@ -523,6 +535,7 @@ class _Run:
         self.certificate: Certificate | None = None
         self.algebra: LieAlgebra | None = None
         self.identification: Identification | None = None
+        self.structure: Structure | None = None
         self.out_of_time = False
         self._field: CoefficientField | None = None
         # A subalgebra run (n_generators below the whole algebra's dimension), and the extras.
@@ -939,6 +952,17 @@ class _Run:
             except IdentificationError as exc:
                 self.notes.append(f"the algebra could not be named: {exc}")
             self.timed("identify", t0)
+            ident = self.identification
+            if (ident is not None and ident.ideals and ident.levi_dimension <= STRUCTURE_MAX_DIM
+                    and self.time_left("the roots and weights")):
+                from liealg.structure import structure
+
+                t0 = time.perf_counter()
+                try:  # in the oracle's own variables: the weights are those of its variables
+                    self.structure = structure(self.algebra)
+                except LieAlgError as exc:
+                    self.notes.append(f"the roots and weights could not be computed: {exc}")
+                self.timed("structure", t0)
 
     def result(self, method: str, seed: int) -> Discovery:
         self.timings["total"] = time.perf_counter() - self.start
@@ -957,6 +981,7 @@ class _Run:
             certificate=self.certificate,
             algebra=self.algebra,
             identification=self.identification,
+            structure=self.structure,
             matches_exact=self.matches_exact,
             span_error=self.span_error,
             spectral_gap=self.spectral_gap,

@@ -1,4 +1,5 @@
-"""Figures as in the talk: generator heat maps, loss curves, the N_g scan, Dynkin diagrams.
+"""Figures as in the talk: generator heat maps, loss curves, the N_g scan, Dynkin diagrams, root and
+weight diagrams, structure constants and the Killing form.
 
 matplotlib is imported lazily (with the non-interactive Agg backend when no display is set), so
 ``import liealg`` never pays for it. Every function returns the matplotlib Figure and, given a
@@ -16,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    import networkx as nx
     from matplotlib.figure import Figure
 
 __all__ = ["plot_generators", "plot_history", "plot_scan", "plot_dynkin", "save_all", "plot_symmetry_map",
-           "plot_scan_grid", "plot_subalgebras", "plot_stabilizer"]
+           "plot_scan_grid", "plot_subalgebras", "plot_stabilizer", "plot_roots", "plot_weights",
+           "plot_structure_constants", "plot_killing_form", "save_structure_plots"]
 
 
 def _plt() -> ModuleType:
@@ -138,47 +139,253 @@ def plot_scan(scan_result: Any, *, path: str | Path | None = None) -> Figure:
     return _finish(fig, path)
 
 
-def plot_dynkin(identification: Any, *, path: str | Path | None = None) -> Figure:
-    """Dynkin diagrams of the simple ideals: nodes are simple roots, edges labelled by bond order."""
-    import networkx as nx
+def plot_dynkin(identification: Any, *, path: str | Path | None = None, satake: Any = None) -> Figure:
+    """Dynkin diagrams of the simple ideals, numbered in Bourbaki order.
 
+    A double or triple bond is drawn as two or three lines with an arrow (a chevron) pointing
+    to the shorter root, as in B_n, C_n, F4 and G2. Accepts an :class:`Identification` (one
+    panel per simple ideal, titled by its real form), a :class:`~liealg.structure.Structure`
+    or a Cartan type string such as ``"G2"``. With ``satake`` (a Structure whose
+    ``satake_black`` is known, or passing such a Structure itself) the Satake diagram of the real
+    form is drawn: black nodes for compact simple roots, curved arrows between white nodes that
+    complex conjugation exchanges.
+    """
     plt = _plt()
-    ideals = list(getattr(identification, "ideals", ()))
-    fig, axes = plt.subplots(1, max(1, len(ideals)), figsize=(3.2 * max(1, len(ideals)), 2.2), squeeze=False)
-    if not ideals:
-        axes[0, 0].text(0.5, 0.5, f"{identification.name}: no simple ideal", ha="center", va="center")
+    panels: list[tuple[str, str]] = []  # (title, cartan type)
+    if satake is None and getattr(identification, "satake_black", None) is not None:
+        satake = identification
+    if satake is not None and getattr(satake, "satake_black", None) is not None and satake.cartan_type:
+        title = getattr(identification, "name", satake.cartan_type)
+        rank = _rank_of(satake.cartan_type)
+        fig, ax = plt.subplots(figsize=(max(2.6, 0.8 * len(satake.cartan_type.split("+")) + 0.75 * rank), 2.4))
+        _draw_dynkin(ax, satake.cartan_type, satake.satake_black, satake.satake_arrows)
+        ax.set_title(f"{title}: Satake diagram ({satake.cartan_type})", fontsize=9)
+        return _finish(fig, path)
+    if isinstance(identification, str):
+        panels = [(identification, identification)]
+    elif hasattr(identification, "ideals"):
+        panels = [(f"{I.real_form}  ({I.type})", I.type) for I in identification.ideals]
+    elif getattr(identification, "cartan_type", ""):
+        panels = [(identification.cartan_type, identification.cartan_type)]
+    k = max(1, len(panels))
+    widths = [max(2.6, 0.8 * len(t.split("+")) + 0.75 * _rank_of(t)) for _, t in panels] or [3.0]
+    fig, axes = plt.subplots(1, k, figsize=(sum(widths), 2.2), squeeze=False,
+                             gridspec_kw={"width_ratios": widths})
+    if not panels:
+        name = getattr(identification, "name", "")
+        axes[0, 0].text(0.5, 0.5, f"{name}: no simple ideal", ha="center", va="center")
         axes[0, 0].axis("off")
-    for ax, ideal in zip(axes[0], ideals):
-        graph = getattr(ideal, "dynkin", None)
-        ax.set_title(f"{ideal.real_form}  ({ideal.type})", fontsize=9)
-        ax.axis("off")
-        if graph is None or graph.number_of_nodes() == 0:
-            continue
-        pos = _dynkin_layout(graph)
-        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=160, node_color="white", edgecolors="black")
-        for u, v, data in graph.edges(data=True):
-            bond = int(data.get("weight", data.get("bond", 1)) or 1)
-            nx.draw_networkx_edges(graph, pos, edgelist=[(u, v)], ax=ax, width=1.0 + 1.2 * (bond - 1))
-            if bond > 1:
-                xm, ym = (pos[u] + pos[v]) / 2
-                ax.text(xm, ym, str(bond), fontsize=8, color="darkred")
-    fig.tight_layout()
+    for ax, (title, cartan_type) in zip(axes[0], panels):
+        _draw_dynkin(ax, cartan_type)
+        ax.set_title(title, fontsize=9)
     return _finish(fig, path)
 
 
-def _dynkin_layout(graph: nx.Graph) -> dict[Any, np.ndarray]:
-    """Nodes of a path (A, B, C, F, G) on a line in path order; branched diagrams (D, E) by
-    Kamada-Kawai, which draws their trees without crossings."""
-    import networkx as nx
+def _rank_of(cartan_type: str) -> int:
+    return sum(int(part[1:]) for part in cartan_type.split("+") if part)
 
-    nodes = list(graph.nodes)
-    if len(nodes) == 1:
-        return {nodes[0]: np.array([0.0, 0.0])}
-    if max(dict(graph.degree).values()) <= 2 and nx.is_connected(graph):
-        start = next(n for n in nodes if graph.degree[n] <= 1)
-        order = list(nx.dfs_preorder_nodes(graph, start))
-        return {n: np.array([float(i), 0.0]) for i, n in enumerate(order)}
-    return {n: np.asarray(p) for n, p in nx.kamada_kawai_layout(graph).items()}
+
+def _bourbaki_layout(letter: str, r: int) -> list[tuple[float, float]]:
+    """Node positions in Bourbaki's pictures: D_n forks at node n-2, E_n has node 2 under node 4."""
+    if letter == "D":
+        pts = [(float(i), 0.0) for i in range(r - 2)]
+        return pts + [(r - 2.3, 0.7), (r - 2.3, -0.7)]
+    if letter == "E":
+        spots = {1: (0.0, 0.0), 2: (2.0, -0.9), 3: (1.0, 0.0)}
+        for i in range(4, r + 1):
+            spots[i] = (float(i - 2), 0.0)
+        return [spots[i] for i in range(1, r + 1)]
+    return [(float(i), 0.0) for i in range(r)]
+
+
+def _draw_dynkin(ax: Any, cartan_type: str, black: Sequence[bool] | None = None,
+                 arrows: Sequence[tuple[int, int]] = ()) -> None:
+    from liealg.identification import cartan_matrix
+
+    ax.axis("off")
+    x0 = 0.0
+    every: list[tuple[float, float]] = []
+    for part in cartan_type.split("+"):
+        letter, r = part[0], int(part[1:])
+        C = cartan_matrix(part)
+        pts = [(x + x0, y) for x, y in _bourbaki_layout(letter, r)]
+        for i in range(r):
+            for j in range(i + 1, r):
+                if C[i][j] == 0:
+                    continue
+                bond = C[i][j] * C[j][i]
+                (xa, ya), (xb, yb) = pts[i], pts[j]
+                d = np.array([xb - xa, yb - ya])
+                d = d / np.linalg.norm(d)
+                nrm = np.array([-d[1], d[0]])
+                offsets = [0.0] if bond == 1 else ([-0.045, 0.045] if bond == 2 else [-0.07, 0.0, 0.07])
+                for o in offsets:
+                    ax.plot([xa + o * nrm[0], xb + o * nrm[0]], [ya + o * nrm[1], yb + o * nrm[1]],
+                            color="black", lw=1.1, zorder=1)
+                if bond > 1:
+                    # |alpha_j|^2/|alpha_i|^2 = a_ji/a_ij: the arrow points to the shorter root
+                    short_is_j = abs(C[j][i]) < abs(C[i][j])
+                    tip = np.array(pts[j] if short_is_j else pts[i])
+                    base = np.array(pts[i] if short_is_j else pts[j])
+                    direction = (tip - base) / np.linalg.norm(tip - base)
+                    mid = (tip + base) / 2 + 0.07 * direction
+                    w = 0.13
+                    for sgn in (1, -1):
+                        end = mid - w * direction + sgn * w * np.array([-direction[1], direction[0]])
+                        ax.plot([mid[0], end[0]], [mid[1], end[1]], color="black", lw=1.3, zorder=2)
+        for i, (x, y) in enumerate(pts):
+            filled = black is not None and black[len(every) + i]
+            ax.scatter([x], [y], s=170, facecolor="black" if filled else "white", edgecolor="black", zorder=3)
+            ax.text(x, y - 0.3 if letter != "E" or i != 1 else y - 0.35, str(len(every) + i + 1), ha="center",
+                    va="top", fontsize=7)
+        x0 = max(x for x, _ in pts) + 1.5
+        every.extend(pts)
+    from matplotlib.patches import FancyArrowPatch
+
+    for i, j in arrows:
+        ax.add_patch(FancyArrowPatch(every[i], every[j], connectionstyle="arc3,rad=-0.45", arrowstyle="<|-|>",
+                                     mutation_scale=9, color="tab:blue", lw=1.0, shrinkA=7, shrinkB=7, zorder=2))
+    xs, ys = [p[0] for p in every], [p[1] for p in every]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + (1.0 if arrows else 0.5))
+    ax.set_aspect("equal")
+
+
+# ============================================================================================
+# Roots, weights, structure constants, Killing form
+# ============================================================================================
+
+
+def _projected(structure: Any, coords: np.ndarray) -> np.ndarray:
+    from liealg.structure import coxeter_projection
+
+    P = coxeter_projection(structure.cartan_type)
+    return np.asarray(coords, dtype=float) @ P
+
+
+def plot_roots(structure: Any, *, path: str | Path | None = None) -> Figure:
+    """The root system: rank 2 in its own plane (A2 hexagon, B2 square, G2 star, A1+A1 cross);
+    higher rank projected on the Coxeter plane. Simple roots are drawn in red."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if not getattr(structure, "roots", ()):
+        ax.text(0.5, 0.5, "no roots (solvable)", ha="center", va="center", transform=ax.transAxes)
+        return _finish(fig, path)
+    pts = _projected(structure, np.array(structure.roots))
+    r = structure.rank
+    simple = {tuple(1 if k == i else 0 for k in range(r)) for i in range(r)}
+    for c, (x, y) in zip(structure.roots, pts):
+        color = "crimson" if tuple(c) in simple else "steelblue"
+        ax.annotate("", xy=(x, y), xytext=(0, 0),
+                    arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.0, "shrinkA": 0, "shrinkB": 0})
+    ax.scatter(pts[:, 0], pts[:, 1], s=12, color="steelblue", zorder=3)
+    ax.scatter([0], [0], s=25, color="black", zorder=4)
+    plane = "its plane" if r <= 2 else "the Coxeter plane"
+    ax.set_title(f"roots of {structure.cartan_type} ({len(structure.roots)}) in {plane}", fontsize=9)
+    lim = float(np.max(np.abs(pts))) * 1.15
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    return _finish(fig, path)
+
+
+def plot_weights(structure: Any, *, path: str | Path | None = None) -> Figure:
+    """The weights of the representation in the root plane (or Coxeter plane), with their
+    multiplicities; the highest weight is circled."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if not getattr(structure, "weights", ()):
+        ax.text(0.5, 0.5, "no weights (no representation or no roots)", ha="center", va="center",
+                transform=ax.transAxes)
+        return _finish(fig, path)
+    from liealg.identification import cartan_matrix
+
+    Cinv = np.linalg.inv(np.array(cartan_matrix(structure.cartan_type), dtype=float))
+    coords = np.array(structure.weights, dtype=float) @ Cinv  # simple-root coordinates
+    pts = _projected(structure, coords)
+    roots = _projected(structure, np.array(structure.roots))
+    ax.scatter(roots[:, 0], roots[:, 1], s=6, color="lightgray", zorder=1, label="roots")
+    mult = np.array(structure.weight_multiplicities)
+    ax.scatter(pts[:, 0], pts[:, 1], s=30 + 25 * (mult - 1), color="darkorange", edgecolor="black", zorder=3,
+               label="weights")
+    for (x, y), m in zip(pts, mult):
+        if m > 1:
+            ax.text(x, y, f" {m}", fontsize=7, va="bottom")
+    if structure.highest_weight is not None:
+        k = list(structure.weights).index(tuple(structure.highest_weight))
+        ax.scatter([pts[k, 0]], [pts[k, 1]], s=160, facecolor="none", edgecolor="crimson", zorder=4)
+    hw = "" if structure.highest_weight is None else f", highest {structure.highest_weight}"
+    ax.set_title(f"weights of the {structure.representation_dimension} variables ({structure.cartan_type}{hw})",
+                 fontsize=9)
+    lim = float(max(np.max(np.abs(pts)), np.max(np.abs(roots)))) * 1.15 or 1.0
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.legend(fontsize=7, loc="lower right")
+    return _finish(fig, path)
+
+
+def plot_structure_constants(algebra: Any, *, path: str | Path | None = None, symbol: str = "J") -> Figure:
+    """Heat map of the structure constants: row ``(i, j)`` (i < j), column ``k``, colour ``c_ij^k``."""
+    plt = _plt()
+    n = algebra.dim
+    sc = algebra.structure_constants
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    M = np.zeros((len(pairs), n))
+    for row, (i, j) in enumerate(pairs):
+        for k, c in sc.get((i, j), {}).items():
+            M[row, k] = float(c)
+    vmax = float(np.max(np.abs(M))) or 1.0
+    fig, ax = plt.subplots(figsize=(min(12, 3 + 0.25 * n), min(14, 2.5 + 0.12 * max(1, len(pairs)))))
+    im = ax.imshow(M if len(pairs) else np.zeros((1, n)), cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto",
+                   interpolation="nearest")
+    ax.set_xlabel(f"k  (coefficient of {symbol}_k)")
+    ax.set_ylabel("pair (i, j)")
+    if len(pairs) <= 40:
+        ax.set_yticks(range(len(pairs)), [f"[{symbol}{i + 1},{symbol}{j + 1}]" for i, j in pairs], fontsize=6)
+    if n <= 40:
+        ax.set_xticks(range(n), [f"{symbol}{k + 1}" for k in range(n)], fontsize=6, rotation=90)
+    ax.set_title(f"structure constants c_ij^k (dim {n})", fontsize=9)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    return _finish(fig, path)
+
+
+def plot_killing_form(algebra: Any, *, path: str | Path | None = None) -> Figure:
+    """The Killing form ``K_ij = tr(ad e_i ad e_j)`` as a heat map, with its signature."""
+    plt = _plt()
+    K = np.array(algebra.killing_form().evalf(), dtype=float)
+    vmax = float(np.max(np.abs(K))) or 1.0
+    fig, ax = plt.subplots(figsize=(4.4, 4.0))
+    im = ax.imshow(K, cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
+    ax.set_title(f"Killing form, signature (+,-,0) = {algebra.killing_signature()}", fontsize=9)
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    return _finish(fig, path)
+
+
+def save_structure_plots(algebra: Any, directory: str | Path, *, identification: Any = None,
+                         structure: Any = None) -> list[Path]:
+    """roots.png, weights.png, dynkin.png, structure_constants.png and killing_form.png in ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    if structure is not None and structure.cartan_type:
+        plot_roots(structure, path=directory / "roots.png")
+        written.append(directory / "roots.png")
+        if structure.weights:
+            plot_weights(structure, path=directory / "weights.png")
+            written.append(directory / "weights.png")
+    if identification is not None or structure is not None:
+        plot_dynkin(identification if identification is not None else structure, path=directory / "dynkin.png",
+                    satake=structure)
+        written.append(directory / "dynkin.png")
+    if algebra is not None:
+        plot_structure_constants(algebra, path=directory / "structure_constants.png")
+        plot_killing_form(algebra, path=directory / "killing_form.png")
+        written += [directory / "structure_constants.png", directory / "killing_form.png"]
+    _plt().close("all")
+    return written
 
 
 def save_all(result: Any, directory: str | Path) -> list[Path]:
@@ -194,9 +401,11 @@ def save_all(result: Any, directory: str | Path) -> list[Path]:
     if result.training is not None:
         plot_history(result.training.history, path=directory / "loss.png")
         written.append(directory / "loss.png")
-    if result.identification is not None:
-        plot_dynkin(result.identification, path=directory / "dynkin.png")
-        written.append(directory / "dynkin.png")
+    algebra = result.algebra
+    structure = getattr(result, "structure", None)
+    if result.identification is not None or algebra is not None:
+        written += save_structure_plots(algebra, directory, identification=result.identification,
+                                        structure=structure)
     if getattr(result, "stabilizer", None) is not None:
         plot_stabilizer(result.stabilizer, path=directory / "stabilizer.png")
         written.append(directory / "stabilizer.png")

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["text_report", "latex_generators", "format_matrix", "identification_report"]
+__all__ = ["text_report", "latex_generators", "format_matrix", "identification_report", "bracket_report",
+           "structure_report"]
 
 
 def format_matrix(m: Any, indent: str = "    ") -> str:
@@ -94,6 +95,50 @@ def _subalgebra_lines(result: Any) -> list[str]:
     return lines
 
 
+def bracket_report(algebra: Any, *, symbol: str = "J", max_lines: int = 40) -> list[str]:
+    """The non-zero brackets as ``[J1, J2] = J3`` lines (exact coefficients), the talk's
+    ``[J_i, J_j] = eps_ijk J_k``; at most ``max_lines`` of them, then a count of the rest.
+
+    >>> from liealg.algebra import LieAlgebra
+    >>> from liealg.catalog import so
+    >>> bracket_report(LieAlgebra.from_matrices(so(3)))
+    ['Structure constants (3 non-zero brackets of 3):', '  [J1, J2] = -J3', '  [J1, J3] = J2', '  [J2, J3] = -J1']
+    """
+    n = algebra.dim
+    sc = algebra.structure_constants
+    lines = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            terms = sc.get((i, j), {})
+            if not terms:
+                continue
+            rhs = ""
+            for k, c in sorted(terms.items()):
+                c = sp.nsimplify(c) if not isinstance(c, sp.Basic) else c
+                text = sp.sstr(c)
+                sign = "-" if text.startswith("-") else "+"
+                mag = text[1:] if text.startswith("-") else text
+                coeff = "" if mag == "1" else (f"({mag})" if any(ch in mag for ch in "+-") else mag) + "*"
+                rhs += f" {sign} {coeff}{symbol}{k + 1}"
+            rhs = rhs.strip()
+            rhs = rhs[2:] if rhs.startswith("+ ") else "-" + rhs[2:]
+            lines.append(f"  [{symbol}{i + 1}, {symbol}{j + 1}] = {rhs}")
+    total = n * (n - 1) // 2
+    head = f"Structure constants ({len(lines)} non-zero brackets of {total}):"
+    if not lines:
+        return [f"Structure constants: all brackets vanish (abelian, dim {n})"]
+    shown = lines[:max_lines]
+    if len(lines) > max_lines:
+        shown.append(f"  ... and {len(lines) - max_lines} more (use --json for all)")
+    return [head, *shown]
+
+
+def structure_report(structure: Any) -> list[str]:
+    """The Cartan data of a :class:`liealg.structure.Structure` (Cartan subalgebra, Cartan
+    matrix, roots, weights), one fact per line."""
+    return list(structure.summary())
+
+
 def text_report(result: Any, *, max_generators: int = 12) -> str:
     """The CLI's report of a :class:`liealg.pipeline.Discovery`."""
     lines: list[str] = []
@@ -143,6 +188,10 @@ def text_report(result: Any, *, max_generators: int = 12) -> str:
         value = getattr(result, extra, None)
         if value is not None:
             lines.extend(value.report_lines())
+    if getattr(result, "algebra", None) is not None and result.algebra.dim:
+        lines.extend(bracket_report(result.algebra))
+    if getattr(result, "structure", None) is not None:
+        lines.extend(structure_report(result.structure))
     for note in result.notes:
         lines.append(f"Note: {note}")
     if result.timings:

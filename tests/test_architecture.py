@@ -34,6 +34,7 @@ ORDER = [
     "algebra",
     "io",
     "identification",
+    "structure",
     "interop",
     "display",
     "numeric_identification",
@@ -65,8 +66,8 @@ ORDER = [
     "cli",
 ]
 TORCH_FREE = ["liealg.parsing", "liealg.io", "liealg.exact", "liealg.algebra", "liealg.identification",
-              "liealg.numeric_identification", "liealg.config", "liealg.errors", "liealg.interop",
-              "liealg.display"]
+              "liealg.structure", "liealg.numeric_identification", "liealg.config", "liealg.errors",
+              "liealg.interop", "liealg.display"]
 
 
 def module_name(path: Path) -> str:
