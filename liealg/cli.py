@@ -662,23 +662,27 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     ident = identify(algebra)
     print(f"Dimension: {algebra.dim}")
     print("\n".join(identification_report(ident)))
-    rational = algebra.rational_form()
-    print("\n".join(bracket_report(algebra)))
+    # Over a number field there is no rational form: the brackets are shown over the field, and
+    # the Cartan data (exact matrices in a rational basis) is not computed.
+    rational = algebra.rational_form() if isinstance(algebra, LieAlgebra) else None
+    if isinstance(algebra, LieAlgebra):
+        print("\n".join(bracket_report(algebra)))
     struct = None
-    if ident.ideals:
+    if ident.ideals and rational is not None:
         from liealg.errors import IdentificationError
         from liealg.structure import structure
 
         try:
-            struct = structure(algebra)
+            struct = structure(rational)
         except IdentificationError as exc:
             print(f"Note: the roots and weights could not be computed: {exc}")
         else:
             print("\n".join(structure_report(struct)))
     if args.json:
+        brackets = rational.to_json()["brackets"] if rational is not None else None  # in a rational basis
         io.write_json_atomic(args.json, {"schema": "liealg.identification", "schema_version": 1,
                                          "dimension": algebra.dim, "algebra": ident.to_json(),
-                                         "structure_constants": rational.to_json()["brackets"],  # type: ignore[dict-item]
+                                         "structure_constants": brackets,  # type: ignore[dict-item]
                                          "structure": None if struct is None else struct.to_json()})
         print(f"Saved: {args.json}")
     if args.plot:

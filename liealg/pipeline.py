@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from liealg.algebra import LieAlgebra
     from liealg.exact import Certificate, CoefficientField, Rationalization
     from liealg.identification import Identification
-    from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
     from liealg.structure import Structure
+    from liealg.subalgebras import Breaking, Stabilizer, StandardBasis, SubalgebraAnalysis
     from liealg.training import TrainingResult
 
 __all__ = ["discover", "Discovery", "METHODS"]
@@ -954,7 +954,7 @@ class _Run:
             self.timed("identify", t0)
             ident = self.identification
             if (ident is not None and ident.ideals and ident.levi_dimension <= STRUCTURE_MAX_DIM
-                    and self.time_left("the roots and weights")):
+                    and self.algebra is not None and self.time_left("the roots and weights")):
                 from liealg.structure import structure
 
                 t0 = time.perf_counter()
