@@ -417,6 +417,7 @@ def test_identify_names(key):
     assert ident.killing_signature == entry.killing_signature
     assert (ident.cartan_type or None) == entry.cartan_type
     assert {n.lower() for n in (ident.name,) + tuple(ident.aliases)} & {n.lower() for n in entry.names}
+    assert entry.name in (ident.name, *ident.aliases), "one spelling: the catalog's name is one identify gives"
 
 
 @pytest.mark.parametrize("name, dim, signature", [("g2", 14, (0, 14, 0)), ("G2(2)", 14, (8, 6, 0)),
