@@ -79,7 +79,8 @@ class CatalogEntry:
     dimension : int
         Dimension of the full linear symmetry algebra (what the exact solver must return).
     name : str
-        The expected name in liealg's notation (``"so(3,1)"``, ``"u(2)"``, ``"E6(-26)"``: the spelling ``identify`` uses).
+        The expected name in liealg's notation, spelled as ``identify`` spells it (``"so(3,1)"``,
+        ``"u(2)"``, ``"E6(-26)"``).
     killing_signature : tuple of int
         ``(positive, negative, zero)`` eigenvalue counts of the Killing form.
     description : str
