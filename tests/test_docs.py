@@ -9,11 +9,12 @@ the site builds with warnings as errors.
   what ``scripts/regenerate_docs.py`` produces now (timings and round-off masked);
 * the notebooks (examples/notebooks/*.ipynb) run, and each shows its headline answer (so(3,1),
   su(3) and its Gell-Mann structure constants, g2 as derivations of the octonions, the
-  two-Higgs-doublet symmetry map), both freshly executed and in the committed outputs;
+  two-Higgs-doublet symmetry map, symmetry breaking at a vacuum and by an added term), both
+  freshly executed and in the committed outputs;
 * ``mkdocs build --strict`` succeeds (the site: docs/, mkdocs.yml, the API reference from the
   docstrings, the pictures and the notebooks just executed).
 
-Time (2 cores shared with other jobs): the notebooks about 30 s (one kernel for four), the site
+Time (2 cores shared with other jobs): the notebooks about 45 s (one kernel for five), the site
 about 25 s, the snippets about 10 s. Marked slow: docs/sweeps.md's snippet (it starts worker
 processes, about 20 s) and the digits notebook (training, about 30 s; the default run checks its
 committed outputs).
@@ -229,8 +230,27 @@ def check_digits(lines: list[str]) -> None:
     assert "classifier on latent codes: held-out accuracy 1.000" in lines
 
 
+def check_breaking(lines: list[str]) -> None:
+    # By hand: so(4) = su(2) + su(2) (6) fixing a vector of R^4 leaves so(3) (3), so 3 broken;
+    # su(5) (24) at diag(2,2,2,-3,-3) leaves the block-diagonal s(u(3) + u(2)) = su(3) + su(2) + u(1)
+    # (8 + 3 + 1 = 12), so 24 - 12 = 12 broken; x4**4 leaves the rotations of x1..x3.
+    assert "SM Higgs at h3=1: su(2) ⊕ su(2) (so(4)) -> su(2) (so(3)) | unbroken 3 | broken 3" in lines
+    assert ("SU(5) adjoint at diag(2,2,2,-3,-3): su(5) -> su(3) ⊕ su(2) ⊕ u(1) | unbroken 12 | broken 12"
+            in lines)
+    assert "x4**4: su(2) ⊕ su(2) (so(4)) -> su(2) (so(3)) | residual 3 | broken 3" in lines
+    assert "residual generators fix x4: True" in lines
+    assert lines.count("trained and certified: train True") == 2
+    # Goldstone's theorem, counted from the mass matrix (autograd Hessian), not from the stabilizer;
+    # SU(5): the massive (8,1), (1,3), (1,1) with m2(1,3) = 4 m2(8,1) (c = 0)
+    assert "mass matrix: 3 zero eigenvalues (Goldstones), 1 positive" in lines
+    assert "mass matrix: 12 zero eigenvalues (Goldstones), 12 positive" in lines
+    assert "masses squared (multiplicity): 0 (12), 0.3571 (8), 1.429 (3), 2 (1)" in lines
+    assert lines.count("Goldstone directions W v: 3 independent, all massless: True") == 1
+    assert lines.count("Goldstone directions W v: 12 independent, all massless: True") == 1
+
+
 HEADLINES = {"lorentz": check_lorentz, "su3_gell_mann": check_su3, "g2_octonions": check_g2,
-             "two_higgs_doublet": check_2hdm, "digits_flows": check_digits}
+             "two_higgs_doublet": check_2hdm, "digits_flows": check_digits, "symmetry_breaking": check_breaking}
 # Notebooks that train for more than ~10 s: executed by a slow test (in a fresh kernel); the
 # default run checks their committed outputs and renders those in the site.
 SLOW_NOTEBOOKS = {"digits_flows": "trains an autoencoder, a classifier and a field (about 30 s)"}
@@ -316,6 +336,7 @@ def test_site_builds_strict(tmp_path, executed):
     # the notebooks, rendered with their outputs: the answer and the card with its diagrams
     for name, answer in (("lorentz", "so(3,1)"), ("su3_gell_mann", "f_458 = sqrt(3)/2"),
                          ("g2_octonions", "derivation of O: True"), ("two_higgs_doublet", "data:image/png"),
+                         ("symmetry_breaking", "su(3) ⊕ su(2) ⊕ u(1) | unbroken 12"),
                          ("digits_flows", "data:image/png")):  # the last: its committed outputs
         text = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
         assert answer in text, (name, answer)
