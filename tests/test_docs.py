@@ -169,6 +169,77 @@ def test_cli_output_lines_option():
 
 
 # --------------------------------------------------------------------------------------------
+# Benchmarks: tables generated from saved results, never typed by hand
+# --------------------------------------------------------------------------------------------
+
+BENCHMARK_PAGE = ROOT / "docs" / "benchmarks.md"
+
+
+def test_benchmark_page_shows_no_hand_typed_figure():
+    """Every table row or code line of docs/benchmarks.md with a number in it is generated."""
+    lines = BENCHMARK_PAGE.read_text(encoding="utf-8").split("\n")
+    regions = list(regen._regions(lines))
+    generated = {i for _, start, end in regions for i in range(start, end + 1)}
+    fenced = {i for b in regen.blocks(lines) for i in range(b.start, b.end + 1)}
+    typed = [f"line {i + 1}: {line}" for i, line in enumerate(lines)
+             if i not in generated and (line.lstrip().startswith("|") or i in fenced)
+             and re.search(r"\d", re.sub(r"\]\([^)]*\)", "]", line))]  # a link's target may hold digits
+    assert not typed, "figures typed by hand on the benchmark page:\n" + "\n".join(typed)
+    names = {name for name, _, _ in regions}
+    assert {"benchmark-comparison", "benchmark-reference", "benchmark-training", "benchmark-catalog",
+            "benchmark-identify", "benchmark-start"} <= names
+
+
+@pytest.mark.parametrize("path", sorted(regen.BENCHMARK_RESULTS.glob("*.json")), ids=lambda p: p.name)
+def test_saved_benchmark_says_when_where_and_how(path):
+    import datetime
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["benchmark"] == path.stem
+    when = datetime.datetime.fromisoformat(data["measured"])
+    assert when.tzinfo is not None and when.year >= 2026
+    assert data["machine"]["cpu"] and data["machine"]["cores"] >= 1 and data["machine"]["python"]
+    assert data["command"].startswith(f"python {data['script']}") and (ROOT / data["script"]).is_file()
+    assert data["rows"] and all(len(row) == len(data["columns"]) for row in data["rows"])
+
+
+def test_benchmark_table_from_a_saved_result(tmp_path):
+    import datetime
+
+    record = regen._record()
+    path = record.save("demo", title="demo", script="benchmarks/bench_demo.py",
+                       command="python benchmarks/bench_demo.py", columns=["case", "time s"],
+                       rows=[["so(3)", "0.25"], ["a|b", 1]], notes=["a note"], folder=tmp_path)
+    machine = json.loads(path.read_text(encoding="utf-8"))["machine"]
+    lines = regen.benchmark_table("demo", folder=tmp_path)
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    assert lines[0].startswith(f"Measured {today} ") and record.describe(machine) in lines[0]
+    assert "`python benchmarks/bench_demo.py`" in lines[0]
+    assert lines[2:6] == ["| case | time s |", "| --- | --- |", "| so(3) | 0.25 |", "| a\\|b | 1 |"]
+    assert lines[-1] == "* a note"
+    with pytest.raises(ValueError, match="2 cells"):
+        record.save("bad", title="", script="", command="", columns=["a", "b"], rows=[["x"]], folder=tmp_path)
+    with pytest.raises(ValueError, match="--save"):
+        regen.benchmark_table("missing", folder=tmp_path)
+
+
+def test_comparison_puts_the_reference_figures_beside_saved_results(tmp_path):
+    record = regen._record()
+    record.save("training", title="", script="benchmarks/bench_training.py",
+                command="python benchmarks/bench_training.py", columns=["case", "dim", "train s", "exact s"],
+                rows=[["so(10)", "45", "0.38", "0.008"]], folder=tmp_path)
+    lines = regen.comparison_table(folder=tmp_path)
+    so10 = next(line for line in lines if line.startswith("| so(10) |"))
+    assert "training 0.38 s, exact solve 0.008 s" in so10 and "790 s (published)" in so10
+    su3 = next(line for line in lines if line.startswith("| su(3) |"))
+    assert "not in the saved results" in su3 and "908 s (published)" in su3
+    # every reference figure names a source the page explains
+    data = json.loads((ROOT / "benchmarks" / "reference_code.json").read_text(encoding="utf-8"))
+    assert {f["label"] for f in data["figures"]} <= set(data["sources"])
+    assert any(line.startswith("* **measured here**") for line in regen.reference_table())
+
+
+# --------------------------------------------------------------------------------------------
 # Notebooks
 # --------------------------------------------------------------------------------------------
 
