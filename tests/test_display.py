@@ -178,7 +178,7 @@ def test_identification_latex_and_paper_table():
     ("f4", r"\mathfrak{f}_{4}"),
     ("R^2", r"\mathbb{R}^{2}"),
     ("heis(3)", r"\mathfrak{heis}(3)"),
-    ("Bianchi VII_0", r"\mathrm{Bianchi VII\_0}"),
+    ("Bianchi VII_0", r"\text{Bianchi VII\_0}"),  # words: text mode keeps the space
 ])
 def test_latex_name(name, latex):
     assert display.latex_name(name) == latex
