@@ -77,9 +77,14 @@ def so_growth(ns: list[int], repeat: int) -> None:
     dims, t_mats, t_ids, t_boths = [], [], [], []
     for n in ns:
         mats = cat.so(n)
-        t_mat, L = best_of(repeat, lambda: LieAlgebra.from_matrices(mats))
-        t_id, res = best_of(repeat, lambda: identify(LieAlgebra.from_matrices(mats)))
-        t_id -= t_mat  # identify on a fresh algebra (nothing cached), less the construction
+        t_mat, t_id = float("inf"), float("inf")
+        for _ in range(repeat):
+            t = time.perf_counter()
+            L = LieAlgebra.from_matrices(mats)
+            t_mat = min(t_mat, time.perf_counter() - t)
+            t = time.perf_counter()
+            res = identify(L)  # a fresh algebra each time: nothing cached from a previous run
+            t_id = min(t_id, time.perf_counter() - t)
         dims.append(L.dim)
         t_mats.append(t_mat)
         t_ids.append(max(t_id, 1e-3))

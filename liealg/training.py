@@ -291,6 +291,8 @@ class InvarianceOperator:
             V2 = np.asarray(V, dtype=np.float64).reshape(p, -1)
             return self.apply(torch.as_tensor(V2.T.copy())).numpy().T
 
+        require_memory(8.0 * 12 * p * count, f"a block of {count} vectors of {p} unknowns (LOBPCG)",
+                       "give the number of generators, so that the spectrum is not needed")
         op = LinearOperator((p, p), matvec=mm, matmat=mm, dtype=np.float64)
         X0 = np.random.default_rng(0).standard_normal((p, count))  # seeded: the same answer every run
         top = self.largest_eigenvalue()
@@ -609,12 +611,17 @@ def _space(oracle: Oracle) -> MatrixSpace:
 
 
 def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.device,
-              training: TrainConfig | None = None) -> InvarianceForm | InvarianceOperator:
+              training: TrainConfig | None = None, *, known_k: bool = True) -> InvarianceForm | InvarianceOperator:
+    """The dense form or the matrix-free operator, as ``training.invariance`` says. "auto" switches
+    to matrix-free over the memory budget only when the number of generators is given
+    (``known_k``): finding the dimension of a large algebra matrix-free is a long eigenvalue
+    search, which is asked for explicitly (``invariance="matrix_free"``); otherwise the dense
+    form's memory check refuses with the figures and says so."""
     space = _space(oracle)
     default_n = default_n_samples(space, oracle.n_outputs)
     m = len(sampling.points) if sampling.points is not None else sampling.n or default_n
     mode = "dense" if training is None else training.invariance
-    if mode == "auto" and training is not None:
+    if mode == "auto" and training is not None and known_k:
         budget = training.memory_budget if training.memory_budget else 0.25 * available_memory()
         mode = "matrix_free" if dense_form_bytes(oracle, m) > budget else "dense"
         if mode == "matrix_free":
@@ -630,7 +637,7 @@ def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.devic
     require_memory(dense_form_bytes(oracle, m),
                    f"the invariance conditions of {m} samples on {space.p} unknowns "
                    f"({space.d}x{space.d}{' complex' if space.is_complex else ''} generators)",
-                   "use fewer samples, or a smaller oracle")
+                   "use fewer samples, or a smaller oracle, or TrainConfig(invariance='matrix_free')")
     samples = points_for(oracle, sampling, seed=seed, default_n=default_n, device=device)
     return invariance_form(oracle, samples)
 
@@ -949,7 +956,7 @@ def fit_auto(
     space, device = _space(oracle), resolve_device(training.device)
     # Sampling, the conditions and the eigendecomposition of q: threads only when q is large.
     with torch_threads(threads_for(training, space.p * space.p * space.d, device)):
-        form = _form_for(oracle, sampling or Sampling(), seed, device, training)
+        form = _form_for(oracle, sampling or Sampling(), seed, device, training, known_k=False)
         dim, evals = symmetry_dimension(form)
     if dim == 0:
         return None, 0, evals
