@@ -10,6 +10,9 @@ time for the same algebra.
 
     python benchmarks/bench_catalog.py                     # su(3), su(6), g2, f4, e6, so(10)
     python benchmarks/bench_catalog.py --cases "su(3)" g2
+    python benchmarks/bench_catalog.py --save              # also write benchmarks/results/catalog.json (the docs show it)
+
+The reference code's figures come from benchmarks/reference_code.json, labelled by source.
 """
 
 from __future__ import annotations
@@ -21,18 +24,14 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record  # benchmarks/record.py: saved results, the reference code's figures
 
 CASES = ["su(3)", "su(6)", "g2", "f4", "e6", "so(10)"]
-# Goals (seconds) and the method's reference code on the same algebra.
+# Goals (seconds); the reference code's figures: record.reference_for(case).
 GOALS = {"su(3)": 30, "su(6)": 300, "g2": 60, "f4": 600, "e6": 900}
-REFERENCE = {
-    "su(3)": "908 s, never below loss 0.3",
-    "su(6)": "39,500 s, wrong algebra",
-    "g2": "not public",
-    "f4": "not public",
-    "e6": "not public",
-    "so(10)": "790 s (closure off)",
-}
 PEAK_GOAL_MB = 4096
 
 
@@ -83,6 +82,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", default=CASES)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--child", metavar="KEY", help=argparse.SUPPRESS)
+    parser.add_argument("--save", action="store_true", help="write benchmarks/results/catalog.json")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_case(args.child, args.seed)))
@@ -92,21 +92,38 @@ def main() -> None:
               f"{'total s':>8s} {'final loss':>10s} {'peak MB':>7s} {'right':5s} {'goal s':>8s}  reference code")
     print(header)
     print("-" * len(header))
+    rows: list[list[object]] = []
     for key in args.cases:
         r = spawn(key, args.seed)
         if "error" in r:
             print(f"{key:7s} failed: {r['error']}")
+            rows.append([key] + ["-"] * 9 + [f"failed: {r['error']}"])
             continue
         goal = GOALS.get(key)
         within = goal is not None and r["total"] < goal and r["peak_mb"] < PEAK_GOAL_MB
         met = "-" if goal is None else f"{'met' if within else 'MISS'} {goal}"
         print(f"{r['case']:7s} {r['dim']:3d} {r['build']:7.2f} {r['train']:8.2f} {r['exact']:7.2f} {r['post']:6.2f} "
               f"{r['total']:8.2f} {r['loss']:10.1e} {r['peak_mb']:7.0f} {'yes' if r['ok'] else 'NO':5s} {met:>8s}  "
-              f"{REFERENCE.get(key, '-')}", flush=True)
+              f"{record.reference_for(key)}", flush=True)
         for note in r["notes"]:
             print(f"          note: {note}")
-    print(f"\npost = rationalize + certify + algebra + identify; total = build + discover; "
-          f"goals: time in s and peak < {PEAK_GOAL_MB} MB.")
+        rows.append([r["case"], r["dim"], f"{r['build']:.2f}", f"{r['train']:.2f}", f"{r['exact']:.2f}",
+                     f"{r['post']:.2f}", f"{r['total']:.2f}", f"{r['loss']:.1e}", f"{r['peak_mb']:.0f}",
+                     "yes" if r["ok"] else "NO", met])
+    legend = (f"post = rationalize + certify + algebra + identify; total = build + discover; "
+              f"goals: time in s and peak < {PEAK_GOAL_MB} MB.")
+    print("\n" + legend)
+    if args.save:
+        command = "python benchmarks/bench_catalog.py" + (
+            "" if args.cases == CASES else " --cases " + " ".join(f'"{c}"' if "(" in c else c for c in args.cases))
+        path = record.save(
+            "catalog", title="Catalog algebras end to end (liealg.discover with the defaults)",
+            script="benchmarks/bench_catalog.py", command=command,
+            columns=["case", "dim", "build s", "train s", "exact s", "post s", "total s", "final loss", "peak MB",
+                     "right", "goal s"], rows=rows,
+            notes=["each case in its own process; right: the dimension, certified, the exact solver's span and the "
+                   "catalog's name", legend])
+        print(f"saved {path}")
 
 
 if __name__ == "__main__":

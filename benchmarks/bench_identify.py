@@ -3,6 +3,7 @@
     python benchmarks/bench_identify.py            # the table below
     python benchmarks/bench_identify.py --repeat 3 # best of 3
     python benchmarks/bench_identify.py --so 16 20 24 28 32   # so(n) growth only
+    python benchmarks/bench_identify.py --save     # also write benchmarks/results/identify.json (the docs show it)
 
 Columns:
   matrices  LieAlgebra.from_matrices (RREF, commutators, exact coordinates, closure check)
@@ -28,6 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import liealg.catalog as cat  # noqa: E402
 from liealg.algebra import LieAlgebra  # noqa: E402
 from liealg.identification import identify  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record  # benchmarks/record.py: saved results
 
 
 def cases():
@@ -99,6 +103,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs (default 1)")
     ap.add_argument("--so", type=int, nargs="+", metavar="N", help="only so(N) for these N, with growth exponents")
+    ap.add_argument("--save", action="store_true", help="write benchmarks/results/identify.json")
     args = ap.parse_args()
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
     if args.so:
@@ -107,13 +112,27 @@ def main() -> None:
     header = f"{'algebra':16s} {'dim':>4s} {'name':22s} {'type':8s} {'matrices':>9s} {'sc+jacobi':>10s} {'identify':>9s}"
     print(header)
     print("-" * len(header))
+    rows: list[list[object]] = []
     for label, make in cases():
         mats = make()
         t_mat, L = best_of(args.repeat, lambda: LieAlgebra.from_matrices(mats))
         data = L.to_json()
         t_sc, L2 = best_of(args.repeat, lambda: LieAlgebra.from_json(data))
         t_id, res = best_of(args.repeat, lambda: identify(L2))
-        print(f"{label:16s} {L.dim:4d} {res.name:22s} {res.cartan_type:8s} {t_mat:8.2f}s {t_sc:9.2f}s {t_id:8.2f}s")
+        print(f"{label:16s} {L.dim:4d} {res.name:22s} {res.cartan_type:8s} {t_mat:8.2f}s {t_sc:9.2f}s {t_id:8.2f}s",
+              flush=True)
+        rows.append([label, L.dim, res.name, res.cartan_type, f"{t_mat:.2f}", f"{t_sc:.2f}", f"{t_id:.2f}"])
+    if args.save:
+        path = record.save(
+            "identify", title="Exact structure constants and identification", script="benchmarks/bench_identify.py",
+            command="python benchmarks/bench_identify.py" + (f" --repeat {args.repeat}" if args.repeat != 1 else ""),
+            columns=["algebra", "dim", "name", "type", "matrices s", "sc+jacobi s", "identify s"], rows=rows,
+            notes=["matrices: LieAlgebra.from_matrices (RREF, commutators, exact coordinates, closure check); "
+                   "sc+jacobi: LieAlgebra.from_json of the exact structure constants (parsing and the exact Jacobi "
+                   "check); identify: identify() on that algebra",
+                   "goals (IDENTIFICATION.md, 2-core CPU): so(10) identified in under 2 s, 78-dimensional algebras "
+                   "in under 20 s"])
+        print(f"saved {path}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Both are timed as whole processes, alternately, several times (the median is pri
 same machine in the same run. The goal: discover within 1.5 times the bare imports. Also
 `liealg --help` and `liealg identify`, which must not import torch at all.
 
-    python benchmarks/bench_start.py [--repeat 5]
+    python benchmarks/bench_start.py [--repeat 5] [--save]
+
+``--save`` also writes benchmarks/results/start.json (the docs show it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record  # benchmarks/record.py: saved results
+
 
 def timed(argv: list[str]) -> float:
     start = time.perf_counter()
@@ -27,6 +32,7 @@ def timed(argv: list[str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--save", action="store_true", help="write benchmarks/results/start.json")
     args = parser.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,11 +51,21 @@ def main() -> int:
             for name, argv in cases.items():
                 times[name].append(timed(argv))
     base = statistics.median(times['python -c "import torch, sympy"'])
+    rows = []
     for name, values in times.items():
         median = statistics.median(values)
         print(f"{name:40s} {median:6.2f} s  ({median / base:4.2f} x the bare imports)")
+        rows.append([f"`{name}`", f"{median:.2f}", f"{median / base:.2f}"])
     ratio = statistics.median(times["liealg discover x1**2+x2**2+x3**2"]) / base
-    print(f"goal: discover within 1.5 x the bare imports: {ratio:.2f} x, {'met' if ratio <= 1.5 else 'NOT met'}")
+    verdict = f"goal: discover within 1.5 x the bare imports: {ratio:.2f} x, {'met' if ratio <= 1.5 else 'NOT met'}"
+    print(verdict)
+    if args.save:
+        path = record.save(
+            "start", title="Start-up time of whole processes", script="benchmarks/bench_start.py",
+            command="python benchmarks/bench_start.py" + (f" --repeat {args.repeat}" if args.repeat != 5 else ""),
+            columns=["command", "median s", "x the bare imports"], rows=rows,
+            notes=[f"each command a whole process, timed alternately {args.repeat} times, the median shown", verdict])
+        print(f"saved {path}")
     return 0
 
 

@@ -112,6 +112,8 @@ def _latex_piece(text: str) -> str:
     if m and m.group(1) in _FRAK:
         args = re.sub(r",([RCH])\)", r",\\mathbb{\1})", m.group(2))
         return rf"\mathfrak{{{m.group(1)}}}{args}{_escape_latex(m.group(3))}"
+    if " " in text:  # a label in words ("Bianchi IX"): math mode would drop the space
+        return rf"\text{{{_escape_latex(text)}}}"
     return rf"\mathrm{{{_escape_latex(text)}}}"
 
 
@@ -593,7 +595,7 @@ def to_latex(obj: Any, *, caption: str | None = None, label: str | None = None, 
     \begin{tabular}{ll}
     \hline
     algebra & $\mathfrak{su}(2)$ \\
-    isomorphic to & $\mathfrak{so}(3)$, $\mathfrak{sp}(1)$, $\mathfrak{usp}(2)$ \\
+    isomorphic to & $\mathfrak{so}(3)$, $\mathfrak{sp}(1)$, $\mathfrak{usp}(2)$, $\text{Bianchi IX}$ \\
     dimension & 3 \\
     complex type & $A_1$ \\
     Killing signature $(+,-,0)$ & $(0, 3, 0)$ \\

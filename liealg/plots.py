@@ -9,6 +9,7 @@ matplotlib is imported lazily (with the non-interactive Agg backend when no disp
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -27,7 +28,9 @@ __all__ = ["plot_generators", "plot_history", "plot_scan", "plot_dynkin", "save_
 def _plt() -> ModuleType:
     import matplotlib
 
-    if not os.environ.get("DISPLAY"):
+    # Without a display, draw to files (Agg), but only when nobody chose a backend yet: inside
+    # Jupyter pyplot is already imported with the inline backend, which must stay.
+    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -1443,8 +1443,8 @@ def name_scan(scan_result: Any, oracle: Oracle, *, seed: int = 0, sampling: Samp
     >>> from liealg.oracle import Oracle
     >>> from liealg.training import scan
     >>> oracle = Oracle("x1**2 + x2**2 + x3**2 + x4**2")
-    >>> name_scan(scan(oracle, 2, seed=0), oracle)
-    ('u(1)', 'R^2')
+    >>> name_scan(scan(oracle, 2, seed=0), oracle)  # two commuting rotations: a torus
+    ('u(1)', 'u(1)^2')
     """
     gens, _ = ambient_generators(oracle, seed=seed, sampling=sampling, training=training)
     if len(gens) == 0:

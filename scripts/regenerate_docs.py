@@ -12,7 +12,10 @@ Markers (HTML comments, invisible on GitHub and in the site):
   one wrote). ``<!-- docs: cli-output lines=1-14,30- -->`` keeps those lines of the output
   (1-based) and writes ``...`` for the gaps. A nonzero exit code is shown as ``(exit code N)``.
 * ``<!-- docs: generated NAME -->`` ... ``<!-- docs: end -->``: a region written by the
-  generator ``NAME`` (see ``GENERATORS``: the catalog table).
+  generator ``NAME`` (see ``GENERATORS``: the catalog table, the reference code's figures, the
+  comparison with them), or, for ``benchmark-X``, the saved benchmark result
+  ``benchmarks/results/X.json`` (written by ``python benchmarks/bench_X.py --save``) with the
+  date and the machine it was measured on.
 * ``<!-- docs: no-run (REASON) -->`` before a ```` ```python ```` block: the snippet test
   (tests/test_docs.py) does not run it. Use it sparingly, always with the reason.
 
@@ -25,7 +28,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import datetime
+import importlib.util
 import io
+import json
 import os
 import re
 import shlex
@@ -33,10 +39,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "examples" / "notebooks"
+BENCHMARK_RESULTS = ROOT / "benchmarks" / "results"
 
 MARKER = re.compile(r"^<!--\s*docs:\s*(?P<kind>[a-z-]+)\s*(?P<arg>.*?)\s*-->\s*$")
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)")
@@ -184,7 +193,104 @@ def catalog_table() -> list[str]:
     return rows
 
 
-GENERATORS: dict[str, Callable[[], list[str]]] = {"catalog-table": catalog_table}
+def _record() -> ModuleType:
+    """benchmarks/record.py (saved results, the reference code's figures), loaded from its file."""
+    if "liealg_benchmarks_record" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("liealg_benchmarks_record", ROOT / "benchmarks" / "record.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["liealg_benchmarks_record"]
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|")
+
+
+def _table(columns: list[str], rows: list[list[Any]]) -> list[str]:
+    return (["| " + " | ".join(_cell(c) for c in columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+            + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows])
+
+
+def _when(iso: str) -> str:
+    t = datetime.datetime.fromisoformat(iso).astimezone(datetime.timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def saved_benchmark(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """The saved result ``benchmarks/results/NAME.json`` (or in ``folder``)."""
+    path = (BENCHMARK_RESULTS if folder is None else folder) / f"{name}.json"
+    if not path.is_file():
+        raise ValueError(f"no saved benchmark {path.name}: run its script with --save (benchmarks/record.py)")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def benchmark_table(name: str, folder: Path | None = None) -> list[str]:
+    """A saved benchmark as Markdown: when, on what machine, how to reproduce it, its table and notes."""
+    data = saved_benchmark(name, folder)
+    lines = [f"Measured {_when(data['measured'])} on {_record().describe(data['machine'])}, with "
+             f"`{data['command']}` (saved by `--save` in `benchmarks/results/{name}.json`).", ""]
+    lines += _table(data["columns"], data["rows"])
+    if data.get("notes"):
+        lines.append("")
+        lines += [f"* {note}" for note in data["notes"]]
+    return lines
+
+
+def reference_table() -> list[str]:
+    """The reference code's figures (benchmarks/reference_code.json), each with its source."""
+    data = json.loads((ROOT / "benchmarks" / "reference_code.json").read_text(encoding="utf-8"))
+    rows = [[f["case"], f["figure"], f["what"], f["label"]] for f in data["figures"]]
+    lines = _table(["case", "reference code", "what", "source"], rows)
+    return lines + [""] + [f"* **{label}**: {text}." for label, text in data["sources"].items()]
+
+
+def comparison_table(folder: Path | None = None) -> list[str]:
+    """Each case the reference code has a figure for: liealg's saved measurements beside it."""
+    record = _record()
+    saved = {}
+    for name in ("training", "catalog"):
+        try:
+            saved[name] = saved_benchmark(name, folder)
+        except ValueError:
+            continue
+
+    def rows_of(name: str) -> dict[str, dict[str, str]]:
+        data = saved.get(name)
+        return {} if data is None else {r[0]: dict(zip(data["columns"], r)) for r in data["rows"]}
+
+    training, catalog = rows_of("training"), rows_of("catalog")
+    cases = list(dict.fromkeys(f["case"] for f in record.reference_figures()))
+    rows = []
+    for case in cases:
+        ours = []
+        if case in training:
+            t = training[case]
+            ours.append(f"training {t['train s']} s, exact solve {t['exact s']} s")
+        if case in catalog and catalog[case].get("total s", "-") != "-":
+            c = catalog[case]
+            ours.append(f"end to end {c['total s']} s (certified and named right: {c['right']})")
+        rows.append([case, "; ".join(ours) or "not in the saved results", record.reference_for(case)])
+    when = ", ".join(f"`{name}.json` {_when(data['measured'])}" for name, data in saved.items())
+    return (_table(["case", "liealg (saved measurements)", "reference code (source)"], rows)
+            + ["", f"liealg's figures from {when or 'no saved results'}; the machines are given with each table "
+               "below. The reference code's figures are its own, labelled by source (the next section)."])
+
+
+GENERATORS: dict[str, Callable[[], list[str]]] = {"catalog-table": catalog_table,
+                                                  "benchmark-reference": reference_table,
+                                                  "benchmark-comparison": comparison_table}
+
+
+def generator(name: str) -> Callable[[], list[str]] | None:
+    """The generator of a region: one of ``GENERATORS``, or ``benchmark-X`` for a saved result X."""
+    if name in GENERATORS:
+        return GENERATORS[name]
+    if name.startswith("benchmark-") and (BENCHMARK_RESULTS / f"{name.removeprefix('benchmark-')}.json").is_file():
+        return lambda: benchmark_table(name.removeprefix("benchmark-"))
+    return None
 
 
 def _regions(lines: list[str]) -> Iterator[tuple[str, int, int]]:
@@ -218,9 +324,11 @@ def regenerate_page(path: Path) -> str:
         for start, end, body in reversed(replacements):
             lines[start:end] = body
     for name, start, end in reversed(list(_regions(lines))):
-        if name not in GENERATORS:
-            raise ValueError(f"{path}: unknown generated region {name!r}; known: {', '.join(GENERATORS)}")
-        lines[start + 1:end] = GENERATORS[name]()
+        make = generator(name)
+        if make is None:
+            raise ValueError(f"{path}: unknown generated region {name!r}; known: {', '.join(GENERATORS)}, "
+                             f"benchmark-X for benchmarks/results/X.json")
+        lines[start + 1:end] = make()
     return "\n".join(lines)
 
 

@@ -9,11 +9,12 @@ the site builds with warnings as errors.
   what ``scripts/regenerate_docs.py`` produces now (timings and round-off masked);
 * the notebooks (examples/notebooks/*.ipynb) run, and each shows its headline answer (so(3,1),
   su(3) and its Gell-Mann structure constants, g2 as derivations of the octonions, the
-  two-Higgs-doublet symmetry map), both freshly executed and in the committed outputs;
+  two-Higgs-doublet symmetry map, symmetry breaking at a vacuum and by an added term), both
+  freshly executed and in the committed outputs;
 * ``mkdocs build --strict`` succeeds (the site: docs/, mkdocs.yml, the API reference from the
   docstrings, the pictures and the notebooks just executed).
 
-Time (2 cores shared with other jobs): the notebooks about 30 s (one kernel for four), the site
+Time (2 cores shared with other jobs): the notebooks about 45 s (one kernel for five), the site
 about 25 s, the snippets about 10 s. Marked slow: docs/sweeps.md's snippet (it starts worker
 processes, about 20 s) and the digits notebook (training, about 30 s; the default run checks its
 committed outputs).
@@ -168,6 +169,77 @@ def test_cli_output_lines_option():
 
 
 # --------------------------------------------------------------------------------------------
+# Benchmarks: tables generated from saved results, never typed by hand
+# --------------------------------------------------------------------------------------------
+
+BENCHMARK_PAGE = ROOT / "docs" / "benchmarks.md"
+
+
+def test_benchmark_page_shows_no_hand_typed_figure():
+    """Every table row or code line of docs/benchmarks.md with a number in it is generated."""
+    lines = BENCHMARK_PAGE.read_text(encoding="utf-8").split("\n")
+    regions = list(regen._regions(lines))
+    generated = {i for _, start, end in regions for i in range(start, end + 1)}
+    fenced = {i for b in regen.blocks(lines) for i in range(b.start, b.end + 1)}
+    typed = [f"line {i + 1}: {line}" for i, line in enumerate(lines)
+             if i not in generated and (line.lstrip().startswith("|") or i in fenced)
+             and re.search(r"\d", re.sub(r"\]\([^)]*\)", "]", line))]  # a link's target may hold digits
+    assert not typed, "figures typed by hand on the benchmark page:\n" + "\n".join(typed)
+    names = {name for name, _, _ in regions}
+    assert {"benchmark-comparison", "benchmark-reference", "benchmark-training", "benchmark-catalog",
+            "benchmark-identify", "benchmark-start"} <= names
+
+
+@pytest.mark.parametrize("path", sorted(regen.BENCHMARK_RESULTS.glob("*.json")), ids=lambda p: p.name)
+def test_saved_benchmark_says_when_where_and_how(path):
+    import datetime
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["benchmark"] == path.stem
+    when = datetime.datetime.fromisoformat(data["measured"])
+    assert when.tzinfo is not None and when.year >= 2026
+    assert data["machine"]["cpu"] and data["machine"]["cores"] >= 1 and data["machine"]["python"]
+    assert data["command"].startswith(f"python {data['script']}") and (ROOT / data["script"]).is_file()
+    assert data["rows"] and all(len(row) == len(data["columns"]) for row in data["rows"])
+
+
+def test_benchmark_table_from_a_saved_result(tmp_path):
+    import datetime
+
+    record = regen._record()
+    path = record.save("demo", title="demo", script="benchmarks/bench_demo.py",
+                       command="python benchmarks/bench_demo.py", columns=["case", "time s"],
+                       rows=[["so(3)", "0.25"], ["a|b", 1]], notes=["a note"], folder=tmp_path)
+    machine = json.loads(path.read_text(encoding="utf-8"))["machine"]
+    lines = regen.benchmark_table("demo", folder=tmp_path)
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    assert lines[0].startswith(f"Measured {today} ") and record.describe(machine) in lines[0]
+    assert "`python benchmarks/bench_demo.py`" in lines[0]
+    assert lines[2:6] == ["| case | time s |", "| --- | --- |", "| so(3) | 0.25 |", "| a\\|b | 1 |"]
+    assert lines[-1] == "* a note"
+    with pytest.raises(ValueError, match="2 cells"):
+        record.save("bad", title="", script="", command="", columns=["a", "b"], rows=[["x"]], folder=tmp_path)
+    with pytest.raises(ValueError, match="--save"):
+        regen.benchmark_table("missing", folder=tmp_path)
+
+
+def test_comparison_puts_the_reference_figures_beside_saved_results(tmp_path):
+    record = regen._record()
+    record.save("training", title="", script="benchmarks/bench_training.py",
+                command="python benchmarks/bench_training.py", columns=["case", "dim", "train s", "exact s"],
+                rows=[["so(10)", "45", "0.38", "0.008"]], folder=tmp_path)
+    lines = regen.comparison_table(folder=tmp_path)
+    so10 = next(line for line in lines if line.startswith("| so(10) |"))
+    assert "training 0.38 s, exact solve 0.008 s" in so10 and "790 s (published)" in so10
+    su3 = next(line for line in lines if line.startswith("| su(3) |"))
+    assert "not in the saved results" in su3 and "908 s (published)" in su3
+    # every reference figure names a source the page explains
+    data = json.loads((ROOT / "benchmarks" / "reference_code.json").read_text(encoding="utf-8"))
+    assert {f["label"] for f in data["figures"]} <= set(data["sources"])
+    assert any(line.startswith("* **measured here**") for line in regen.reference_table())
+
+
+# --------------------------------------------------------------------------------------------
 # Notebooks
 # --------------------------------------------------------------------------------------------
 
@@ -229,8 +301,27 @@ def check_digits(lines: list[str]) -> None:
     assert "classifier on latent codes: held-out accuracy 1.000" in lines
 
 
+def check_breaking(lines: list[str]) -> None:
+    # By hand: so(4) = su(2) + su(2) (6) fixing a vector of R^4 leaves so(3) (3), so 3 broken;
+    # su(5) (24) at diag(2,2,2,-3,-3) leaves the block-diagonal s(u(3) + u(2)) = su(3) + su(2) + u(1)
+    # (8 + 3 + 1 = 12), so 24 - 12 = 12 broken; x4**4 leaves the rotations of x1..x3.
+    assert "SM Higgs at h3=1: su(2) ⊕ su(2) (so(4)) -> su(2) (so(3)) | unbroken 3 | broken 3" in lines
+    assert ("SU(5) adjoint at diag(2,2,2,-3,-3): su(5) -> su(3) ⊕ su(2) ⊕ u(1) | unbroken 12 | broken 12"
+            in lines)
+    assert "x4**4: su(2) ⊕ su(2) (so(4)) -> su(2) (so(3)) | residual 3 | broken 3" in lines
+    assert "residual generators fix x4: True" in lines
+    assert lines.count("trained and certified: train True") == 2
+    # Goldstone's theorem, counted from the mass matrix (autograd Hessian), not from the stabilizer;
+    # SU(5): the massive (8,1), (1,3), (1,1) with m2(1,3) = 4 m2(8,1) (c = 0)
+    assert "mass matrix: 3 zero eigenvalues (Goldstones), 1 positive" in lines
+    assert "mass matrix: 12 zero eigenvalues (Goldstones), 12 positive" in lines
+    assert "masses squared (multiplicity): 0 (12), 0.3571 (8), 1.429 (3), 2 (1)" in lines
+    assert lines.count("Goldstone directions W v: 3 independent, all massless: True") == 1
+    assert lines.count("Goldstone directions W v: 12 independent, all massless: True") == 1
+
+
 HEADLINES = {"lorentz": check_lorentz, "su3_gell_mann": check_su3, "g2_octonions": check_g2,
-             "two_higgs_doublet": check_2hdm, "digits_flows": check_digits}
+             "two_higgs_doublet": check_2hdm, "digits_flows": check_digits, "symmetry_breaking": check_breaking}
 # Notebooks that train for more than ~10 s: executed by a slow test (in a fresh kernel); the
 # default run checks their committed outputs and renders those in the site.
 SLOW_NOTEBOOKS = {"digits_flows": "trains an autoencoder, a classifier and a field (about 30 s)"}
@@ -316,6 +407,7 @@ def test_site_builds_strict(tmp_path, executed):
     # the notebooks, rendered with their outputs: the answer and the card with its diagrams
     for name, answer in (("lorentz", "so(3,1)"), ("su3_gell_mann", "f_458 = sqrt(3)/2"),
                          ("g2_octonions", "derivation of O: True"), ("two_higgs_doublet", "data:image/png"),
+                         ("symmetry_breaking", "su(3) ⊕ su(2) ⊕ u(1) | unbroken 12"),
                          ("digits_flows", "data:image/png")):  # the last: its committed outputs
         text = (site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
         assert answer in text, (name, answer)

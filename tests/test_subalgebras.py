@@ -26,6 +26,14 @@ def _preserves(W: np.ndarray, eta: np.ndarray) -> float:
     return float(max(np.abs(w.T @ eta + eta @ w).max() for w in W))
 
 
+def _abelian_lorentz_name(W: np.ndarray) -> str:
+    """The two abelian planes of so(3,1) up to conjugacy: a rotation with the boost along its
+    axis (one compact, one non-compact direction: u(1) + R), or two null rotations (every element
+    nilpotent: R^2). Told apart by the eigenvalues, independently of liealg."""
+    nilpotent = all(np.abs(np.linalg.eigvals(w)).max() < 1e-6 * max(np.abs(w).max(), 1e-300) for w in W)
+    return "R^2" if nilpotent else "u(1) ⊕ R"
+
+
 def _closure_residual(W: np.ndarray) -> float:
     """The part of the brackets [W_a, W_b] outside span(W), relative (numpy least squares)."""
     k = len(W)
@@ -68,8 +76,8 @@ def test_two_lorentz_generators_close_and_the_name_matches_their_bracket(seed):
     assert _closure_residual(W) < 1e-6
     commutator = W[0] @ W[1] - W[1] @ W[0]
     abelian = float(np.abs(commutator).max()) < 1e-6
-    # Two dimensions: abelian (R^2) or the non-abelian [x, y] = y (aff(1)); nothing else.
-    assert r.name == ("R^2" if abelian else "aff(1)")
+    # Two dimensions: abelian (a plane, u(1) + R or R^2) or the non-abelian [x, y] = y (aff(1)).
+    assert r.name == (_abelian_lorentz_name(W) if abelian else "aff(1)")
     assert r.subalgebra_analysis.abelian is abelian
 
 
@@ -133,7 +141,7 @@ def test_lorentz_two_dimensional_classes_both_found_and_five_none(run_cli, tmp_p
         assert _closure_residual(H) < 1e-9
         commutes = float(np.abs(H[0] @ H[1] - H[1] @ H[0]).max()) < 1e-9
         assert commutes is c["abelian"]
-        assert c["name"] == ("R^2" if commutes else "aff(1)")
+        assert c["name"] == (_abelian_lorentz_name(H) if commutes else "aff(1)")
 
 
 def test_survey_of_so3_in_python():
@@ -368,11 +376,11 @@ def test_so4_subalgebras_at_every_dimension():
     from liealg.subalgebras import subalgebras
 
     survey = subalgebras("x1**2 + x2**2 + x3**2 + x4**2", seeds=3, seed=0)
-    # so(4) = su(2) + su(2): u(1), the torus R^2, su(2) (left, right or diagonal), su(2) + u(1),
+    # so(4) = su(2) + su(2): u(1), the torus u(1)^2, su(2) (left, right or diagonal), su(2) + u(1),
     # none of dimension 5, the whole algebra.
     assert survey.found_dimensions == (1, 2, 3, 4, 6) and 5 in survey.impossible
     names = {c.dimension: c.name for c in survey.classes}
-    assert names == {1: "u(1)", 2: "R^2", 3: "su(2)", 4: "su(2) ⊕ u(1)", 6: "su(2) ⊕ su(2)"}
+    assert names == {1: "u(1)", 2: "u(1)^2", 3: "su(2)", 4: "su(2) ⊕ u(1)", 6: "su(2) ⊕ su(2)"}
 
 
 def test_complex_oracle_stabilizer_and_breaking_use_real_coefficients():

@@ -326,7 +326,8 @@ def by_name(name: str) -> Matrices:
     if len(parts) > 1:
         return direct_sum(*(by_name(p) for p in parts))
     text = parts[0].replace(" ", "") if parts else ""
-    m = re.fullmatch(r"([A-Za-z]+\*?)(?:\(([^()]*)\))?(?:\^(\d+))?", text)
+    # The head may end in digits for the exceptional algebras (g2, G2(2), f4, E6(-26)).
+    m = re.fullmatch(r"([A-Za-z]+\d*\*?)(?:\(([^()]*)\))?(?:\^(\d+))?", text)
     if not m:
         raise OptionError(f"cannot parse algebra name {name!r}")
     head, args, power = m.group(1), m.group(2), m.group(3)

@@ -79,7 +79,8 @@ class CatalogEntry:
     dimension : int
         Dimension of the full linear symmetry algebra (what the exact solver must return).
     name : str
-        The expected name in liealg's notation (``"so(3,1)"``, ``"u(2)"``, ``"e6(-26)"``).
+        The expected name in liealg's notation, spelled as ``identify`` spells it (``"so(3,1)"``,
+        ``"u(2)"``, ``"E6(-26)"``).
     killing_signature : tuple of int
         ``(positive, negative, zero)`` eigenvalue counts of the Killing form.
     description : str
@@ -656,14 +657,14 @@ def e6() -> CatalogEntry:
         title="E6(-26): the cubic norm of the exceptional Jordan algebra",
         oracle_factory=factory,
         dimension=78,
-        name="e6(-26)",
+        name="E6(-26)",
         # k = f4 (52, negative), p = 26 positive; index 26 - 52 = -26 (IDENTIFICATION.md §3.2).
         killing_signature=(26, 52, 0),
         description="N(A) = abc - a|u|^2 - b|v|^2 - c|w|^2 + 2 Re(u v w) on the 27 coordinates a, b, c, "
         "u0..u7, v0..v7, w0..w7 of h3(O) (89 terms).",
         cartan_type="E6",
         real_rank=2,
-        aliases=("E6(-26)", "EIV"),
+        aliases=("e6(-26)", "EIV"),
     )
 
 
@@ -693,13 +694,13 @@ def e7() -> CatalogEntry:
         title="E7(7): the quartic invariant of the 56, from the split Albert algebra",
         oracle_factory=_freudenthal_factory(True, "e7"),
         dimension=133,
-        name="e7(7)",
+        name="E7(7)",
         # k = su(8) (63, negative), p = 70 positive; index 70 - 63 = 7 (IDENTIFICATION.md §3.2).
         killing_signature=(70, 63, 0),
         description=_FTS_TEXT + "; J = h3(O') (split octonions), whose cubic norm N has symmetry E6(6).",
         cartan_type="E7",
         real_rank=7,
-        aliases=("E7(7)", "EV", "split E7"),
+        aliases=("e7(7)", "EV", "split E7"),
         heavy=True,  # ~1 s to build, ~3 s to solve, ~10 s more to name (2-core machine)
     )
 
@@ -714,13 +715,13 @@ def e7_quaternionic() -> CatalogEntry:
         title="E7(-25): the quartic invariant of the 56, from the Albert algebra h3(O)",
         oracle_factory=_freudenthal_factory(False, "e7(-25)"),
         dimension=133,
-        name="e7(-25)",
+        name="E7(-25)",
         # k = e6 + u(1) (79, negative), p = 54 positive; index 54 - 79 = -25 (IDENTIFICATION.md §3.2).
         killing_signature=(54, 79, 0),
         description=_FTS_TEXT + "; J = h3(O), whose cubic norm N has symmetry E6(-26) (the e6 entry).",
         cartan_type="E7",
         real_rank=3,
-        aliases=("E7(-25)", "EVII"),
+        aliases=("e7(-25)", "EVII"),
         heavy=True,
     )
 
