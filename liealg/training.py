@@ -329,6 +329,11 @@ class InvarianceOperator:
             self._spectrum["top"] = top
         return float(self._spectrum["top"])  # type: ignore[arg-type]
 
+    def known_dimension(self) -> int | None:
+        """The dimension when :meth:`dimension` has run, else None (nothing is computed)."""
+        found = self._spectrum.get("dimension")
+        return None if found is None else int(found[0])  # type: ignore[index]
+
     def dimension(self) -> tuple[int, np.ndarray]:
         """The symmetry dimension and the eigenvalues it was read from (the smallest ones, ascending).
 
@@ -775,7 +780,12 @@ def _fit_once(oracle: Oracle, form: InvarianceForm | InvarianceOperator, r: torc
     # and a symmetry algebra is closed: the closure term has nothing to teach, and its cost,
     # about k^3 d^2 per evaluation, dominates large algebras (so(20): 140 s of 180). It is
     # trained only in a search for a proper subalgebra (k below the dimension).
-    use_closure = losses.closure > 0 and 1 < k < symmetry_dimension(form)[0]
+    if isinstance(form, InvarianceOperator) and form.known_dimension() is None:
+        # matrix-free: the dimension is an eigenvalue search, not run just for this; closure
+        # stays on (it vanishes on the whole algebra, so it is only slower, never wrong)
+        use_closure = losses.closure > 0 and k > 1
+    else:
+        use_closure = losses.closure > 0 and 1 < k < symmetry_dimension(form)[0]
     model = LinearGenerators(space, k, seed=seed, dtype=dtype, device=device,
                              learn_structure_constants=use_closure and losses.structure_constants == "learned")
     samples = form.samples.to(device=device, dtype=dtype)

@@ -82,3 +82,14 @@ def test_auto_switches_over_the_memory_budget():
 def test_invariance_options_are_validated(bad):
     with pytest.raises(OptionError):
         TrainConfig(**bad)
+
+
+def test_discover_matrix_free_is_exact_certified_and_named():
+    import liealg
+
+    # a quadratic form of signature (4, 2) (x5 x6 is one plus and one minus square): so(4,2) = su(2,2)
+    result = liealg.discover("x1**2 + x2**2 + x3**2 - x4**2 + x5*x6", seed=0,
+                             training=TrainConfig(invariance="matrix_free"))
+    assert result.dimension == 15 and result.certified
+    assert result.identification.killing_signature == (8, 7, 0)  # so(4,2): maximal compact so(4) + so(2)
+    assert "so(4,2)" in {result.name, *result.identification.aliases}
