@@ -2,6 +2,7 @@
 
     python benchmarks/bench_identify.py            # the table below
     python benchmarks/bench_identify.py --repeat 3 # best of 3
+    python benchmarks/bench_identify.py --so 16 20 24 28 32   # so(n) growth only
     python benchmarks/bench_identify.py --save     # also write benchmarks/results/identify.json (the docs show it)
 
 Columns:
@@ -9,6 +10,9 @@ Columns:
   sc+jacobi LieAlgebra.from_json of the exact structure constants (parsing + exact Jacobi check)
   identify  identify() on the algebra built from structure constants
 Goals (IDENTIFICATION.md, 2-core CPU): so(10) identify < 2 s; 78-dim algebras < 20 s.
+With --so: from_matrices and identify of so(n) (dimension n(n-1)/2) for the given n, and the
+growth exponents k (time ~ dim^k, least squares on log-log); goals (issue 16): so(24), dim 276,
+named in < 3 s, and so(32), dim 496, in < 30 s.
 """
 
 from __future__ import annotations
@@ -61,12 +65,50 @@ def best_of(repeat: int, fn):
     return best, value
 
 
+def growth(dims: list[int], times: list[float]) -> float:
+    """Least-squares slope of log(time) against log(dim)."""
+    import numpy as np
+
+    if len(dims) < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(dims), np.log(times), 1)[0])
+
+
+def so_growth(ns: list[int], repeat: int) -> None:
+    header = f"{'algebra':8s} {'dim':>4s} {'name':10s} {'from_matrices':>14s} {'identify':>9s} {'both':>7s}"
+    print(header)
+    print("-" * len(header))
+    dims, t_mats, t_ids, t_boths = [], [], [], []
+    for n in ns:
+        mats = cat.so(n)
+        t_mat, t_id = float("inf"), float("inf")
+        for _ in range(repeat):
+            t = time.perf_counter()
+            L = LieAlgebra.from_matrices(mats)
+            t_mat = min(t_mat, time.perf_counter() - t)
+            t = time.perf_counter()
+            res = identify(L)  # a fresh algebra each time: nothing cached from a previous run
+            t_id = min(t_id, time.perf_counter() - t)
+        dims.append(L.dim)
+        t_mats.append(t_mat)
+        t_ids.append(max(t_id, 1e-3))
+        t_boths.append(t_mat + t_id)
+        print(f"so({n}){'':{max(0, 4 - len(str(n)))}s} {L.dim:4d} {res.name:10s} {t_mat:13.2f}s {t_id:8.2f}s "
+              f"{t_mat + t_id:6.2f}s", flush=True)
+    print(f"growth exponents (time ~ dim^k): from_matrices k = {growth(dims, t_mats):.2f}, "
+          f"identify k = {growth(dims, t_ids):.2f}, both k = {growth(dims, t_boths):.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs (default 1)")
+    ap.add_argument("--so", type=int, nargs="+", metavar="N", help="only so(N) for these N, with growth exponents")
     ap.add_argument("--save", action="store_true", help="write benchmarks/results/identify.json")
     args = ap.parse_args()
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
+    if args.so:
+        so_growth(args.so, args.repeat)
+        return
     header = f"{'algebra':16s} {'dim':>4s} {'name':22s} {'type':8s} {'matrices':>9s} {'sc+jacobi':>10s} {'identify':>9s}"
     print(header)
     print("-" * len(header))

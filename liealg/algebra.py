@@ -76,6 +76,9 @@ BracketEntry: TypeAlias = Sequence[int | xl.ExactRational]
 #: Largest structure-constant tensor (``dim**3`` entries, 8 bytes each: 1 GiB) liealg builds;
 #: e8 (dim 248) needs 15 million. Checked before anything is allocated.
 MAX_TENSOR_ENTRIES = 2**27
+# Structure constants (or matrices) with at most this fraction of nonzero entries go through
+# scipy.sparse exact integer products (O(nonzeros)); denser ones through dense BLAS/flint.
+_SPARSE_FILL = 0.05
 
 _ZERO = flint.fmpq(0)
 _ONE = flint.fmpq(1)
@@ -475,6 +478,33 @@ class LieAlgebra:
             i, j, k = np.nonzero(self._num)
             self._cache["nonzero_constants"] = (i, j, k, self._num[i, j, k])
         return self._cache["nonzero_constants"]  # type: ignore[return-value]
+
+    @property
+    def _sparse_T(self) -> object | None:
+        """``num.reshape(n, n*n)`` as a scipy CSR matrix when the constants are sparse int64, else None."""
+        if "sparse_T" not in self._cache:
+            n = self._n
+            I, J, K, C = self._sparse_constants
+            sparse = None
+            if n and C.dtype == np.int64 and len(C) <= _SPARSE_FILL * n**3:
+                import scipy.sparse as sps
+
+                sparse = sps.csr_matrix((C, (I, J * n + K)), shape=(n, n * n))
+            self._cache["sparse_T"] = sparse  # type: ignore[assignment]
+        return self._cache["sparse_T"]
+
+    def _num_times(self, Vn: np.ndarray) -> np.ndarray:
+        """Exact ``Vn @ num.reshape(n, n*n)`` (``p x n^2`` integers); through the nonzero constants only
+        when they are few (a classical basis has O(n^2) of the n^3), else a dense exact product."""
+        n = self._n
+        S = self._sparse_T
+        if S is not None and Vn.dtype == np.int64 and Vn.size:
+            import scipy.sparse as sps
+
+            P = xl.sparse_int_matmul(sps.csr_matrix(Vn), S)
+            if P is not None:
+                return np.asarray(P.toarray(), dtype=np.int64)
+        return xl.int_matmul(Vn, self._num.reshape(n, n * n))
 
     @property
     def _T(self) -> QMatrix:
@@ -955,7 +985,7 @@ class LieAlgebra:
         if "T" in self._cache:
             return flint.fmpq_mat(n, n, (v * self._T).entries())
         vn, vden = xl.numerators(v)
-        prod = xl.int_matmul(vn, self._num.reshape(n, n * n))
+        prod = self._num_times(vn)
         Z = flint.fmpz_mat(n, n, [int(x) for x in prod.flat])
         return flint.fmpq_mat(Z) * flint.fmpq(1, vden * self._den)
 
@@ -984,18 +1014,85 @@ class LieAlgebra:
             # Big entries (a generic Cartan subalgebra's RREF has numbers of hundreds of digits):
             # the dense product would go through flint on all n^3 constants; sum over the nonzero
             # constants only, [u, v]_k = sum u_i v_j c_ij^k, in Python integers.
+            order = np.argsort(K, kind="stable")
+            Ks = K[order]
+            starts = np.flatnonzero(np.r_[True, Ks[1:] != Ks[:-1]])
+            Ui = Un[:, I[order]].astype(object) * C[order].astype(object)  # (p, nnz)
+            Vj = Vn[:, J[order]].astype(object)  # (q, nnz)
             out = np.zeros((p, q, n), dtype=object)
-            Ui, Vj, Co = Un[:, I].astype(object), Vn[:, J].astype(object), C.astype(object)
-            for a in range(p):
-                weighted = Ui[a] * Co
-                for b in range(q):
-                    np.add.at(out[a, b], K, weighted * Vj[b])
+            for a in range(p):  # one vectorized product and segment sum per row of U
+                out[a][:, Ks[starts]] = np.add.reduceat(Ui[a][None, :] * Vj, starts, axis=1)
             return xl.from_numerators(out.reshape(p * q, n), ud * vd * self._den)
-        X = xl.int_matmul(Un, self._num.reshape(n, n * n)).reshape(p, n, n)  # [a, j, k]
+        X = self._num_times(Un).reshape(p, n, n)  # [a, j, k]
         Y = _contiguous(X.transpose(1, 0, 2)).reshape(n, p * n)  # [j, (a, k)]
         Z = xl.int_matmul(Vn, Y).reshape(q, p, n)  # [b, a, k]
         rows = _contiguous(Z.transpose(1, 0, 2)).reshape(p * q, n)
         return xl.from_numerators(rows, ud * vd * self._den)
+
+    def brackets_vanish(self, U: QMatrix, V: QMatrix, *, on: Sequence[int] | None = None) -> bool:
+        """True when every bracket ``[u_a, v_b]`` of the rows of ``U`` and ``V`` is exactly 0.
+
+        With ``on`` (coordinate indices), only those coordinates of the brackets are tested: the
+        caller knows that the brackets lie in a subspace on which these coordinates are
+        injective (the rows of a subalgebra's RREF basis commute when their brackets, which lie
+        in it, vanish on its pivot columns).
+
+        Same answer as ``is_zero(brackets(U, V))``, but for rows with big entries (the RREF basis
+        of a generic Cartan subalgebra has numerators of hundreds of digits) the brackets are
+        not formed: their integer numerators are evaluated modulo 31-bit primes until the
+        product of the primes exceeds twice a bound on them (``max|U| max|V| sum|c|``). A
+        nonzero residue proves a nonzero bracket; zero residues modulo primes whose product
+        exceeds the bound prove zero (Chinese remaindering). Pass the same matrix twice to test
+        that its rows commute (then only pairs ``a < b`` are evaluated).
+
+        >>> from liealg.catalog import so
+        >>> L = LieAlgebra.from_matrices(so(4))
+        >>> L.brackets_vanish(xl.qmatrix([[1, 0, 0, 0, 0, 1]]), xl.qmatrix([[1, 0, 0, 0, 0, -1]]))
+        True
+        >>> L.brackets_vanish(xl.qmatrix([[1, 0, 0, 0, 0, 0]]), xl.qmatrix([[0, 1, 0, 0, 0, 0]]))
+        False
+        """
+        self._require_rational("brackets_vanish")
+        p, q = U.nrows(), V.nrows()
+        if p == 0 or q == 0:
+            return True
+        Un, _ = xl.numerators(U)
+        Vn, _ = xl.numerators(V)
+        I, J, K, C = self._sparse_constants
+        if on is not None:
+            keep = np.isin(K, np.asarray(list(on), dtype=K.dtype))
+            I, J, K, C = I[keep], J[keep], K[keep], C[keep]
+        if len(C) == 0:
+            return True
+        bound = xl.max_abs(Un) * xl.max_abs(Vn) * sum(abs(int(c)) for c in C)
+        if bound < 2**62 and on is None:
+            return xl.is_zero(self._brackets(U, V))
+        same = U is V
+        order = np.argsort(K, kind="stable")
+        I, J, C = I[order], J[order], C[order]
+        Ks = K[order]
+        starts = np.flatnonzero(np.r_[True, Ks[1:] != Ks[:-1]])
+        ui, I = np.unique(I, return_inverse=True)  # only the coordinates that meet a constant
+        vj, J = np.unique(J, return_inverse=True)
+        Ul, Vl = Un[:, ui].tolist(), Vn[:, vj].tolist()
+        prime, product = 2**31, 1
+        while product <= 2 * bound:
+            prime = xl.prev_prime(prime)
+            Um = np.array([[int(x) % prime for x in row] for row in Ul], dtype=np.int64).reshape(p, len(ui))
+            Vm = Um if same else np.array([[int(x) % prime for x in row] for row in Vl],
+                                          dtype=np.int64).reshape(q, len(vj))
+            Cm = np.array([int(c) % prime for c in C], dtype=np.int64)
+            W = (Um[:, I] * Cm) % prime  # (p, nnz)
+            VJ = Vm[:, J]  # (q, nnz)
+            for a in range(p):
+                rows = VJ[a + 1:] if same else VJ
+                if rows.shape[0] == 0:
+                    continue
+                terms = (W[a][None, :] * rows) % prime
+                if np.any(np.add.reduceat(terms, starts, axis=1) % prime):
+                    return False
+            product *= prime
+        return True
 
     def brackets_with_basis(self, V: QMatrix) -> QMatrix:
         """``[v_a, e_j]`` for every row ``v_a`` of ``V`` and basis vector ``e_j``: row ``a*n + j``.
@@ -1011,7 +1108,7 @@ class LieAlgebra:
         if p == 0:
             return flint.fmpq_mat(0, n)
         Vn, vd = xl.numerators(V)
-        X = xl.int_matmul(Vn, self._num.reshape(n, n * n)).reshape(p * n, n)
+        X = self._num_times(Vn).reshape(p * n, n)
         return xl.from_numerators(X, vd * self._den)
 
     def ideal_closure(self, W: QMatrix) -> QMatrix:
@@ -1034,13 +1131,29 @@ class LieAlgebra:
         def build() -> QMatrix:
             n = self._n
             num, den = self._num, self._den
-            A1 = num.reshape(n, n * n)
-            A2 = np.ascontiguousarray(num.transpose(0, 2, 1)).reshape(n, n * n)
-            K = xl.int_matmul(A1, _contiguous(A2.T))
+            K = self._killing_sparse()
+            if K is None:
+                A1 = num.reshape(n, n * n)
+                A2 = np.ascontiguousarray(num.transpose(0, 2, 1)).reshape(n, n * n)
+                K = xl.int_matmul(A1, _contiguous(A2.T))
             self._cache["killing_int"] = (K, den * den)
             return xl.from_numerators(K, den * den)
 
         return self._cached("killing", build)  # type: ignore[return-value]
+
+    def _killing_sparse(self) -> np.ndarray | None:
+        """``K_ij = sum_kl c_ik^l c_jl^k`` (numerators) over the nonzero constants only, or None
+        when they are not sparse or the int64 product is not provably exact."""
+        S = self._sparse_T
+        if S is None:
+            return None
+        import scipy.sparse as sps
+
+        n = self._n
+        I, J, K, C = self._sparse_constants
+        A2T = sps.csr_matrix((C, (K * n + J, I)), shape=(n * n, n))  # [(k, l), j] = c_jl^k
+        P = xl.sparse_int_matmul(S, A2T)  # S[i, (k, l)] = c_ik^l
+        return None if P is None else np.asarray(P.toarray(), dtype=np.int64)
 
     def killing_matrix_float(self) -> np.ndarray:
         """The Killing form in float64, shape ``(n, n)`` (read-only; for numerics only)."""
@@ -1055,9 +1168,30 @@ class LieAlgebra:
 
         return self._cached("killing_float", build)  # type: ignore[return-value]
 
-    def ad_matrices_float(self) -> np.ndarray:
-        """``ad(e_i)`` in float64, shape ``(n, n, n)`` (read-only; for numerics only)."""
+    def ad_matrices_float(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """``ad(e_i)`` in float64, shape ``(n, n, n)`` (read-only; for numerics only).
+
+        With ``rows`` (shape ``(r, n)``, float coefficients): ``ad`` of those ``r`` elements,
+        shape ``(r, n, n)``, summed over the nonzero structure constants only (no dense
+        ``n^3`` float tensor is built).
+
+        >>> from liealg.catalog import so
+        >>> L = LieAlgebra.from_matrices(so(3))
+        >>> A = L.ad_matrices_float()
+        >>> bool(np.allclose(L.ad_matrices_float(np.array([[1.0, 2.0, 0.0]])), A[0] + 2 * A[1]))
+        True
+        """
         self._require_rational("ad_matrices_float")
+        if rows is not None:
+            n = self._n
+            R = np.asarray(rows, dtype=np.float64)
+            if R.ndim != 2 or R.shape[1] != n:
+                raise OptionError(f"ad_matrices_float: rows must have shape (r, {n}), got {R.shape}")
+            I, J, K, C = self._sparse_constants
+            r = R.shape[0]
+            weights = (R[:, I] * (C.astype(np.float64) / float(self._den))).ravel()
+            flat = (np.arange(r)[:, None] * (n * n) + (K * n + J)[None, :]).ravel()
+            return np.bincount(flat, weights=weights, minlength=r * n * n).reshape(r, n, n)
 
         def build() -> np.ndarray:
             A = np.array(self._num, dtype=np.float64) / float(self._den)
@@ -1823,7 +1957,7 @@ def _reduce_tensor(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
             if g == 1:
                 break
     else:
-        g = int(np.gcd.reduce(np.abs(num).ravel()))
+        g = int(np.gcd.reduce(np.abs(num[num != 0])))  # the zeros (most of a sparse tensor) add nothing
     g = math.gcd(g, den)
     if g > 1:
         num = (num // g if num.dtype != object
@@ -1865,6 +1999,9 @@ def _structure_from_rational_rows(
     iu, ju = np.triu_indices(n, 1)
     if len(iu) == 0:
         return np.zeros((n, n, n), dtype=np.int64), 1
+    sparse = _sparse_structure(Xn, d, list(piv), Binv_num, bden, iu, ju, check=check)
+    if sparse is not None:
+        return sparse, den * bden
     C = _all_commutators(X3, iu, ju)  # (npairs, d*d) exact ints
     Cp = C[:, list(piv)]
     coords = xl.int_matmul(Cp, Binv_num)  # = den * bden * c
@@ -1883,6 +2020,62 @@ def _structure_from_rational_rows(
     num[iu, ju, :] = coords
     num[ju, iu, :] = -coords
     return num, den * bden
+
+
+def _sparse_structure(
+    Xn: np.ndarray, d: int, piv: list[int], Binv_num: np.ndarray, bden: int, iu: np.ndarray, ju: np.ndarray, *,
+    check: bool
+) -> np.ndarray | None:
+    """Steps 3-4 of :func:`_structure_from_rational_rows` through exact sparse products, for
+    sparse matrices (a classical basis: a few nonzero entries each): the work is proportional to
+    the nonzero products instead of ``n^2 d^3``. None when the matrices are dense or an int64
+    bound fails (the dense route then runs). Returns ``den * bden * c`` as an ``(n, n, n)`` tensor.
+    """
+    n = Xn.shape[0]
+    if Xn.dtype != np.int64 or np.count_nonzero(Xn) > _SPARSE_FILL * Xn.size:
+        return None
+    import scipy.sparse as sps
+
+    a, flat = np.nonzero(Xn)
+    vals = Xn[a, flat]
+    i, j = flat // d, flat % d
+    left = sps.csr_matrix((vals, (a * d + i, j)), shape=(n * d, d))  # rows (a, i): X_a[i, :]
+    right = sps.csr_matrix((vals, (i, a * d + j)), shape=(d, n * d))  # columns (b, k): X_b[:, k]
+    P = xl.sparse_int_matmul(left, right)  # P[(a, i), (b, k)] = (X_a X_b)[i, k]
+    if P is None:
+        return None
+    P = P.tocoo()
+    ra, ri = P.row // d, P.row % d
+    cb, ck = P.col // d, P.col % d
+    keep = ra != cb
+    ra, ri, cb, ck, pv = ra[keep], ri[keep], cb[keep], ck[keep], P.data[keep]
+    lo, hi = np.minimum(ra, cb), np.maximum(ra, cb)
+    sign = np.where(ra < cb, 1, -1).astype(np.int64)  # X_b X_a (b > a) enters [X_a, X_b] with a minus
+    pair = lo * n - lo * (lo + 1) // 2 + (hi - lo - 1)  # the position of (lo, hi) in np.triu_indices(n, 1)
+    npairs = len(iu)
+    C = sps.csr_matrix((sign * pv, (pair, ri * d + ck)), shape=(npairs, d * d))  # duplicates summed
+    C.sum_duplicates()
+    C.eliminate_zeros()
+    coords = xl.sparse_int_matmul(C[:, piv], sps.csr_matrix(Binv_num))  # = den * bden * c
+    if coords is None:
+        return None
+    if check:  # closure: coords @ X == bden * C, entry by entry
+        recon = xl.sparse_int_matmul(coords, sps.csr_matrix(Xn))
+        if recon is None or xl.max_abs(C.data) * bden >= 2**62:
+            return None
+        diff = (recon - C * bden).tocsr()
+        diff.eliminate_zeros()
+        if diff.nnz:
+            p = int(diff.nonzero()[0].min())
+            raise NotALieAlgebraError(
+                f"[J_{int(iu[p])}, J_{int(ju[p])}] is not in the span: the generators do not close (add the missing "
+                "generators, or check the rationalization)"
+            )
+    coords = coords.tocoo()
+    num = np.zeros((n, n, n), dtype=np.int64)
+    num[iu[coords.row], ju[coords.row], coords.col] = coords.data
+    num[ju[coords.row], iu[coords.row], coords.col] = -coords.data
+    return num
 
 
 def _all_commutators(X3: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:

@@ -45,6 +45,8 @@ __all__ = [
 DISTRIBUTIONS = ("normal", "uniform")
 OPTIMIZERS = ("lbfgs", "adam")
 DTYPES = ("float64", "float32")
+#: How the invariance loss of linear generators is evaluated (TrainConfig.invariance).
+INVARIANCE_MODES = ("auto", "dense", "matrix_free")
 
 
 def check_choice(name: str, value: object, choices: Sequence[str]) -> None:
@@ -171,6 +173,17 @@ class TrainConfig:
         Save the training state there periodically (atomically); ``resume`` continues from it.
     checkpoint_every : int
     resume : bool
+    invariance : {"auto", "dense", "matrix_free"}
+        How the invariance loss of linear generators is evaluated. "dense" precomputes the
+        ``p x p`` invariance form (``p = d^2``; its spectrum gives the dimension and the polish);
+        "matrix_free" never forms it: the loss is the weighted sum of squared Lie derivatives
+        ``grad f(x_i) . (W x_i)`` over the samples, a batched product (memory ``m d``, not
+        ``p^2``), and the dimension comes from the smallest eigenvalues of the same operator
+        by Lanczos iteration. "auto" (default) takes the dense form unless it would pass
+        ``memory_budget``.
+    memory_budget : float, optional
+        Bytes the dense invariance form may take before "auto" switches to "matrix_free"
+        (default: a quarter of the available memory).
 
     Examples
     --------
@@ -195,6 +208,8 @@ class TrainConfig:
     checkpoint: str | None = None
     checkpoint_every: int = 10
     resume: bool = False
+    invariance: str = "auto"
+    memory_budget: float | None = None
 
     def __post_init__(self) -> None:
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -216,6 +231,8 @@ class TrainConfig:
             raise OptionError(f"device must be a name such as 'cpu' or 'cuda', got {self.device!r}")
         if self.checkpoint is not None:
             object.__setattr__(self, "checkpoint", str(self.checkpoint))
+        check_choice("invariance", self.invariance, INVARIANCE_MODES)
+        _check_number("memory_budget", self.memory_budget, positive=True, allow_none=True)
         if self.resume and self.checkpoint is None:
             raise OptionError("resume=True needs checkpoint=PATH (CLI: --checkpoint PATH --resume)")
 

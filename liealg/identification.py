@@ -28,6 +28,7 @@ Everything reported is independent of the basis: a change of basis changes no an
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import random
@@ -42,6 +43,7 @@ import flint
 import networkx as nx
 import numpy as np
 import sympy as sp
+from threadpoolctl import ThreadpoolController
 
 from liealg.algebra import FieldLieAlgebra, LieAlgebra
 from liealg.errors import IdentificationError, OptionError
@@ -626,8 +628,16 @@ def _cartan_subalgebra(S: LieAlgebra, rng: random.Random, tries: int = 3) -> fli
 
     The Engel subalgebra (generalized kernel) of ``ad x`` has dimension >= rank, with equality
     exactly for regular x, and then it is a Cartan subalgebra; its dimension is the multiplicity
-    of 0 in ``charpoly(ad x)`` (exact, cheap). Keep the x with the smallest multiplicity and
-    require ``ker ad x`` to be all of it (x semisimple), so H is a CSA; abelian is checked too.
+    of 0 in ``charpoly(ad x)``. Keep the x with the smallest multiplicity and require
+    ``ker ad x`` to be all of it (x semisimple), so H is a CSA; abelian is checked too.
+
+    The multiplicity is read from ranks of powers of ``ad x`` modulo a 62-bit prime
+    (:func:`_generalized_nullity_mod_p`, O(n^3) word operations instead of an integer
+    characteristic polynomial). A rank mod p never exceeds the rank over Q, so that count is
+    an upper bound of the true multiplicity, which is at least ``dim ker ad x`` (exact, from
+    the rational null space): when the two meet, the equality is proven. Only when they do
+    not (a prime dividing a minor: probability about n / 2^62) is the exact characteristic
+    polynomial consulted, as before.
     """
     n = S.dim
     best = None
@@ -637,19 +647,42 @@ def _cartan_subalgebra(S: LieAlgebra, rng: random.Random, tries: int = 3) -> fli
         x = flint.fmpq_mat(1, n, [rng.randint(-7, 7) for _ in range(n)])
         A = S.ad_matrix(x)
         Az, _ = A.numer_denom()
-        coeffs = Az.charpoly().coeffs()
-        mult0 = next(i for i, c in enumerate(coeffs) if c != 0)
+        mult0 = _generalized_nullity_mod_p(Az)
         if best is not None and mult0 >= best[0]:
             continue
         H = xl.nullspace(A)
+        if H.nrows() != mult0:  # bound not met: decide exactly, from the characteristic polynomial
+            mult0 = next(i for i, c in enumerate(Az.charpoly().coeffs()) if c != 0)
         if H.nrows() == mult0:  # ker = generalized kernel: ad x is semisimple there
             best = (mult0, H)
     if best is None:
         raise IdentificationError("no regular semisimple element found for a Cartan subalgebra")
     H = xl.span(best[1])
-    if not xl.is_zero(S.brackets(H, H)):
+    # H = ker ad x is a subalgebra (Jacobi: [x, [h, h']] = 0), so a bracket of two rows lies in H
+    # and vanishes when its coordinates on the pivot columns of the RREF basis do
+    He = H.entries()
+    pivots = [next(j for j in range(n) if He[a * n + j] != 0) for a in range(H.nrows())]
+    if not S.brackets_vanish(H, H, on=pivots):
         raise IdentificationError("internal: ker ad x is not abelian (x not regular); try another seed")
     return H
+
+
+_RANK_PRIME = 4611686018427387847  # the largest prime below 2^62
+
+
+def _generalized_nullity_mod_p(Az: flint.fmpz_mat) -> int:
+    """``n - rank(A^k)`` mod :data:`_RANK_PRIME` once the ranks of the powers stop falling: the
+    multiplicity of the eigenvalue 0 of ``A`` over GF(p), an upper bound of the one over Q."""
+    n = Az.nrows()
+    A = flint.nmod_mat(Az, _RANK_PRIME)
+    P, r = A, A.rank()
+    while r:
+        P = P * A
+        r2 = P.rank()
+        if r2 == r:
+            break
+        r = r2
+    return n - r
 
 
 @dataclass
@@ -675,14 +708,14 @@ def _float_frame(S: LieAlgebra, H: flint.fmpq_mat) -> tuple[np.ndarray, np.ndarr
     """
     n, r = S.dim, H.nrows()
     Hf = np.array([float(x) for x in H.entries()]).reshape(r, n)
-    return _float_frame_of(S.killing_matrix_float(), S.ad_matrices_float(), Hf)
+    return _float_frame_of(S.killing_matrix_float(), S.ad_matrices_float(Hf), Hf)
 
 
 def _float_frame_of(
-    Kf: np.ndarray, Af: np.ndarray, Hf: np.ndarray
+    Kf: np.ndarray, adHf: np.ndarray, Hf: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_float_frame` from floats: the Killing form ``(n, n)``, ``ad(e_i)`` ``(n, n, n)`` and
-    a basis of H as rows ``(r, n)``."""
+    """:func:`_float_frame` from floats: the Killing form ``(n, n)``, ``ad(h_a)`` ``(r, n, n)`` of
+    the basis of H given as rows ``Hf`` ``(r, n)``."""
     r = Hf.shape[0]
     w, U = np.linalg.eigh(Kf)
     if np.min(np.abs(w)) <= 1e-12 * np.max(np.abs(w)):
@@ -690,7 +723,7 @@ def _float_frame_of(
     # compact directions become orthonormal, and ad of a compact element skew-symmetric
     Bm = U / np.sqrt(np.abs(w))
     Bm_inv = (U * np.sqrt(np.abs(w))).T
-    adH = np.array([Bm_inv @ np.tensordot(Hf[a], Af, axes=1) @ Bm for a in range(r)])
+    adH = np.array([Bm_inv @ adHf[a] @ Bm for a in range(r)])
     return Bm, np.sign(w), adH, Bm_inv @ Hf.T
 
 
@@ -883,12 +916,7 @@ def _analyse_component(vals: np.ndarray, gram: np.ndarray, idx: list[int], nrng:
     if 2 * len(pos) != m:
         raise _Retry("positive roots are not half of the roots")
     P = A[pos]
-    # a positive root is simple iff it is not the sum of two positive roots
-    sums = P[:, None, :] + P[None, :, :]
-    decomposable = np.zeros(len(pos), dtype=bool)
-    for t in range(len(pos)):
-        d = np.max(np.abs(sums - P[t][None, None, :]), axis=2)
-        decomposable[t] = bool(np.any(d < 1e-6 * scale))
+    decomposable = _sums_of_two(P, 1e-6 * scale)
     simple = [pos[t] for t in range(len(pos)) if not decomposable[t]]
     Gs = Gc[np.ix_(simple, simple)]
     diag = np.diag(Gs)
@@ -920,6 +948,40 @@ def _analyse_component(vals: np.ndarray, gram: np.ndarray, idx: list[int], nrng:
     if found != expected or len(coords) != 2 * len(expected) or len(set(coords)) != len(coords):
         raise _Retry("the roots found are not the root system of the Cartan matrix")
     return _Component(idx, letter, rank, Ci, coords, max(err, cerr))
+
+
+def _sums_of_two(P: np.ndarray, tol: float) -> np.ndarray:
+    """For each row t of ``P`` (complex, ``(N, r)``): is ``max|P[s] + P[u] - P[t]| < tol`` for some s, u?
+
+    (A positive root is simple iff it is not such a sum.) The direct test compares all N^2 sums
+    with every row, O(N^3 r). Here a fixed generic linear key ``k(v)`` (real and imaginary parts
+    of ``v . w`` mixed) turns it into sorted searches: ``|k(v)| <= c max|v|``, so every pair
+    that passes the test has ``|k(P[t]) - k(P[s]) - k(P[u])| < c tol`` and is among the
+    candidates found by binary search; candidates are then tested in full, so the answer is
+    that of the direct test, in O(N^2 log N).
+    """
+    N = P.shape[0]
+    out = np.zeros(N, dtype=bool)
+    if N == 0:
+        return out
+    w = np.random.default_rng(20240611).uniform(0.5, 1.5, size=P.shape[1])  # fixed: no caller's stream
+    phi = 0.7548776662466927  # generic mixing of the real and imaginary parts
+    z = P @ w
+    key = z.real + phi * z.imag
+    ktol = tol * float(np.sum(np.abs(w))) * (1 + phi) * 2
+    order = np.argsort(key)
+    sk = key[order]
+    for t in range(N):
+        need = key[t] - key  # k(P[u]) must be close to this, for the partner s of each u
+        lo = np.searchsorted(sk, need - ktol, side="left")
+        hi = np.searchsorted(sk, need + ktol, side="right")
+        for s_ in np.flatnonzero(hi > lo):
+            us = order[lo[s_]:hi[s_]]
+            d = np.max(np.abs(P[s_][None, :] + P[us] - P[t][None, :]), axis=1)
+            if np.any(d < tol):
+                out[t] = True
+                break
+    return out
 
 
 def _poly_of_matrix(coeffs: Sequence[int], A: flint.fmpz_mat) -> flint.fmpz_mat:
@@ -1644,9 +1706,25 @@ def identify(algebra: LieAlgebra | FieldLieAlgebra | Sequence[MatrixLike], *, se
     # Gell-Mann basis) are named through the same algebra in a rational basis.
     L = _as_algebra(algebra).rational_form()
     try:
-        return _identify(L, seed)
+        with _one_blas_thread():
+            return _identify(L, seed)
     except IdentificationError as err:
         raise IdentificationError(f"{err} [known: {_facts(L)}]") from None
+
+
+_BLAS: list[ThreadpoolController] = []  # created on first use: it inspects the loaded libraries
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """Dense float linear algebra (eig and eigh of ``n x n`` ad matrices) on one BLAS thread.
+
+    On a busy 2-core machine OpenBLAS's spinning threads made ``eig`` of a 496 x 496 matrix take
+    9 s instead of 0.4 s on one thread (measured); identification runs no matrix big enough to
+    gain from threads.
+    """
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def _identify(L: LieAlgebra, seed: int) -> Identification:
@@ -2100,7 +2178,7 @@ def _name_semisimple_over_field(
     Kf = K.float_matrix(A.killing_matrix())
     Af = np.array([K.float_matrix(M) for M in A.ad_matrices()])
     try:
-        data = _root_data_in(Hf, nrng, _float_frame_of(Kf, Af, Hf))
+        data = _root_data_in(Hf, nrng, _float_frame_of(Kf, np.tensordot(Hf, Af, axes=1), Hf))
     except _Retry as err:
         first = str(err)
         try:

@@ -882,12 +882,17 @@ class _Run:
         invariance form, for oracles the exact solver does not take."""
         import torch
 
-        from liealg.training import symmetry_dimension
+        from liealg.training import InvarianceForm, symmetry_dimension
 
         assert self.trained is not None and self.trained.form is not None
         form = self.trained.form
         dim, _ = symmetry_dimension(form)
-        _, vectors = form.eigen()
+        if isinstance(form, InvarianceForm):
+            _, vectors = form.eigen()
+        else:  # matrix-free: the null space by Lanczos
+            _, lanczos = form.smallest_eigenpairs(max(dim, 1))
+            assert lanczos is not None
+            vectors = lanczos
         mats = form.space.matrices(torch.as_tensor(vectors[:, :dim].T.copy())).numpy()
         return np.array(mats)
 

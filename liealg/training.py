@@ -23,11 +23,11 @@ import numpy as np
 import torch
 
 from liealg import losses as L
-from liealg.config import Sampling, TrainConfig, check_positive_int, require_memory
+from liealg.config import Sampling, TrainConfig, available_memory, check_positive_int, require_memory
 from liealg.engine import Checkpoint, History, resolve_device, threads_for, torch_dtype, torch_threads, train
-from liealg.errors import OptionError, OracleError
+from liealg.errors import ConvergenceError, OptionError, OracleError
 from liealg.generators.linear import LinearGenerators, MatrixSpace, lie_features
-from liealg.oracle import Oracle, check_finite, points_for
+from liealg.oracle import Oracle, check_finite, oracle_gradients, points_for
 
 __all__ = [
     "fit",
@@ -36,13 +36,16 @@ __all__ = [
     "ScanResult",
     "History",
     "InvarianceForm",
+    "InvarianceOperator",
     "invariance_form",
+    "invariance_operator",
     "symmetry_dimension",
     "spectral_dimension",
     "default_tol",
     "default_n_samples",
     "fit_auto",
     "sampled_form",
+    "dense_form_bytes",
 ]
 
 log = logging.getLogger(__name__)
@@ -192,6 +195,230 @@ def invariance_form(oracle: Oracle, samples: torch.Tensor, *, learned: bool = Fa
                           weights=weights, learned=learned)
 
 
+# --------------------------------------------------------------------------- matrix-free
+@dataclass(frozen=True)
+class InvarianceOperator:
+    """The invariance form of :func:`invariance_form`, never formed (matrix-free).
+
+    The dense form is a ``p x p`` matrix (``p = d^2`` unknowns): 12.8 GB at ``d = 200``. Its
+    quadratic form is a weighted sum of squared Lie derivatives over the samples,
+    ``theta^T q theta = mean_i sum_c weights[i, c] (grad f_c(x_i) . (R(W) x_i))^2``, and that
+    is what this evaluates: one batched product of the generators with the samples and the
+    oracle's gradients, memory ``m x n_inputs`` instead of ``p^2`` (and no ``m x p`` table of
+    conditions). The weights are the dense form's, so both give the same loss and gradient.
+
+    What needs the spectrum is done by Lanczos iteration on the operator
+    (:meth:`smallest_eigenvalues`, :meth:`dimension`): the smallest eigenvalues only, until a
+    gap shows. There is no whitened factor: training minimizes the plain form (its tolerance
+    reads against eigenvalues of order ``1/p``), and :meth:`TrainingResult.polished` leaves the
+    learned generators as they are.
+
+    Attributes
+    ----------
+    space : MatrixSpace
+    samples : torch.Tensor, shape (m, n_inputs)
+    values : torch.Tensor, shape (m, n_outputs)
+    gradients : torch.Tensor, shape (m, n_outputs, n_inputs)
+        ``d f_c / d x`` at each sample (zero where not finite: no condition there).
+    weights : torch.Tensor, shape (m, n_outputs)
+        As :attr:`InvarianceForm.weights`.
+    scale : float
+    n_vectors : int
+    learned : bool
+    """
+
+    space: MatrixSpace
+    samples: torch.Tensor
+    values: torch.Tensor
+    gradients: torch.Tensor
+    weights: torch.Tensor
+    scale: float
+    n_vectors: int
+    learned: bool = False
+    _spectrum: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def conditions(self, theta: torch.Tensor) -> torch.Tensor:
+        """``F[i, c] . theta_k`` for every generator, sample and component: shape ``(k, m, n_outputs)``."""
+        m = self.samples.shape[0]
+        D, kv = self.space.real_size, self.n_vectors
+        R = self.space.real_action(theta)  # (k, D, D)
+        x = self.samples.to(dtype=theta.dtype, device=theta.device).reshape(m, kv, D)
+        g = self.gradients.to(dtype=theta.dtype, device=theta.device).reshape(m, -1, kv, D)
+        moved = torch.einsum("kab,ivb->kiva", R, x)  # R(W_k) x_i, per argument vector
+        return torch.einsum("icva,kiva->kic", g, moved)
+
+    def loss(self, theta: torch.Tensor) -> torch.Tensor:
+        """``sum_k theta_k^T q theta_k`` for ``theta`` of shape ``(k, p)``, differentiable."""
+        w = self.weights.to(dtype=theta.dtype, device=theta.device)
+        return (w * self.conditions(theta).pow(2)).sum() / self.samples.shape[0]
+
+    def apply(self, theta: torch.Tensor) -> torch.Tensor:
+        """``q theta_k`` for each row, shape ``(k, p)`` (the gradient of half the loss)."""
+        with torch.enable_grad():
+            t = theta.detach().clone().requires_grad_(True)
+            (grad,) = torch.autograd.grad(0.5 * self.loss(t), t)
+        return grad.detach()
+
+    def smallest_eigenvalues(self, count: int) -> np.ndarray:
+        """The ``count`` smallest eigenvalues of ``q`` (ascending), by Lanczos iteration (scipy ``eigsh``)."""
+        return self.smallest_eigenpairs(count, vectors=False)[0]
+
+    def smallest_eigenpairs(self, count: int, *, vectors: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """The ``count`` smallest eigenvalues (ascending) and, with ``vectors``, their
+        eigenvectors as columns ``(p, count)``: the symmetries are the first ``dimension()``.
+
+        A block method (LOBPCG, seeded block of ``count`` vectors) when ``count < p / 5``: a
+        single-vector Krylov method (Lanczos) finds one copy of a repeated eigenvalue, and the
+        null space of an invariance form is one eigenvalue of high multiplicity. A larger
+        ``count`` needs ``q`` itself, built from ``p`` products in blocks (``p^2`` memory,
+        still without the ``m x p`` table of conditions).
+        """
+        import warnings
+
+        from scipy.sparse.linalg import LinearOperator, lobpcg
+
+        p = self.space.p
+        count = min(count, p)
+        if 5 * count >= p:
+            require_memory(8.0 * 3 * p * p, f"the {p}x{p} invariance form (for {count} of its eigenvalues)",
+                           "give the number of generators, so that the spectrum is not needed")
+            eye = torch.eye(p, dtype=torch.float64)
+            Q = torch.cat([self.apply(eye[i:i + 64]) for i in range(0, p, 64)]).numpy()
+            ev, V = np.linalg.eigh(0.5 * (Q + Q.T))
+            return ev[:count], (V[:, :count] if vectors else None)
+
+        def mm(V: np.ndarray) -> np.ndarray:
+            V2 = np.asarray(V, dtype=np.float64).reshape(p, -1)
+            return self.apply(torch.as_tensor(V2.T.copy())).numpy().T
+
+        require_memory(8.0 * 12 * p * count, f"a block of {count} vectors of {p} unknowns (LOBPCG)",
+                       "give the number of generators, so that the spectrum is not needed")
+        op = LinearOperator((p, p), matvec=mm, matmat=mm, dtype=np.float64)
+        X0 = np.random.default_rng(0).standard_normal((p, count))  # seeded: the same answer every run
+        top = self.largest_eigenvalue()
+        with warnings.catch_warnings():  # convergence is checked below, on the residuals
+            warnings.simplefilter("ignore")
+            vals, vecs = lobpcg(op, X0, largest=False, tol=1e-9 * top, maxiter=1000)
+        order = np.argsort(vals)
+        vals, vecs = vals[order], vecs[:, order]
+        resid = float(np.max(np.linalg.norm(mm(vecs) - vecs * vals[None, :], axis=0)))
+        if resid > 1e-6 * top:
+            raise ConvergenceError(
+                f"LOBPCG did not converge on the {count} smallest eigenvalues of the matrix-free invariance form "
+                f"(residual {resid:.1e} of {top:.1e}); give the number of generators or use invariance='dense'"
+            )
+        return vals, (vecs if vectors else None)
+
+    def largest_eigenvalue(self) -> float:
+        """The largest eigenvalue of ``q`` (Lanczos), the scale the small ones are read against."""
+        if "top" not in self._spectrum:
+            from scipy.sparse.linalg import LinearOperator, eigsh
+
+            p = self.space.p
+
+            def mv(v: np.ndarray) -> np.ndarray:
+                return self.apply(torch.as_tensor(np.asarray(v, dtype=np.float64).reshape(1, p))).numpy().ravel()
+
+            if p <= 64:
+                Q = self.apply(torch.eye(p, dtype=torch.float64)).numpy()
+                top = float(np.linalg.eigvalsh(0.5 * (Q + Q.T))[-1])
+            else:
+                op = LinearOperator((p, p), matvec=mv, dtype=np.float64)
+                top = float(eigsh(op, k=1, which="LA", v0=np.random.default_rng(1).standard_normal(p),
+                                  tol=1e-6, return_eigenvectors=False)[0])
+            self._spectrum["top"] = top
+        return float(self._spectrum["top"])  # type: ignore[arg-type]
+
+    def known_dimension(self) -> int | None:
+        """The dimension when :meth:`dimension` has run, else None (nothing is computed)."""
+        found = self._spectrum.get("dimension")
+        return None if found is None else int(found[0])  # type: ignore[index]
+
+    def dimension(self) -> tuple[int, np.ndarray]:
+        """The symmetry dimension and the eigenvalues it was read from (the smallest ones, ascending).
+
+        Lanczos on the ``K`` smallest eigenvalues, ``K = 16, 32, 64, ...``, each read by
+        :func:`spectral_dimension` together with the largest eigenvalue, until some computed
+        eigenvalue is clearly not a symmetry and the cut falls below ``K`` (the gap is then
+        inside the computed part of the spectrum). Costs ``O(K)`` products per round; the
+        dense eigendecomposition would cost ``p^3`` and ``p^2`` memory.
+        """
+        if "dimension" not in self._spectrum:
+            p = self.space.p
+            top = self.largest_eigenvalue()
+            count = 16
+            while True:
+                small = self.smallest_eigenvalues(count)
+                # all computed ones at round-off (below the learned rule's ceiling): the gap lies further up
+                ceiling = 1e-2 if self.learned else NULL_THRESHOLD
+                if len(small) < p and np.all(small <= ceiling * max(top, 1e-300)):
+                    count *= 2
+                    continue
+                dim, _ = spectral_dimension(np.append(small, top), learned=self.learned)
+                if dim < len(small) or len(small) >= p:
+                    break
+                count *= 2
+            self._spectrum["dimension"] = (min(dim, len(small)), small)
+        return self._spectrum["dimension"]  # type: ignore[return-value]
+
+
+def invariance_operator(oracle: Oracle, samples: torch.Tensor, *, learned: bool = False) -> InvarianceOperator:
+    """The matrix-free invariance form of ``oracle`` on ``samples`` (same weights as :func:`invariance_form`).
+
+    Examples
+    --------
+    >>> from liealg.oracle import sample_points
+    >>> phi = Oracle("x1**2 + x2**2")
+    >>> x = sample_points(phi, 64)
+    >>> theta = torch.randn(3, 4, dtype=torch.float64)
+    >>> dense = invariance_form(phi, x).q
+    >>> bool(torch.allclose(invariance_operator(phi, x).loss(theta), torch.einsum("kp,pq,kq->", theta, dense, theta)))
+    True
+    """
+    space = MatrixSpace(oracle.matrix_size, is_complex=oracle.is_complex)
+    values = check_finite(oracle, samples)
+    _, grad = oracle_gradients(oracle, samples)  # (m, n_out, n_inputs)
+    grad = grad.detach()
+    m, n_out = grad.shape[0], grad.shape[1]
+    kv, D = oracle.n_vectors, space.real_size
+    x_v = samples.detach().reshape(m, kv, D)
+    # The size of each condition row |F[i, c]|, in chunks of samples (never the m x p table).
+    chunk = max(1, int(4e6 // max(1, n_out * space.p)))
+    norms = []
+    for start in range(0, m, chunk):
+        g = grad[start:start + chunk].reshape(-1, n_out, kv, D)
+        outer = torch.einsum("icva,ivb->icab", g, x_v[start:start + chunk])
+        norms.append(space.features_from_outer(outer).norm(dim=-1))
+    row_norms = torch.cat(norms)  # (m, n_out)
+    finite = torch.isfinite(row_norms)
+    if int((~finite).sum()) > 0.1 * finite.numel():
+        raise OracleError(
+            f"the gradient of {oracle.formula_text()} is not finite at {int((~finite).sum())} of {finite.numel()} "
+            "samples; sample where the oracle is differentiable"
+        )
+    grad = torch.where(finite.unsqueeze(-1), grad, torch.zeros_like(grad))
+    row_norms = torch.where(finite, row_norms, torch.zeros_like(row_norms))
+    raw_traces = (row_norms.pow(2).sum(0) / m) / space.p
+    traces = ((row_norms > 0).sum(0).to(row_norms.dtype) / m) / space.p  # the scaled rows have size 1
+    live = traces > 0
+    if not bool(live.any()):
+        weights, scale = torch.zeros_like(row_norms), 1.0
+    else:
+        n_live = int(live.sum())
+        weights = (torch.where(live, 1.0 / (traces * n_live), torch.zeros_like(traces))
+                   / row_norms.pow(2).clamp_min(1e-300)) * (row_norms > 0)
+        scale = float(raw_traces[live].mean())
+    return InvarianceOperator(space=space, samples=samples, values=values, gradients=grad, weights=weights,
+                              scale=scale, n_vectors=kv, learned=learned)
+
+
+def dense_form_bytes(oracle: Oracle, n_samples: int) -> float:
+    """Bytes the dense invariance form of ``oracle`` on ``n_samples`` samples needs (conditions, ``q``,
+    its eigenvectors)."""
+    space = _space(oracle)
+    return 8.0 * (3 * n_samples * oracle.n_outputs * space.p + 4 * space.p**2 + 4 * n_samples * oracle.n_inputs)
+
+
 def spectral_dimension(evals: np.ndarray, *, learned: bool = False, rel_gap: float = NULL_THRESHOLD,
                        max_small: float = 1e-2, min_gap: float = 1.0) -> tuple[int, float]:
     """How many eigenvalues of an invariance form are symmetries, and how clearly.
@@ -249,7 +476,7 @@ def spectral_dimension(evals: np.ndarray, *, learned: bool = False, rel_gap: flo
     return cut, float(jumps[cut - 1])
 
 
-def symmetry_dimension(form: InvarianceForm) -> tuple[int, np.ndarray]:
+def symmetry_dimension(form: InvarianceForm | InvarianceOperator) -> tuple[int, np.ndarray]:
     """Dimension of the whole linear symmetry algebra, read off the invariance form.
 
     The generators with zero invariance loss form the null space of ``q``; its dimension comes
@@ -259,7 +486,11 @@ def symmetry_dimension(form: InvarianceForm) -> tuple[int, np.ndarray]:
     -------
     dim : int
     eigenvalues : numpy.ndarray, shape (p,), ascending
+        For a matrix-free :class:`InvarianceOperator`: only the smallest ones that Lanczos
+        computed (see :meth:`InvarianceOperator.dimension`).
     """
+    if isinstance(form, InvarianceOperator):
+        return form.dimension()
     evals, _ = form.eigen()
     return spectral_dimension(evals, learned=form.learned)[0], evals
 
@@ -304,7 +535,7 @@ class TrainingResult:
     weights: L.LinearLosses
     stop_reason: str = "converged"
     best_epoch: int = 0
-    form: InvarianceForm | None = field(default=None, repr=False, compare=False)
+    form: InvarianceForm | InvarianceOperator | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in ("generators", "theta", "structure_constants"):
@@ -336,7 +567,7 @@ class TrainingResult:
         -------
         numpy.ndarray, shape (k, d, d)
         """
-        if self.form is None:
+        if not isinstance(self.form, InvarianceForm):  # none, or matrix-free (no eigenvectors)
             return self.generators
         dim, _ = symmetry_dimension(self.form)
         if not 0 < self.n_generators <= dim:
@@ -384,22 +615,40 @@ def _space(oracle: Oracle) -> MatrixSpace:
     return MatrixSpace(oracle.matrix_size, is_complex=oracle.is_complex)
 
 
-def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.device) -> InvarianceForm:
+def _form_for(oracle: Oracle, sampling: Sampling, seed: int, device: torch.device,
+              training: TrainConfig | None = None, *, known_k: bool = True) -> InvarianceForm | InvarianceOperator:
+    """The dense form or the matrix-free operator, as ``training.invariance`` says. "auto" switches
+    to matrix-free over the memory budget only when the number of generators is given
+    (``known_k``): finding the dimension of a large algebra matrix-free is a long eigenvalue
+    search, which is asked for explicitly (``invariance="matrix_free"``); otherwise the dense
+    form's memory check refuses with the figures and says so."""
     space = _space(oracle)
     default_n = default_n_samples(space, oracle.n_outputs)
     m = len(sampling.points) if sampling.points is not None else sampling.n or default_n
+    mode = "dense" if training is None else training.invariance
+    if mode == "auto" and training is not None and known_k:
+        budget = training.memory_budget if training.memory_budget else 0.25 * available_memory()
+        mode = "matrix_free" if dense_form_bytes(oracle, m) > budget else "dense"
+        if mode == "matrix_free":
+            log.info("the dense invariance form (%.2g bytes) passes the budget (%.2g): matrix-free",
+                     dense_form_bytes(oracle, m), budget)
+    if mode == "matrix_free":
+        require_memory(8.0 * (6 * m * oracle.n_inputs * max(1, oracle.n_outputs) + 4e6),
+                       f"the matrix-free invariance conditions of {m} samples", "use fewer samples")
+        samples = points_for(oracle, sampling, seed=seed, default_n=default_n, device=device)
+        return invariance_operator(oracle, samples)
     # Before allocating: the conditions (m x outputs x p, a few copies) and q with its
     # eigendecomposition (p x p, a few copies).
-    require_memory(8.0 * (3 * m * oracle.n_outputs * space.p + 4 * space.p**2 + 4 * m * oracle.n_inputs),
+    require_memory(dense_form_bytes(oracle, m),
                    f"the invariance conditions of {m} samples on {space.p} unknowns "
                    f"({space.d}x{space.d}{' complex' if space.is_complex else ''} generators)",
-                   "use fewer samples, or a smaller oracle")
+                   "use fewer samples, or a smaller oracle, or TrainConfig(invariance='matrix_free')")
     samples = points_for(oracle, sampling, seed=seed, default_n=default_n, device=device)
     return invariance_form(oracle, samples)
 
 
 def sampled_form(oracle: Oracle, sampling: Sampling | None = None, *, seed: int = 0,
-                 device: str = "cpu") -> InvarianceForm:
+                 device: str = "cpu") -> InvarianceForm | InvarianceOperator:
     """The invariance form on the samples ``fit`` would draw: share it between many runs.
 
     Parameters
@@ -420,7 +669,7 @@ def sampled_form(oracle: Oracle, sampling: Sampling | None = None, *, seed: int 
     >>> symmetry_dimension(form)[0]
     1
     """
-    return _form_for(oracle, sampling or Sampling(), seed, resolve_device(device))
+    return _form_for(oracle, sampling or Sampling(), seed, resolve_device(device))  # dense: a shared form
 
 
 def fit(
@@ -431,7 +680,7 @@ def fit(
     sampling: Sampling | None = None,
     training: TrainConfig | None = None,
     losses: L.LinearLosses | None = None,
-    form: InvarianceForm | None = None,
+    form: InvarianceForm | InvarianceOperator | None = None,
     progress: Callable[[int, Mapping[str, float]], None] | None = None,
 ) -> TrainingResult:
     """Learn ``n_generators`` linear symmetry generators of ``oracle``.
@@ -482,19 +731,21 @@ def fit(
     deadline = None if training.max_seconds is None else start + training.max_seconds
     if form is None:
         with torch_threads(threads_for(training, space.p * space.p * space.d, device)):
-            form = _form_for(oracle, sampling or Sampling(), seed, device)
-            form.eigen()  # the eigendecomposition, once, on the same threads
+            form = _form_for(oracle, sampling or Sampling(), seed, device, training)
+            if isinstance(form, InvarianceForm):
+                form.eigen()  # the eigendecomposition, once, on the same threads
     with torch_threads(threads_for(training, n_generators * space.p * space.d, device)):
         best = _fit_attempts(oracle, form, space, n_generators, seed, losses, training, device, deadline, progress)
     return dataclasses.replace(best, seconds=time.perf_counter() - start, seed=seed)
 
 
-def _fit_attempts(oracle: Oracle, form: InvarianceForm, space: MatrixSpace, k: int, seed: int,
+def _fit_attempts(oracle: Oracle, form: InvarianceForm | InvarianceOperator, space: MatrixSpace, k: int, seed: int,
                   losses: L.LinearLosses, training: TrainConfig, device: torch.device, deadline: float | None,
                   progress: Callable[[int, Mapping[str, float]], None] | None) -> TrainingResult:
     dtype = torch_dtype(training.dtype)
     tol = default_tol(training.dtype) if training.tol is None else float(training.tol)
-    r = form.factor().to(device=device, dtype=dtype)  # q = R R^T, so the loss is never negative
+    # q = R R^T, so the loss is never negative; the matrix-free operator has no factor
+    r = form.factor().to(device=device, dtype=dtype) if isinstance(form, InvarianceForm) else None
     checkpoint = None
     resume_state = None
     first_attempt = 0
@@ -519,7 +770,8 @@ def _fit_attempts(oracle: Oracle, form: InvarianceForm, space: MatrixSpace, k: i
     return best
 
 
-def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: MatrixSpace, k: int, seed: int,
+def _fit_once(oracle: Oracle, form: InvarianceForm | InvarianceOperator, r: torch.Tensor | None,
+              space: MatrixSpace, k: int, seed: int,
               losses: L.LinearLosses, training: TrainConfig, tol: float, dtype: torch.dtype, device: torch.device,
               deadline: float | None, progress: Callable[[int, Mapping[str, float]], None] | None,
               checkpoint: Checkpoint | None, attempt: int,
@@ -528,7 +780,12 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
     # and a symmetry algebra is closed: the closure term has nothing to teach, and its cost,
     # about k^3 d^2 per evaluation, dominates large algebras (so(20): 140 s of 180). It is
     # trained only in a search for a proper subalgebra (k below the dimension).
-    use_closure = losses.closure > 0 and 1 < k < symmetry_dimension(form)[0]
+    if isinstance(form, InvarianceOperator) and form.known_dimension() is None:
+        # matrix-free: the dimension is an eigenvalue search, not run just for this; closure
+        # stays on (it vanishes on the whole algebra, so it is only slower, never wrong)
+        use_closure = losses.closure > 0 and k > 1
+    else:
+        use_closure = losses.closure > 0 and 1 < k < symmetry_dimension(form)[0]
     model = LinearGenerators(space, k, seed=seed, dtype=dtype, device=device,
                              learn_structure_constants=use_closure and losses.structure_constants == "learned")
     samples = form.samples.to(device=device, dtype=dtype)
@@ -539,7 +796,11 @@ def _fit_once(oracle: Oracle, form: InvarianceForm, r: torch.Tensor, space: Matr
     def loss(active: frozenset[str], batch: torch.Tensor | None) -> dict[str, torch.Tensor]:
         theta = model.theta
         out: dict[str, torch.Tensor] = {}
-        if losses.invariance_mode == "lie":
+        if losses.invariance_mode == "lie" and r is None:
+            assert isinstance(form, InvarianceOperator)
+            out["invariance"] = w["invariance"] * form.loss(theta)
+        elif losses.invariance_mode == "lie":
+            assert r is not None
             out["invariance"] = w["invariance"] * L.invariance_factored(theta, r)
         else:
             out["invariance"] = w["invariance"] * L.invariance_finite(
@@ -669,7 +930,7 @@ def scan(
         raise OptionError(
             f"scan needs 1 <= min_generators <= max_generators <= {space.p}; got {min_generators}..{max_generators}"
         )
-    form = _form_for(oracle, sampling or Sampling(), seed, resolve_device(training.device))
+    form = _form_for(oracle, sampling or Sampling(), seed, resolve_device(training.device), training)
     tol = default_tol(training.dtype) if training.tol is None else training.tol
     threshold = 1e3 * tol if threshold is None else threshold
     results = []
@@ -705,7 +966,7 @@ def fit_auto(
     space, device = _space(oracle), resolve_device(training.device)
     # Sampling, the conditions and the eigendecomposition of q: threads only when q is large.
     with torch_threads(threads_for(training, space.p * space.p * space.d, device)):
-        form = _form_for(oracle, sampling or Sampling(), seed, device)
+        form = _form_for(oracle, sampling or Sampling(), seed, device, training, known_k=False)
         dim, evals = symmetry_dimension(form)
     if dim == 0:
         return None, 0, evals

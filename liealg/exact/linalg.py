@@ -34,7 +34,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import flint
 import numpy as np
@@ -72,6 +72,7 @@ __all__ = [
     "row",
     "rref",
     "span",
+    "sparse_int_matmul",
     "stack",
     "to_fmpq",
     "to_sympy",
@@ -308,6 +309,10 @@ def rref(M: QMatrix) -> tuple[QMatrix, tuple[int, ...]]:
     """
     if M.nrows() == 0 or M.ncols() == 0:
         return flint.fmpq_mat(0, M.ncols()), ()
+    if 2 <= M.nrows() and 4 * M.nrows() <= M.ncols():
+        wide = _rref_by_profile(M)
+        if wide is not None:
+            return wide
     R, r = M.rref()
     entries = R.entries()
     nc = M.ncols()
@@ -319,6 +324,42 @@ def rref(M: QMatrix) -> tuple[QMatrix, tuple[int, ...]]:
                 break
     kept = flint.fmpq_mat(r, nc, entries[: r * nc])
     return kept, tuple(pivots)
+
+
+_PROFILE_PRIME = 4611686018427387847  # the largest prime below 2^62
+
+
+def _rref_by_profile(M: QMatrix) -> tuple[QMatrix, tuple[int, ...]] | None:
+    """RREF of a wide matrix of full row rank as ``B^-1 M``, ``B`` its pivot columns.
+
+    Fraction-free elimination on a few rows of big entries (a generic Cartan subalgebra: 16 rows
+    of 500-digit numbers) makes the numbers grow with every row. Here the pivot columns come
+    from an RREF modulo a 62-bit prime, and the exact result ``B^-1 M`` is accepted only when
+    it is an RREF with those pivots (identity on them, zero left of each pivot), which makes it
+    *the* RREF of M's row space (unique). None when that fails (full rank lost modulo p, a
+    denominator divisible by p): the caller falls back to the plain RREF.
+    """
+    r, c = M.nrows(), M.ncols()
+    Z, _ = M.numer_denom()
+    p = _PROFILE_PRIME
+    Rp, rank_p = flint.nmod_mat(r, c, [int(v) % p for v in Z.entries()], p).rref()
+    if rank_p < r:
+        return None
+    ep = Rp.entries()
+    pivots = []
+    for i in range(r):
+        j = next(j for j in range(c) if int(ep[i * c + j]) != 0)
+        pivots.append(j)
+    B = columns(M, pivots)
+    try:
+        R = B.inv() * M
+    except ZeroDivisionError:
+        return None
+    e = R.entries()
+    for i, pc in enumerate(pivots):
+        if any(e[i * c + j] != 0 for j in range(pc)):
+            return None
+    return R, tuple(pivots)
 
 
 def span(M: QMatrix) -> QMatrix:
@@ -533,6 +574,34 @@ def int_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     FB = flint.fmpz_mat([[int(x) for x in r_] for r_ in B.tolist()])
     P = FA * FB
     return int_array([int(x) for x in P.entries()], (A.shape[0], B.shape[1]))
+
+
+def sparse_int_matmul(A: Any, B: Any) -> Any:
+    """Exact product of two sparse integer matrices (``scipy.sparse``, int64), or None.
+
+    scipy multiplies int64 without overflow checks, so the product is only formed when it is
+    provably exact: ``max|A| max|B| t < 2^62`` with ``t`` the largest number of terms any entry
+    sums (the fewer of A's most filled row and B's most filled column). Returns a CSR matrix
+    with explicit zeros removed, or None when the bound fails (use :func:`int_matmul`).
+
+    >>> import scipy.sparse as sps
+    >>> P = sparse_int_matmul(sps.csr_matrix(np.array([[1, 2], [0, 3]])), sps.csr_matrix(np.eye(2, dtype=np.int64)))
+    >>> P.toarray().tolist()
+    [[1, 2], [0, 3]]
+    """
+    A, B = A.tocsr(), B.tocsc()
+    if A.shape[1] != B.shape[0]:
+        raise OptionError(f"sparse_int_matmul: shapes {A.shape} and {B.shape} do not match")
+    if A.nnz == 0 or B.nnz == 0:
+        return (A @ B).tocsr()
+    if A.dtype != np.int64 or B.dtype != np.int64:
+        return None
+    terms = min(int(np.diff(A.indptr).max()), int(np.diff(B.indptr).max()))
+    if max_abs(A.data) * max_abs(B.data) * max(terms, 1) >= 2**62:
+        return None
+    P = (A @ B).tocsr()
+    P.eliminate_zeros()
+    return P
 
 
 def numerators(M: QMatrix) -> tuple[np.ndarray, int]:
