@@ -51,6 +51,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
 def _generators(text: str) -> int | str:
     if text == "auto":
         return "auto"
@@ -84,6 +94,12 @@ def _add_oracle_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     p.add_argument("--max-seconds", type=float, metavar="S",
                    help="time budget of the run; past it, the best result so far (marked, exit 3)")
+    p.add_argument("--invariance", choices=("auto", "dense", "matrix_free"), default="auto",
+                   help="the invariance loss from the dense d^2 x d^2 form, or matrix-free from the samples "
+                        "(auto: dense unless it passes --memory-budget)")
+    p.add_argument("--memory-budget", type=_positive_float, metavar="GB",
+                   help="memory the dense invariance form may take before auto goes matrix-free "
+                        "(default: a quarter of the available memory)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -310,8 +326,9 @@ def _sampling(args: argparse.Namespace) -> Any:
 def _training(args: argparse.Namespace, **extra: Any) -> Any:
     from liealg.config import TrainConfig
 
+    budget = None if args.memory_budget is None else args.memory_budget * 2**30
     return TrainConfig(optimizer=args.optimizer, epochs=args.epochs, dtype=args.dtype, device=args.device,
-                       max_seconds=args.max_seconds, **extra)
+                       max_seconds=args.max_seconds, invariance=args.invariance, memory_budget=budget, **extra)
 
 
 def _stage_printer(args: argparse.Namespace) -> Callable[[str], None] | None:

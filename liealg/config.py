@@ -179,7 +179,7 @@ class TrainConfig:
         "matrix_free" never forms it: the loss is the weighted sum of squared Lie derivatives
         ``grad f(x_i) . (W x_i)`` over the samples, a batched product (memory ``m d``, not
         ``p^2``), and the dimension comes from the smallest eigenvalues of the same operator
-        by Lanczos iteration. "auto" (default) takes the dense form unless it would pass
+        by LOBPCG. "auto" (default) takes the dense form unless it would pass
         ``memory_budget``.
     memory_budget : float, optional
         Bytes the dense invariance form may take before "auto" switches to "matrix_free"

@@ -75,6 +75,10 @@ CLI_CASES = [
     CliCase("number beyond float64", ("discover", "1e999*x1**2"), ("1e999", "beyond the range of floating point")),
     CliCase("imaginary unit in a real oracle", ("discover", "x1**2 + I*x2**2"), ("imaginary unit", "--complex")),
     CliCase("catalog too large", ("discover", "--catalog", "so(1000)"), ("1000x1000 generators", "TB of memory", "GB available")),
+    CliCase("negative --memory-budget", ("discover", FORMULA, "--memory-budget", "-1"),
+            ("argument --memory-budget", "expected a positive number")),
+    CliCase("unknown --invariance", ("discover", FORMULA, "--invariance", "sparse"),
+            ("argument --invariance", "invalid choice")),
     CliCase("equality as a branch condition", ("discover", "x1 if x1 == 0 else x2"), ("only < <= > >=",)),
     # --- variables and vectors
     CliCase("unknown variable (--vars)", ("discover", FORMULA, "--vars", "x1 y"),
