@@ -28,3 +28,9 @@ def test_ruff_finds_no_errors_in_tests_examples_and_benchmarks():
 def test_mypy_accepts_the_package():
     r = _run("mypy")  # files and options from [tool.mypy] in pyproject.toml
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_package_ships_its_type_hints():
+    # PEP 561: a py.typed marker inside the package, declared as package data.
+    assert (ROOT / "liealg" / "py.typed").is_file()
+    assert 'liealg = ["py.typed"]' in (ROOT / "pyproject.toml").read_text()
