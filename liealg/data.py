@@ -43,7 +43,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -55,7 +55,7 @@ import torch
 from torch import nn
 
 from liealg.config import ExactConfig, Sampling, TrainConfig, check_choice, check_positive_int
-from liealg.engine import torch_threads, train
+from liealg.engine import ModuleTrainable, torch_threads, train
 from liealg.errors import InputFileError, OptionError, OracleError
 from liealg.losses import LinearLosses
 from liealg.numeric_identification import DEFAULT_MAX_TOLERANCE, NumericIdentification, identify_numeric
@@ -589,22 +589,6 @@ class _OracleOutputs(nn.Module):
         return out
 
 
-class _Trainable:
-    """An ``nn.Module`` seen as a :class:`~liealg.engine.Trainable`."""
-
-    def __init__(self, module: nn.Module) -> None:
-        self.module = module
-
-    def parameters(self) -> Iterator[torch.Tensor]:
-        return self.module.parameters()
-
-    def snapshot(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.module.state_dict().items()}
-
-    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
-        self.module.load_state_dict(dict(state))
-
-
 @dataclass(frozen=True)
 class FitReport:
     """How well the oracle network fits the data.
@@ -864,7 +848,7 @@ def _fit(columns: DataColumns, task: str, classes: tuple[float, ...], codes: np.
         assert batch is not None  # minibatch mode: the engine always passes the rows
         return {"total": batch_loss(tr[batch])}
 
-    model = _Trainable(mlp)
+    model = ModuleTrainable(mlp)
     state: dict[str, Any] = {"best": math.inf, "epoch": 0, "best_epoch": 0, "snapshot": model.snapshot(),
                              "stopped": False, "val": math.nan}
     history: list[tuple[float, float]] = []

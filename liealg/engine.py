@@ -40,6 +40,7 @@ from liealg.optim import LBFGS, Adam, Optimizer
 
 __all__ = [
     "Trainable",
+    "ModuleTrainable",
     "LossFunction",
     "History",
     "EngineRun",
@@ -75,6 +76,27 @@ class Trainable(Protocol):
     def restore(self, state: Mapping[str, torch.Tensor]) -> None:
         """Load a :meth:`snapshot` back."""
         ...
+
+
+class ModuleTrainable:
+    """A ``torch.nn.Module`` seen as a :class:`Trainable` (its state dict is the snapshot).
+
+    >>> model = ModuleTrainable(torch.nn.Linear(2, 1))
+    >>> sorted(model.snapshot())
+    ['bias', 'weight']
+    """
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        self.module = module
+
+    def parameters(self) -> Iterator[torch.Tensor]:
+        return self.module.parameters()
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.module.state_dict().items()}
+
+    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.module.load_state_dict(dict(state))
 
 
 @dataclass(frozen=True)

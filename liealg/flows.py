@@ -45,7 +45,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -56,7 +56,7 @@ import torch
 from torch import nn
 
 from liealg.config import Sampling, TrainConfig, check_choice, check_positive_int
-from liealg.engine import torch_threads, train
+from liealg.engine import ModuleTrainable, torch_threads, train
 from liealg.errors import OptionError
 from liealg.nonlinear import (
     FieldLosses,
@@ -316,22 +316,6 @@ def _predict(logits: torch.Tensor) -> torch.Tensor:
     return (logits[:, 0] > 0).long() if logits.shape[1] == 1 else logits.argmax(1)
 
 
-class _Network:
-    """An ``nn.Module`` seen as a :class:`~liealg.engine.Trainable`."""
-
-    def __init__(self, module: nn.Module) -> None:
-        self.module = module
-
-    def parameters(self) -> Iterator[torch.Tensor]:
-        return self.module.parameters()
-
-    def snapshot(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.module.state_dict().items()}
-
-    def restore(self, state: Mapping[str, torch.Tensor]) -> None:
-        self.module.load_state_dict(dict(state))
-
-
 def _fit_network(model: nn.Module, loss_fn: Callable[[torch.Tensor], torch.Tensor], n: int, epochs: int,
                  seed: int, stage: str, report: Callable | None, weight_decay: float = 0.0) -> float:
     """Minibatch Adam (batches of 64, learning rate 3e-3, cosine schedule) over ``n`` rows, on the
@@ -343,7 +327,7 @@ def _fit_network(model: nn.Module, loss_fn: Callable[[torch.Tensor], torch.Tenso
         assert batch is not None  # minibatch mode: the engine always passes the rows
         return {"total": loss_fn(batch)}
 
-    run = train(_Network(model), loss, config, terms=("total",),
+    run = train(ModuleTrainable(model), loss, config, terms=("total",),
                 tol=0.0, epochs=epochs, n_rows=n, seed=seed, keep="last", progress=progress)
     return float(run.history.terms["total"][-1])
 

@@ -1759,9 +1759,7 @@ def _identify(L: LieAlgebra, seed: int) -> Identification:
             bianchi = "Bianchi I"
         if bianchi:
             aliases = [*aliases, bianchi]
-    cartan_type = "+".join(
-        sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
-    )
+    cartan_type = _cartan_type_of(ideals)
     rank = sum(I.rank for I in ideals)
     return Identification(
         name=name,
@@ -1867,6 +1865,13 @@ def _abelian_algebra_name(n: int) -> tuple[str, list[str]]:
     if n == 1:
         return "u(1)", ["so(2)", "R", "so(1,1)", "gl(1,R)"]
     return f"R^{n}", [f"u(1)^{n}"]
+
+
+def _cartan_type_of(ideals: Sequence[SimpleIdeal]) -> str:
+    """The complex type of the semisimple part, e.g. ``"A1+A1+G2"`` (letters, then ranks, ascending)."""
+    return "+".join(
+        sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:])))
+    )
 
 
 def _compose_name(
@@ -2064,8 +2069,7 @@ def _identify_over_field(A: FieldLieAlgebra, seed: int) -> Identification:
             f"Heisenberg; this one is {'solvable' if ds[-1] == 0 else 'neither solvable nor reductive'} "
             f"[known: {facts}]")
     evidence["naming"] = "numerically certified"
-    cartan_type = "+".join(
-        sorted((t for I in ideals for t in I.type.split("+")), key=lambda s: (_LETTERS.index(s[0]), int(s[1:]))))
+    cartan_type = _cartan_type_of(ideals)
     note = (f"named numerically (certified) from exact structure constants over {K}: exact over {K} are the "
             "dimensions, the Killing form and its inertia, the series, centre and radical"
             + ("; the roots and Cartan integers are floating point, certified by eigenvalue gaps and "
